@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * A registry entry and its text form: one "key=value" per line, free text
+ * hex-encoded so that no byte of an OCI name can break the format, and a
+ * closing "end" line so that a truncated file is never taken for a whole
+ * one. The reader is strict: the file is input like any other.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define ENTRY_MAGIC "acid-entry 1"
+
+struct acid_entry *entry_new(void)
+{
+	struct acid_entry *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return NULL;
+	e->name = strdup("");
+	e->bundle = strdup("");
+	if (!e->name || !e->bundle) {
+		acid_entry_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+void acid_entry_free(struct acid_entry *e)
+{
+	if (!e)
+		return;
+	free(e->name);
+	free(e->bundle);
+	free(e);
+}
+
+const struct acid_id *acid_entry_id(const struct acid_entry *e)
+{
+	return &e->id;
+}
+const char *acid_entry_name(const struct acid_entry *e)
+{
+	return e->name;
+}
+const char *acid_entry_bundle(const struct acid_entry *e)
+{
+	return e->bundle;
+}
+pid_t acid_entry_pid(const struct acid_entry *e)
+{
+	return e->pid;
+}
+uint64_t acid_entry_starttime(const struct acid_entry *e)
+{
+	return e->starttime;
+}
+const struct acid_ns_set *acid_entry_ns(const struct acid_entry *e)
+{
+	return &e->ns;
+}
+uint32_t acid_entry_ses_tag(const struct acid_entry *e)
+{
+	return e->ses_tag;
+}
+const struct acid_id *acid_entry_parent(const struct acid_entry *e)
+{
+	return e->has_parent ? &e->parent : NULL;
+}
+enum acid_mode acid_entry_mode(const struct acid_entry *e)
+{
+	return e->mode;
+}
+int64_t acid_entry_time(const struct acid_entry *e)
+{
+	return e->time;
+}
+
+/* ------------------------------------------------------------ writing */
+
+struct buf {
+	char *p;
+	size_t len, cap;
+	int err;
+};
+
+static void put(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void put(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->err)
+		return;
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			b->err = -EINVAL;
+			return;
+		}
+		if ((size_t)n < b->cap - b->len)
+			break;
+		size_t cap = (b->cap + (size_t)n + 1) * 2;
+		char *p = realloc(b->p, cap);
+
+		if (!p) {
+			b->err = -ENOMEM;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	b->len += (size_t)n;
+}
+
+static void put_hex(struct buf *b, const char *key, const char *s)
+{
+	put(b, "%s=", key);
+	for (; *s; s++)
+		put(b, "%02x", (unsigned char)*s);
+	put(b, "\n");
+}
+
+int entry_to_text(const struct acid_entry *e, char **text, size_t *len)
+{
+	struct buf b = { .cap = 1024 };
+	char id[ACID_ID_STRLEN];
+	int r;
+
+	b.p = malloc(b.cap);
+	if (!b.p)
+		return -ENOMEM;
+	b.p[0] = '\0';
+	r = acid_id_format(&e->id, id, sizeof(id));
+	if (r < 0) {
+		free(b.p);
+		return r;
+	}
+	put(&b, "%s\nid=%s\nmode=%s\npid=%d\nstarttime=%" PRIu64
+		"\ntime=%" PRId64 "\nses=%" PRIu32 "\n",
+	    ENTRY_MAGIC, id, acid_mode_name(e->mode), (int)e->pid,
+	    e->starttime, e->time, e->ses_tag);
+	if (e->has_parent) {
+		acid_id_format(&e->parent, id, sizeof(id));
+		put(&b, "parent=%s\n", id);
+	}
+	put_hex(&b, "name", e->name);
+	put_hex(&b, "bundle", e->bundle);
+	for (int k = 0; k < ACID_NS_COUNT; k++)
+		if (e->ns.ns[k].present)
+			put(&b, "ns.%s=%" PRIu32 ":%" PRIu32 ":%" PRIu64 "\n",
+			    acid_ns_name(k), e->ns.ns[k].dev_major,
+			    e->ns.ns[k].dev_minor, e->ns.ns[k].ino);
+	put(&b, "end\n");
+	if (b.err) {
+		free(b.p);
+		return b.err;
+	}
+	*text = b.p;
+	*len = b.len;
+	return 0;
+}
+
+/* ------------------------------------------------------------ reading */
+
+static int parse_uint(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!*s || (s[0] == '0' && s[1]))
+		return -EBADMSG;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EBADMSG;
+		if (v > (max - (uint64_t)(*s - '0')) / 10)
+			return -EBADMSG;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static int unhex(const char *s, size_t max, char **out)
+{
+	size_t n = strlen(s);
+	char *p;
+
+	if (n % 2 || n / 2 > max)
+		return -EBADMSG;
+	p = malloc(n / 2 + 1);
+	if (!p)
+		return -ENOMEM;
+	for (size_t i = 0; i < n / 2; i++) {
+		unsigned int c;
+
+		if (sscanf(s + 2 * i, "%2x", &c) != 1 ||
+		    !strchr("0123456789abcdef", s[2 * i]) ||
+		    !strchr("0123456789abcdef", s[2 * i + 1]) || c == 0) {
+			free(p);
+			return -EBADMSG;
+		}
+		p[i] = (char)c;
+	}
+	p[n / 2] = '\0';
+	*out = p;
+	return 0;
+}
+
+static int parse_ns(const char *v, struct acid_ns_set *set, int k)
+{
+	char maj[16], min[16], ino[32];
+	uint64_t a, b, c;
+
+	if (strlen(v) >= 64 || sscanf(v, "%15[0-9]:%15[0-9]:%31[0-9]", maj,
+				     min, ino) != 3)
+		return -EBADMSG;
+	if (parse_uint(maj, UINT32_MAX, &a) < 0 ||
+	    parse_uint(min, UINT32_MAX, &b) < 0 ||
+	    parse_uint(ino, UINT64_MAX, &c) < 0)
+		return -EBADMSG;
+	/* reject trailing bytes sscanf would not have matched */
+	if ((size_t)snprintf(NULL, 0, "%s:%s:%s", maj, min, ino) != strlen(v))
+		return -EBADMSG;
+	set->ns[k].present = true;
+	set->ns[k].dev_major = (uint32_t)a;
+	set->ns[k].dev_minor = (uint32_t)b;
+	set->ns[k].ino = c;
+	return 0;
+}
+
+static int parse_line(struct acid_entry *e, char *line, unsigned int *seen)
+{
+	char *v = strchr(line, '=');
+	uint64_t n;
+	int r;
+
+	if (!v)
+		return -EBADMSG;
+	*v++ = '\0';
+#define ONCE(bit)                      \
+	do {                           \
+		if (*seen & (bit))     \
+			return -EBADMSG; \
+		*seen |= (bit);        \
+	} while (0)
+	if (strcmp(line, "id") == 0) {
+		ONCE(1u << 0);
+		if (strlen(v) != 36 || acid_id_parse(v, &e->id) < 0)
+			return -EBADMSG;
+	} else if (strcmp(line, "mode") == 0) {
+		ONCE(1u << 1);
+		if (strcmp(v, "user") == 0)
+			e->mode = ACID_MODE_USER;
+		else if (strcmp(v, "kernel-u64") == 0)
+			e->mode = ACID_MODE_KERNEL_U64;
+		else if (strcmp(v, "kernel-uuid") == 0)
+			e->mode = ACID_MODE_KERNEL_UUID;
+		else
+			return -EBADMSG;
+	} else if (strcmp(line, "pid") == 0) {
+		ONCE(1u << 2);
+		if (parse_uint(v, INT32_MAX, &n) < 0 || n == 0)
+			return -EBADMSG;
+		e->pid = (pid_t)n;
+	} else if (strcmp(line, "starttime") == 0) {
+		ONCE(1u << 3);
+		if (parse_uint(v, UINT64_MAX, &e->starttime) < 0)
+			return -EBADMSG;
+	} else if (strcmp(line, "time") == 0) {
+		ONCE(1u << 4);
+		if (parse_uint(v, INT64_MAX, &n) < 0)
+			return -EBADMSG;
+		e->time = (int64_t)n;
+	} else if (strcmp(line, "ses") == 0) {
+		ONCE(1u << 5);
+		if (parse_uint(v, UINT32_MAX, &n) < 0)
+			return -EBADMSG;
+		e->ses_tag = (uint32_t)n;
+	} else if (strcmp(line, "parent") == 0) {
+		ONCE(1u << 6);
+		if (strlen(v) != 36 || acid_id_parse(v, &e->parent) < 0)
+			return -EBADMSG;
+		e->has_parent = true;
+	} else if (strcmp(line, "name") == 0) {
+		ONCE(1u << 7);
+		free(e->name);
+		e->name = NULL;
+		if ((r = unhex(v, ACID_NAME_MAX, &e->name)) < 0)
+			return r;
+	} else if (strcmp(line, "bundle") == 0) {
+		ONCE(1u << 8);
+		free(e->bundle);
+		e->bundle = NULL;
+		if ((r = unhex(v, ACID_BUNDLE_MAX, &e->bundle)) < 0)
+			return r;
+	} else if (strncmp(line, "ns.", 3) == 0) {
+		for (int k = 0; k < ACID_NS_COUNT; k++) {
+			if (strcmp(line + 3, acid_ns_name(k)) != 0)
+				continue;
+			ONCE(1u << (9 + k));
+			return parse_ns(v, &e->ns, k);
+		}
+		return -EBADMSG;
+	} else {
+		return -EBADMSG;
+	}
+#undef ONCE
+	return 0;
+}
+
+int entry_from_text(const char *text, size_t len, struct acid_entry **out)
+{
+	struct acid_entry *e;
+	unsigned int seen = 0;
+	bool ended = false;
+	char *copy, *line, *save = NULL;
+	int r = 0;
+
+	if (len == 0 || len > 64 * 1024 || memchr(text, '\0', len))
+		return -EBADMSG;
+	copy = strndup(text, len);
+	if (!copy)
+		return -ENOMEM;
+	e = entry_new();
+	if (!e) {
+		free(copy);
+		return -ENOMEM;
+	}
+	if (strncmp(copy, ENTRY_MAGIC "\n", sizeof(ENTRY_MAGIC)) != 0 ||
+	    copy[len - 1] != '\n') {
+		r = -EBADMSG;
+		goto out;
+	}
+	for (line = strtok_r(copy + sizeof(ENTRY_MAGIC), "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (ended) {
+			r = -EBADMSG;
+			goto out;
+		}
+		if (strcmp(line, "end") == 0) {
+			ended = true;
+			continue;
+		}
+		r = parse_line(e, line, &seen);
+		if (r < 0)
+			goto out;
+	}
+	/* id, mode, pid, starttime, time, ses, name, bundle are required */
+	if (!ended || (seen & 0x1bf) != 0x1bf)
+		r = -EBADMSG;
+out:
+	free(copy);
+	if (r < 0) {
+		acid_entry_free(e);
+		return r;
+	}
+	*out = e;
+	return 0;
+}

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Container IDs: 128 bits, printed as a canonical UUID. libuuid does the
+ * UUID forms; the decimal u64 form (what a v11 kernel carries) is ours.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+#include <uuid/uuid.h>
+
+#include "internal.h"
+
+bool acid_id_is_zero(const struct acid_id *id)
+{
+	static const struct acid_id zero;
+
+	return memcmp(id->bytes, zero.bytes, sizeof(zero.bytes)) == 0;
+}
+
+bool acid_id_equal(const struct acid_id *a, const struct acid_id *b)
+{
+	return memcmp(a->bytes, b->bytes, sizeof(a->bytes)) == 0;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The 32-hex-digit form, which uuid_parse() does not take. */
+static int parse_hex32(const char *s, struct acid_id *out)
+{
+	for (size_t i = 0; i < 16; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		out->bytes[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/*
+ * Strict decimal: digits only, no sign, no leading zeros beyond a lone
+ * "0", no overflow. strtoull would take " +12" and wrap "-1".
+ */
+static int parse_u64(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!*s || (s[0] == '0' && s[1]))
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static void id_from_u64(uint64_t v, struct acid_id *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (int i = 15; i >= 8; i--, v >>= 8)
+		out->bytes[i] = (uint8_t)(v & 0xff);
+}
+
+int acid_id_parse(const char *s, struct acid_id *out)
+{
+	struct acid_id id;
+	size_t len;
+
+	if (!s || !out)
+		return -EINVAL;
+	len = strlen(s);
+	if (len == 36) {
+		uuid_t u;
+
+		/* uuid_parse checks the dashes and the hex digits */
+		if (uuid_parse(s, u) < 0)
+			return -EINVAL;
+		memcpy(id.bytes, u, 16);
+	} else if (len == 32) {
+		if (parse_hex32(s, &id) < 0)
+			return -EINVAL;
+	} else if (len >= 1 && len <= 20) {
+		uint64_t v;
+
+		if (parse_u64(s, &v) < 0 || v == 0 || v == ACID_U64_UNSET)
+			return -EINVAL;
+		id_from_u64(v, &id);
+	} else {
+		return -EINVAL;
+	}
+	if (acid_id_is_zero(&id))
+		return -EINVAL;
+	*out = id;
+	return 0;
+}
+
+int acid_id_format(const struct acid_id *id, char *buf, size_t len)
+{
+	if (!id || !buf || acid_id_is_zero(id))
+		return -EINVAL;
+	if (len < ACID_ID_STRLEN)
+		return -ENOSPC;
+	uuid_unparse_lower(id->bytes, buf);
+	return 0;
+}
+
+int acid_id_to_u64(const struct acid_id *id, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!id || !out || acid_id_is_zero(id))
+		return -EINVAL;
+	for (int i = 0; i < 8; i++)
+		if (id->bytes[i])
+			return -ERANGE;
+	for (int i = 8; i < 16; i++)
+		v = v << 8 | id->bytes[i];
+	if (v == ACID_U64_UNSET)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int acid_id_generate(enum acid_id_form form, struct acid_id *out)
+{
+	if (!out)
+		return -EINVAL;
+	switch (form) {
+	case ACID_ID_UUID: {
+		uuid_t u;
+
+		/*
+		 * uuid_generate_random reads getrandom(); a v4 UUID has 122
+		 * random bits, never all zero (version and variant bits).
+		 */
+		uuid_generate_random(u);
+		memcpy(out->bytes, u, 16);
+		return 0;
+	}
+	case ACID_ID_U64: {
+		uint64_t v;
+
+		do {
+			ssize_t n = getrandom(&v, sizeof(v), 0);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return -errno;
+			if (n != (ssize_t)sizeof(v))
+				return -EIO;
+		} while (v == 0 || v == ACID_U64_UNSET);
+		id_from_u64(v, out);
+		return 0;
+	}
+	}
+	return -EINVAL;
+}

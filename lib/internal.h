@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Internal interfaces of libacid: one header for the modules beside it,
+ * never installed. Each module owns one concern:
+ *   id.c        IDs: parse, format, generate
+ *   caps.c      capability checks (libcap-ng)
+ *   proc.c      process facts from procfs and pidfds
+ *   ns.c        namespace identities
+ *   kernel.c    the /proc/<pid>/audit_containerid interface
+ *   registry.c  the on-disk registry of live containers
+ *   entry.c     the registry entry: its object and its text form
+ *   record.c    building and sending the audit records
+ *   strerror.c  error sentences
+ *   libacid.c   context and the public entry points that tie them together
+ */
+#ifndef ACID_INTERNAL_H
+#define ACID_INTERNAL_H
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "libacid.h"
+
+#define ACID_DEFAULT_PROC_ROOT "/proc"
+#define ACID_DEFAULT_STATE_DIR "/run/acid"
+
+/* The v11 kernel's "unset" value, which it refuses to be written. */
+#define ACID_U64_UNSET UINT64_MAX
+
+/* Bounds on free text held in an entry (OCI ids, bundle paths). */
+#define ACID_NAME_MAX 1024
+#define ACID_BUNDLE_MAX 4096
+
+struct acid_ctx {
+	char *proc_root;
+	char *state_dir;
+	enum acid_mode mode;
+};
+
+struct acid_entry {
+	struct acid_id id;
+	char *name;
+	char *bundle;
+	pid_t pid;
+	uint64_t starttime;
+	struct acid_ns_set ns;
+	uint32_t ses_tag;
+	bool has_parent;
+	struct acid_id parent;
+	enum acid_mode mode;
+	int64_t time;
+};
+
+/* cleanup helpers, so early returns never leak */
+static inline void freep(void *p)
+{
+	free(*(void **)p);
+}
+static inline void closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+#define _cleanup_free_ __attribute__((cleanup(freep)))
+#define _cleanup_close_ __attribute__((cleanup(closep)))
+
+/* proc.c */
+int proc_pidfd_open(pid_t pid);
+int proc_pidfd_alive(int pidfd);
+int proc_stat(const char *proc_root, pid_t pid, pid_t *ppid,
+	      uint64_t *starttime);
+int proc_has_children(const char *proc_root, pid_t pid);
+int proc_is_self_or_ancestor(const char *proc_root, pid_t pid);
+int proc_read_small(int dirfd, const char *path, char *buf, size_t len);
+
+/* ns.c */
+int ns_collect_held(const char *proc_root, pid_t pid, int pidfd,
+		    struct acid_ns_set *out);
+bool ns_same(const struct acid_ns_set *a, const struct acid_ns_set *b,
+	     enum acid_ns_kind kind);
+
+/* kernel.c */
+int kernel_probe(const char *proc_root, enum acid_mode *mode);
+int kernel_read_id(const struct acid_ctx *ctx, pid_t pid, bool *set,
+		   struct acid_id *id);
+int kernel_write_id(const struct acid_ctx *ctx, pid_t pid,
+		    const struct acid_id *id);
+int kernel_format_id(enum acid_mode mode, const struct acid_id *id,
+		     char *buf, size_t len);
+
+/* entry.c */
+struct acid_entry *entry_new(void);
+int entry_to_text(const struct acid_entry *e, char **text, size_t *len);
+int entry_from_text(const char *text, size_t len, struct acid_entry **out);
+
+/* registry.c */
+int registry_open(const char *state_dir, bool create);
+int registry_lock(int dirfd);
+int registry_put(int dirfd, const struct acid_entry *e);
+int registry_remove(int dirfd, const struct acid_entry *e);
+int registry_get_id(int dirfd, const struct acid_id *id,
+		    struct acid_entry **out);
+int registry_get_pid(int dirfd, pid_t pid, struct acid_entry **out);
+int registry_list(int dirfd, struct acid_entry ***out, size_t *n);
+
+/* record.c */
+int record_start_text(const struct acid_entry *e, const char *exe,
+		      char **out);
+int record_stop_text(const struct acid_entry *e, const char *reason,
+		     const char *exe, char **out);
+int record_send(int type, const char *text);
+
+#endif /* ACID_INTERNAL_H */

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The kernel interface: /proc/<pid>/audit_containerid.
+ *
+ * No mainline kernel has it. The v11 series (2021) reads and writes a
+ * decimal u64 with (u64)-1 meaning unset; the seed proposal used a 128-bit
+ * UUID. The probe tells them apart by what /proc/self/audit_containerid
+ * reads; a write's errno is the kernel's answer and goes back unchanged.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/*
+ * What one audit_containerid file holds: in u64 form a decimal number,
+ * in UUID form a UUID (all zero, or empty, when unset).
+ */
+static int parse_kernel_value(enum acid_mode mode, char *buf, bool *set,
+			      struct acid_id *id)
+{
+	trim(buf);
+	if (mode == ACID_MODE_KERNEL_U64) {
+		if (!all_digits(buf))
+			return -EBADMSG;
+		if (strcmp(buf, "18446744073709551615") == 0) {
+			*set = false;
+			return 0;
+		}
+		if (acid_id_parse(buf, id) < 0)
+			return -EBADMSG;
+		*set = true;
+		return 0;
+	}
+	if (!*buf || strcmp(buf, "00000000-0000-0000-0000-000000000000") == 0 ||
+	    strspn(buf, "0") == 32) {
+		*set = false;
+		return 0;
+	}
+	if (acid_id_parse(buf, id) < 0 || all_digits(buf))
+		return -EBADMSG;
+	*set = true;
+	return 0;
+}
+
+int kernel_probe(const char *proc_root, enum acid_mode *mode)
+{
+	char path[4096 + 64], buf[128];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/self/audit_containerid", proc_root);
+	r = proc_read_small(AT_FDCWD, path, buf, sizeof(buf));
+	if (r == -ENOENT) {
+		*mode = ACID_MODE_USER;
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	trim(buf);
+	*mode = all_digits(buf) ? ACID_MODE_KERNEL_U64 : ACID_MODE_KERNEL_UUID;
+	if (*mode == ACID_MODE_KERNEL_UUID) {
+		struct acid_id id;
+		bool set;
+
+		if (parse_kernel_value(*mode, buf, &set, &id) < 0)
+			return -EPROTO;
+	}
+	return 0;
+}
+
+int kernel_format_id(enum acid_mode mode, const struct acid_id *id,
+		     char *buf, size_t len)
+{
+	if (mode == ACID_MODE_KERNEL_U64) {
+		uint64_t v;
+		int r = acid_id_to_u64(id, &v);
+
+		if (r < 0)
+			return r;
+		if ((size_t)snprintf(buf, len, "%" PRIu64, v) >= len)
+			return -ENOSPC;
+		return 0;
+	}
+	return acid_id_format(id, buf, len);
+}
+
+int kernel_read_id(const struct acid_ctx *ctx, pid_t pid, bool *set,
+		   struct acid_id *id)
+{
+	char path[4096 + 64], buf[128];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/%d/audit_containerid",
+		 ctx->proc_root, (int)pid);
+	r = proc_read_small(AT_FDCWD, path, buf, sizeof(buf));
+	if (r == -ENOENT)
+		return -ESRCH;
+	if (r < 0)
+		return r;
+	return parse_kernel_value(ctx->mode, buf, set, id);
+}
+
+int kernel_write_id(const struct acid_ctx *ctx, pid_t pid,
+		    const struct acid_id *id)
+{
+	char path[4096 + 64], buf[64];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+	int r;
+
+	r = kernel_format_id(ctx->mode, id, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	snprintf(path, sizeof(path), "%s/%d/audit_containerid",
+		 ctx->proc_root, (int)pid);
+	/* O_TRUNC so that a prepared file (tests) holds just the value */
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_TRUNC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	do
+		n = write(fd, buf, strlen(buf));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n != strlen(buf))
+		return -EIO;
+	return 0;
+}

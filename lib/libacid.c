@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Public entry points: the context, registration, records and lookups.
+ * Thin on purpose; each concern lives in its own file (see internal.h).
+ * One path, one direction: request -> checks -> kernel or registry ->
+ * record.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <libaudit.h>
+
+#include "internal.h"
+
+/* ------------------------------------------------------------ context */
+
+const char *acid_mode_name(enum acid_mode mode)
+{
+	switch (mode) {
+	case ACID_MODE_USER:
+		return "user";
+	case ACID_MODE_KERNEL_U64:
+		return "kernel-u64";
+	case ACID_MODE_KERNEL_UUID:
+		return "kernel-uuid";
+	}
+	return "unknown";
+}
+
+static const char *pick(const char *opt, const char *env, const char *def)
+{
+	const char *v;
+
+	if (opt)
+		return opt;
+	v = secure_getenv(env);
+	return v && *v ? v : def;
+}
+
+int acid_ctx_new(const struct acid_opts *opts, struct acid_ctx **out)
+{
+	struct acid_opts o = { 0 };
+	struct acid_ctx *ctx;
+	const char *proc, *state;
+	int r;
+
+	if (!out)
+		return -EINVAL;
+	if (opts) {
+		if (opts->size < offsetof(struct acid_opts, state_dir) +
+					 sizeof(opts->state_dir))
+			return -EINVAL;
+		memcpy(&o, opts, sizeof(o) < opts->size ? sizeof(o) : opts->size);
+	}
+	proc = pick(o.proc_root, "ACID_PROC_ROOT", ACID_DEFAULT_PROC_ROOT);
+	state = pick(o.state_dir, "ACID_STATE_DIR", ACID_DEFAULT_STATE_DIR);
+	if (proc[0] != '/' || state[0] != '/' || strlen(proc) > 4000 ||
+	    strlen(state) > 4000)
+		return -EINVAL;
+
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return -ENOMEM;
+	ctx->proc_root = strdup(proc);
+	ctx->state_dir = strdup(state);
+	if (!ctx->proc_root || !ctx->state_dir) {
+		acid_ctx_free(ctx);
+		return -ENOMEM;
+	}
+	r = kernel_probe(ctx->proc_root, &ctx->mode);
+	if (r < 0) {
+		acid_ctx_free(ctx);
+		return r;
+	}
+	*out = ctx;
+	return 0;
+}
+
+void acid_ctx_free(struct acid_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	free(ctx->proc_root);
+	free(ctx->state_dir);
+	free(ctx);
+}
+
+enum acid_mode acid_ctx_mode(const struct acid_ctx *ctx)
+{
+	return ctx->mode;
+}
+const char *acid_ctx_proc_root(const struct acid_ctx *ctx)
+{
+	return ctx->proc_root;
+}
+const char *acid_ctx_state_dir(const struct acid_ctx *ctx)
+{
+	return ctx->state_dir;
+}
+
+int acid_ctx_new_id(const struct acid_ctx *ctx, struct acid_id *out)
+{
+	if (!ctx)
+		return -EINVAL;
+	return acid_id_generate(ctx->mode == ACID_MODE_KERNEL_U64 ?
+					ACID_ID_U64 :
+					ACID_ID_UUID,
+				out);
+}
+
+/* ------------------------------------------------------------ lookups */
+
+int acid_entry_alive(const struct acid_ctx *ctx, const struct acid_entry *e)
+{
+	uint64_t st;
+	int r;
+
+	if (!ctx || !e)
+		return -EINVAL;
+	r = proc_stat(ctx->proc_root, e->pid, NULL, &st);
+	if (r == -ESRCH)
+		return 0;
+	if (r < 0)
+		return r;
+	return st == e->starttime;
+}
+
+/* A registered container that @ns shares a non-host namespace with. */
+static int lookup_by_ns(struct acid_ctx *ctx, int dirfd,
+			const struct acid_ns_set *ns, struct acid_entry **out)
+{
+	static const enum acid_ns_kind kinds[] = { ACID_NS_PID, ACID_NS_MNT };
+	struct acid_ns_set host;
+	struct acid_entry **list;
+	size_t n;
+	int r;
+
+	r = acid_ns_collect(ctx, 1, &host);
+	if (r < 0)
+		return r;
+	r = registry_list(dirfd, &list, &n);
+	if (r < 0)
+		return r;
+	r = -ENOENT;
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && r; k++) {
+		/* sharing the host's namespace says nothing */
+		if (!ns->ns[kinds[k]].present || ns_same(ns, &host, kinds[k]))
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			if (!ns_same(ns, &list[i]->ns, kinds[k]) ||
+			    acid_entry_alive(ctx, list[i]) != 1)
+				continue;
+			*out = list[i];
+			list[i] = NULL;
+			r = 0;
+			break;
+		}
+	}
+	acid_list_free(list, n);
+	return r;
+}
+
+static int lookup_pid_at(struct acid_ctx *ctx, int dirfd, pid_t pid,
+			 struct acid_entry **out)
+{
+	struct acid_ns_set ns;
+	pid_t cur = pid;
+	int r;
+
+	/* ancestry first: the nearest registered ancestor holds it */
+	for (int depth = 0; cur > 0 && depth < 4096; depth++) {
+		struct acid_entry *e;
+		uint64_t start;
+		pid_t parent;
+
+		r = proc_stat(ctx->proc_root, cur, &parent, &start);
+		if (r < 0) {
+			if (cur == pid)
+				return r;
+			break;
+		}
+		r = registry_get_pid(dirfd, cur, &e);
+		if (r == 0) {
+			/* the same pid and start time: not a reused pid */
+			if (e->starttime == start) {
+				*out = e;
+				return 0;
+			}
+			acid_entry_free(e);
+		}
+		cur = parent;
+	}
+	/* then namespaces: a process joined in with setns (runc exec) */
+	r = acid_ns_collect(ctx, pid, &ns);
+	if (r < 0)
+		return r;
+	return lookup_by_ns(ctx, dirfd, &ns, out);
+}
+
+static int open_for_lookup(const struct acid_ctx *ctx)
+{
+	int fd = registry_open(ctx->state_dir, false);
+
+	/* no registry yet: nothing registered */
+	return fd == -ENOENT ? -ENOENT : fd;
+}
+
+int acid_lookup_pid(struct acid_ctx *ctx, pid_t pid, struct acid_entry **out)
+{
+	_cleanup_close_ int dirfd = -1;
+
+	if (!ctx || !out)
+		return -EINVAL;
+	if (pid <= 0)
+		return -ESRCH;
+	dirfd = open_for_lookup(ctx);
+	if (dirfd < 0)
+		return dirfd;
+	return lookup_pid_at(ctx, dirfd, pid, out);
+}
+
+int acid_lookup_id(struct acid_ctx *ctx, const struct acid_id *id,
+		   struct acid_entry **out)
+{
+	_cleanup_close_ int dirfd = -1;
+
+	if (!ctx || !id || !out || acid_id_is_zero(id))
+		return -EINVAL;
+	dirfd = open_for_lookup(ctx);
+	if (dirfd < 0)
+		return dirfd;
+	return registry_get_id(dirfd, id, out);
+}
+
+int acid_lookup_name(struct acid_ctx *ctx, const char *name,
+		     const char *bundle, struct acid_entry **out)
+{
+	_cleanup_close_ int dirfd = -1;
+	struct acid_entry **list, *found = NULL;
+	size_t n;
+	int r;
+
+	if (!ctx || !name || !*name || !out)
+		return -EINVAL;
+	dirfd = open_for_lookup(ctx);
+	if (dirfd < 0)
+		return dirfd;
+	r = registry_list(dirfd, &list, &n);
+	if (r < 0)
+		return r;
+	r = -ENOENT;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(list[i]->name, name) != 0 ||
+		    (bundle && strcmp(list[i]->bundle, bundle) != 0))
+			continue;
+		if (found) {
+			r = -ENOTUNIQ;
+			break;
+		}
+		found = list[i];
+		list[i] = NULL;
+		r = 0;
+	}
+	if (r == 0)
+		*out = found;
+	else
+		acid_entry_free(found);
+	acid_list_free(list, n);
+	return r;
+}
+
+int acid_list(struct acid_ctx *ctx, struct acid_entry ***out, size_t *n)
+{
+	_cleanup_close_ int dirfd = -1;
+
+	if (!ctx || !out || !n)
+		return -EINVAL;
+	dirfd = open_for_lookup(ctx);
+	if (dirfd == -ENOENT) {
+		*out = NULL;
+		*n = 0;
+		return 0;
+	}
+	if (dirfd < 0)
+		return dirfd;
+	return registry_list(dirfd, out, n);
+}
+
+void acid_list_free(struct acid_entry **list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		acid_entry_free(list[i]);
+	free(list);
+}
+
+/* ------------------------------------------------------- registration */
+
+static bool text_ok(const char *s, size_t max)
+{
+	return !s || strnlen(s, max + 1) <= max;
+}
+
+/* The checks that must hold before anything is written. */
+static int check_target(struct acid_ctx *ctx, int dirfd,
+			const struct acid_entry *e)
+{
+	struct acid_entry *old;
+	int r;
+
+	if (ctx->mode == ACID_MODE_USER) {
+		r = proc_is_self_or_ancestor(ACID_DEFAULT_PROC_ROOT, e->pid);
+		if (r < 0)
+			return r;
+		if (r)
+			return -EXDEV;
+		r = proc_has_children(ctx->proc_root, e->pid);
+		if (r < 0)
+			return r;
+		if (r)
+			return -EBUSY;
+	} else {
+		bool set;
+		struct acid_id cur;
+
+		/* the kernel decides EXDEV and EBUSY; we only spare it a
+		 * write it would refuse anyway */
+		r = kernel_read_id(ctx, e->pid, &set, &cur);
+		if (r < 0)
+			return r;
+		if (set)
+			return -EEXIST;
+	}
+	r = registry_get_pid(dirfd, e->pid, &old);
+	if (r == 0) {
+		bool same = old->starttime == e->starttime;
+
+		acid_entry_free(old);
+		if (same)
+			return -EEXIST;
+	}
+	r = registry_get_id(dirfd, &e->id, &old);
+	if (r == 0) {
+		acid_entry_free(old);
+		return -ENOTUNIQ;
+	}
+	if (r != -ENOENT)
+		return r == -EBADMSG ? -ENOTUNIQ : r;
+	return 0;
+}
+
+int acid_register(struct acid_ctx *ctx, const struct acid_reg *req,
+		  struct acid_entry **out)
+{
+	struct acid_reg q = { 0 };
+	_cleanup_close_ int pidfd = -1, dirfd = -1, lock = -1;
+	struct acid_entry *e = NULL, *parent = NULL;
+	pid_t ppid;
+	int r;
+
+	if (!ctx || !req || req->size < offsetof(struct acid_reg, ses_tag) +
+						sizeof(req->ses_tag))
+		return -EINVAL;
+	memcpy(&q, req, sizeof(q) < req->size ? sizeof(q) : req->size);
+	if (!text_ok(q.name, ACID_NAME_MAX) ||
+	    !text_ok(q.bundle, ACID_BUNDLE_MAX) ||
+	    (q.id && acid_id_is_zero(q.id)))
+		return -EINVAL;
+	if (q.pid <= 0)
+		return -ESRCH;
+
+	r = acid_check_caps(ACID_CAP_CONTROL);
+	if (r < 0)
+		return r;
+
+	/* from here to the last write the target is held by its pidfd */
+	pidfd = proc_pidfd_open(q.pid);
+	if (pidfd < 0)
+		return pidfd;
+
+	e = entry_new();
+	if (!e)
+		return -ENOMEM;
+	e->pid = q.pid;
+	e->mode = ctx->mode;
+	e->ses_tag = q.ses_tag;
+	e->time = (int64_t)time(NULL);
+	if ((q.name && !(free(e->name), e->name = strdup(q.name))) ||
+	    (q.bundle && !(free(e->bundle), e->bundle = strdup(q.bundle)))) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	r = proc_stat(ctx->proc_root, q.pid, &ppid, &e->starttime);
+	if (r < 0)
+		goto fail;
+	if (q.id)
+		e->id = *q.id;
+	else if ((r = acid_ctx_new_id(ctx, &e->id)) < 0)
+		goto fail;
+	if (ctx->mode == ACID_MODE_KERNEL_U64) {
+		uint64_t v;
+
+		r = acid_id_to_u64(&e->id, &v);
+		if (r < 0)
+			goto fail;
+	}
+	r = ns_collect_held(ctx->proc_root, q.pid, pidfd, &e->ns);
+	if (r < 0)
+		goto fail;
+
+	dirfd = registry_open(ctx->state_dir, true);
+	if (dirfd < 0) {
+		r = dirfd;
+		goto fail;
+	}
+	lock = registry_lock(dirfd);
+	if (lock < 0) {
+		r = lock;
+		goto fail;
+	}
+	r = check_target(ctx, dirfd, e);
+	if (r < 0)
+		goto fail;
+
+	/* nesting: the container that holds the orchestrator holds this */
+	if (ppid > 0 && lookup_pid_at(ctx, dirfd, ppid, &parent) == 0) {
+		e->has_parent = true;
+		e->parent = parent->id;
+		acid_entry_free(parent);
+	}
+
+	if (ctx->mode != ACID_MODE_USER) {
+		/* the kernel's answer, unchanged */
+		r = kernel_write_id(ctx, q.pid, &e->id);
+		if (r < 0)
+			goto fail;
+	}
+	r = registry_put(dirfd, e);
+	if (r < 0)
+		goto fail;
+
+	r = proc_pidfd_alive(pidfd);
+	if (r <= 0) {
+		/* it died meanwhile: the pid may be another's by now */
+		registry_remove(dirfd, e);
+		r = r < 0 ? r : -ESRCH;
+		goto fail;
+	}
+	if (out)
+		*out = e;
+	else
+		acid_entry_free(e);
+	return 0;
+fail:
+	acid_entry_free(e);
+	return r;
+}
+
+int acid_forget(struct acid_ctx *ctx, const struct acid_entry *e)
+{
+	_cleanup_close_ int dirfd = -1, lock = -1;
+	int r;
+
+	if (!ctx || !e)
+		return -EINVAL;
+	r = acid_check_caps(ACID_CAP_CONTROL);
+	if (r < 0)
+		return r;
+	dirfd = registry_open(ctx->state_dir, false);
+	if (dirfd < 0)
+		return dirfd;
+	lock = registry_lock(dirfd);
+	if (lock < 0)
+		return lock;
+	return registry_remove(dirfd, e);
+}
+
+/* ------------------------------------------------------------ records */
+
+static int self_exe(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+static int send_record(const char *text)
+{
+	int r = acid_check_caps(ACID_CAP_WRITE);
+
+	if (r < 0)
+		return r;
+	return record_send(AUDIT_VIRT_CONTROL, text);
+}
+
+int acid_log_start(struct acid_ctx *ctx, const struct acid_entry *e)
+{
+	_cleanup_free_ char *text = NULL;
+	char exe[4096];
+	int r;
+
+	if (!ctx || !e)
+		return -EINVAL;
+	if (self_exe(exe, sizeof(exe)) < 0)
+		exe[0] = '\0';
+	r = record_start_text(e, exe, &text);
+	if (r < 0)
+		return r;
+	return send_record(text);
+}
+
+int acid_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
+		  const char *reason)
+{
+	_cleanup_free_ char *text = NULL;
+	char exe[4096];
+	int r;
+
+	if (!ctx || !e || !reason || !*reason || strlen(reason) > 32 ||
+	    strspn(reason, "abcdefghijklmnopqrstuvwxyz-") != strlen(reason))
+		return -EINVAL;
+	if (self_exe(exe, sizeof(exe)) < 0)
+		exe[0] = '\0';
+	r = record_stop_text(e, reason, exe, &text);
+	if (r < 0)
+		return r;
+	return send_record(text);
+}

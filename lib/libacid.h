@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libacid - audit container IDs for Linux.
+ *
+ * The kernel's audit log knows processes, not containers. libacid gives a
+ * container an ID (a 128-bit UUID), registers the container's first process
+ * under it - through /proc/<pid>/audit_containerid where the kernel has that
+ * interface, in a registry of its own where it does not - and sends the
+ * lifecycle records (libaudit's VIRT_CONTROL type) that stock ausearch and
+ * aureport already understand.
+ *
+ * The external contract is SPEC.md; this header mirrors it.
+ *
+ * Conventions for every function below:
+ *  - returns zero (or a documented non-negative value) on success and a
+ *    negative errno value on error; acid_strerror() turns it into a sentence;
+ *  - never prints, never exits, keeps no global mutable state: one
+ *    struct acid_ctx per thread (or guarded by the caller) is safe.
+ */
+#ifndef ACID_LIBACID_H
+#define ACID_LIBACID_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ACID_API __attribute__((visibility("default")))
+
+/* ------------------------------------------------------------------ IDs */
+
+/*
+ * A container ID: 16 bytes, big-endian, printed as a canonical lower-case
+ * UUID. The all-zero value is not an ID; "unset" is a state of its own.
+ * An ID whose upper 64 bits are zero is a "u64 ID": the only kind a kernel
+ * with the v11 (decimal u64) interface can carry.
+ */
+struct acid_id {
+	uint8_t bytes[16];
+};
+
+/* Length of a formatted ID including the terminating NUL. */
+#define ACID_ID_STRLEN 37
+
+/*
+ * acid_id_parse - read an ID from text.
+ * @s:   "0f1e...-..." canonical UUID (any case), the 32-hex-digit form,
+ *       or a decimal u64 (1 .. 18446744073709551614) for u64 kernels.
+ * @out: filled on success, untouched on error.
+ * Returns 0, or -EINVAL for anything else (empty, garbage, the all-zero
+ * UUID, 0, the unset value 18446744073709551615, out of range).
+ */
+ACID_API int acid_id_parse(const char *s, struct acid_id *out);
+
+/*
+ * acid_id_format - write @id as a canonical lower-case UUID into @buf.
+ * Returns 0, -EINVAL for a zero ID, -ENOSPC if @len < ACID_ID_STRLEN.
+ */
+ACID_API int acid_id_format(const struct acid_id *id, char *buf, size_t len);
+
+/* acid_id_is_zero - true for the all-zero value (no ID). */
+ACID_API bool acid_id_is_zero(const struct acid_id *id);
+
+/* acid_id_equal - true when both IDs hold the same 128 bits. */
+ACID_API bool acid_id_equal(const struct acid_id *a, const struct acid_id *b);
+
+/*
+ * acid_id_to_u64 - the ID as a u64 kernel carries it.
+ * Returns 0, or -ERANGE when the upper 64 bits are not zero (the ID does
+ * not fit; it is never truncated) and -EINVAL for a zero ID.
+ */
+ACID_API int acid_id_to_u64(const struct acid_id *id, uint64_t *out);
+
+/* The forms of ID that acid_id_generate() can make. */
+enum acid_id_form {
+	ACID_ID_UUID = 0,	/* random version 4 UUID */
+	ACID_ID_U64 = 1,	/* random u64, neither 0 nor (u64)-1 */
+};
+
+/* acid_id_generate - make a fresh random ID of @form. Returns 0 or -errno. */
+ACID_API int acid_id_generate(enum acid_id_form form, struct acid_id *out);
+
+/* ----------------------------------------------------------- Context */
+
+struct acid_ctx;
+
+/*
+ * Options for acid_ctx_new(). Set @size to sizeof(struct acid_opts) so
+ * that fields added later never break a program built against this one.
+ * NULL strings mean "the environment variable, else the default".
+ */
+struct acid_opts {
+	size_t size;
+	const char *proc_root;	/* ACID_PROC_ROOT, else "/proc" */
+	const char *state_dir;	/* ACID_STATE_DIR, else "/run/acid" */
+};
+
+/* How registration is carried out, decided by the probe in acid_ctx_new(). */
+enum acid_mode {
+	ACID_MODE_USER = 0,	   /* no kernel interface: acid's own registry */
+	ACID_MODE_KERNEL_U64 = 1,  /* v11 kernel: decimal u64 in procfs */
+	ACID_MODE_KERNEL_UUID = 2, /* seed form: 128-bit UUID in procfs */
+};
+
+/*
+ * acid_ctx_new - make a context. Probes <proc_root>/self/audit_containerid
+ * to choose the mode; no kernel support is a mode, not an error.
+ * Returns 0, -ENOMEM, -EINVAL (bad options, a relative path), or the error
+ * met reading the probe file (other than its absence).
+ */
+ACID_API int acid_ctx_new(const struct acid_opts *opts, struct acid_ctx **out);
+
+/* acid_ctx_free - release a context; NULL is accepted. */
+ACID_API void acid_ctx_free(struct acid_ctx *ctx);
+
+ACID_API enum acid_mode acid_ctx_mode(const struct acid_ctx *ctx);
+ACID_API const char *acid_ctx_proc_root(const struct acid_ctx *ctx);
+ACID_API const char *acid_ctx_state_dir(const struct acid_ctx *ctx);
+
+/* acid_mode_name - "user", "kernel-u64" or "kernel-uuid". */
+ACID_API const char *acid_mode_name(enum acid_mode mode);
+
+/*
+ * acid_ctx_new_id - a fresh ID of the form the context's mode carries:
+ * a u64 ID on a u64 kernel, a v4 UUID otherwise.
+ */
+ACID_API int acid_ctx_new_id(const struct acid_ctx *ctx, struct acid_id *out);
+
+/* ------------------------------------------------------- Capabilities */
+
+/*
+ * acid_check_caps - does the calling thread hold, in its effective set,
+ * CAP_AUDIT_CONTROL (to register) and/or CAP_AUDIT_WRITE (to send records)?
+ * @need: a mask of ACID_CAP_* bits.
+ * Returns 0, or -EPERM naming nothing: see acid_strerror(-EPERM).
+ */
+#define ACID_CAP_CONTROL 0x1
+#define ACID_CAP_WRITE 0x2
+ACID_API int acid_check_caps(unsigned int need);
+
+/* --------------------------------------------------------- Namespaces */
+
+/* The ten entries of /proc/<pid>/ns, in this order. */
+enum acid_ns_kind {
+	ACID_NS_CGROUP = 0,
+	ACID_NS_IPC,
+	ACID_NS_MNT,
+	ACID_NS_NET,
+	ACID_NS_PID,
+	ACID_NS_PID_FOR_CHILDREN,
+	ACID_NS_TIME,
+	ACID_NS_TIME_FOR_CHILDREN,
+	ACID_NS_USER,
+	ACID_NS_UTS,
+	ACID_NS_COUNT
+};
+
+/*
+ * The nsfs identity of a process's namespaces. A kind the kernel lacks (or
+ * pid_for_children before the process has one) has present == false and
+ * zero numbers: left out, never faked.
+ */
+struct acid_ns_set {
+	struct {
+		bool present;
+		uint32_t dev_major;
+		uint32_t dev_minor;
+		uint64_t ino;
+	} ns[ACID_NS_COUNT];
+};
+
+/* acid_ns_name - "cgroup", "ipc", ... as in /proc/<pid>/ns; NULL if bad. */
+ACID_API const char *acid_ns_name(enum acid_ns_kind kind);
+
+/*
+ * acid_ns_collect - stat every /proc/<pid>/ns entry of @pid (under the
+ * context's proc root). The process is held by a pidfd while its entries
+ * are read, so a pid reused meanwhile yields -ESRCH, not another process's
+ * namespaces.
+ * Returns 0, -ESRCH (no such process, or it exited), -EACCES/-EPERM.
+ */
+ACID_API int acid_ns_collect(const struct acid_ctx *ctx, pid_t pid,
+			     struct acid_ns_set *out);
+
+/* ---------------------------------------------------------- Containers */
+
+/*
+ * A registered container, as the registry holds it. Opaque: read it with
+ * the accessors below, release it with acid_entry_free().
+ */
+struct acid_entry;
+
+ACID_API void acid_entry_free(struct acid_entry *e);
+ACID_API const struct acid_id *acid_entry_id(const struct acid_entry *e);
+/* The OCI container id ("name") and bundle path; "" when not given. */
+ACID_API const char *acid_entry_name(const struct acid_entry *e);
+ACID_API const char *acid_entry_bundle(const struct acid_entry *e);
+/* The init process, host pid view, and its start time (clock ticks). */
+ACID_API pid_t acid_entry_pid(const struct acid_entry *e);
+ACID_API uint64_t acid_entry_starttime(const struct acid_entry *e);
+ACID_API const struct acid_ns_set *acid_entry_ns(const struct acid_entry *e);
+/* The audit session tag, 0 when the container has none. */
+ACID_API uint32_t acid_entry_ses_tag(const struct acid_entry *e);
+/* The container holding this one when nested, else NULL. */
+ACID_API const struct acid_id *acid_entry_parent(const struct acid_entry *e);
+/* How the entry was registered (user registry or a kernel form). */
+ACID_API enum acid_mode acid_entry_mode(const struct acid_entry *e);
+/* Registration time, seconds since the epoch. */
+ACID_API int64_t acid_entry_time(const struct acid_entry *e);
+
+/* A registration request. Set @size to sizeof(struct acid_reg). */
+struct acid_reg {
+	size_t size;
+	pid_t pid;		   /* the container's first process */
+	const struct acid_id *id;  /* NULL: a fresh one (acid_ctx_new_id) */
+	const char *name;	   /* OCI container id; may be NULL */
+	const char *bundle;	   /* OCI bundle path; may be NULL */
+	uint32_t ses_tag;	   /* audit session to record; 0: none */
+};
+
+/*
+ * acid_register - register @req->pid as the first process of a container.
+ *
+ * Checks, in this order, before anything is written:
+ *   CAP_AUDIT_CONTROL (-EPERM); the target exists (-ESRCH); it is not the
+ *   caller or an ancestor of the caller (-EXDEV); it has no children
+ *   (-EBUSY; threads of its own group are allowed in user mode); it is not
+ *   registered already (-EEXIST); the ID is not live for another container
+ *   (-ENOTUNIQ); the ID fits the kernel (-ERANGE on a u64 kernel).
+ * Then: kernel mode writes /proc/<pid>/audit_containerid and passes the
+ * kernel's errno through unchanged; both modes write the registry entry
+ * (atomically; the kernel knows no OCI name or bundle). The target is held
+ * by a pidfd from first look to last write: if it exits meanwhile the entry
+ * is removed again and -ESRCH returned.
+ *
+ * Does not send the record: call acid_log_start() next, so the caller can
+ * decide what a failed record means (see acid_forget()).
+ * On success *@out (if not NULL) receives the new entry.
+ */
+ACID_API int acid_register(struct acid_ctx *ctx, const struct acid_reg *req,
+			   struct acid_entry **out);
+
+/*
+ * acid_log_start - send the register record (VIRT_CONTROL op=start
+ * reason=register) for @e. Checks CAP_AUDIT_WRITE first (-EPERM), and that
+ * the record is really taken: -ENOTCONN when audit is disabled in the kernel
+ * (a record would be dropped), -ECONNREFUSED from a non-initial user
+ * namespace, other netlink errors as the kernel gives them.
+ */
+ACID_API int acid_log_start(struct acid_ctx *ctx, const struct acid_entry *e);
+
+/*
+ * acid_log_stop - send the destroy record (VIRT_CONTROL op=stop) for @e.
+ * @reason: "exit", "destroy", "lost", ...: lower-case letters and '-' only
+ * (-EINVAL otherwise). Errors as acid_log_start().
+ */
+ACID_API int acid_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
+			   const char *reason);
+
+/*
+ * acid_forget - remove @e's registry entry, without a record. Used after a
+ * stop record was sent, or to undo a registration whose record failed.
+ * Needs CAP_AUDIT_CONTROL. Returns 0, -EPERM, -ENOENT (already gone).
+ */
+ACID_API int acid_forget(struct acid_ctx *ctx, const struct acid_entry *e);
+
+/* ------------------------------------------------------------ Lookups */
+
+/* acid_lookup_id - the live entry with ID @id. -ENOENT if none. */
+ACID_API int acid_lookup_id(struct acid_ctx *ctx, const struct acid_id *id,
+			    struct acid_entry **out);
+
+/*
+ * acid_lookup_name - the entry with OCI id @name (and, if not NULL,
+ * bundle @bundle). -ENOENT if none, -ENOTUNIQ if several match.
+ */
+ACID_API int acid_lookup_name(struct acid_ctx *ctx, const char *name,
+			      const char *bundle, struct acid_entry **out);
+
+/*
+ * acid_lookup_pid - the container process @pid belongs to: the nearest
+ * registered ancestor (same start time, so a reused pid never matches),
+ * else the container whose pid namespace (or mount namespace) it shares
+ * when that namespace is not the host's. -ENOENT if none, -ESRCH if @pid
+ * does not exist.
+ */
+ACID_API int acid_lookup_pid(struct acid_ctx *ctx, pid_t pid,
+			     struct acid_entry **out);
+
+/*
+ * acid_list - every entry in the registry, in no particular order.
+ * *@out is an array of *@n entries; free with acid_list_free().
+ * Entries that cannot be read are skipped (see acid_gc in the tool).
+ */
+ACID_API int acid_list(struct acid_ctx *ctx, struct acid_entry ***out,
+		       size_t *n);
+ACID_API void acid_list_free(struct acid_entry **list, size_t n);
+
+/*
+ * acid_entry_alive - is the entry's init process still the one that was
+ * registered (same pid, same start time)? 1 yes, 0 no, or -errno.
+ */
+ACID_API int acid_entry_alive(const struct acid_ctx *ctx,
+			      const struct acid_entry *e);
+
+/* -------------------------------------------------------------- Errors */
+
+/*
+ * acid_strerror - a sentence for an error this library returns (@err may be
+ * negative or positive). Never NULL; the string is static.
+ */
+ACID_API const char *acid_strerror(int err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ACID_LIBACID_H */

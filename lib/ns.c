@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Namespace identities: the nsfs device and inode of each
+ * /proc/<pid>/ns/<kind>, which is what the kernel itself prints for them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "internal.h"
+
+static const char *const ns_names[ACID_NS_COUNT] = {
+	[ACID_NS_CGROUP] = "cgroup",
+	[ACID_NS_IPC] = "ipc",
+	[ACID_NS_MNT] = "mnt",
+	[ACID_NS_NET] = "net",
+	[ACID_NS_PID] = "pid",
+	[ACID_NS_PID_FOR_CHILDREN] = "pid_for_children",
+	[ACID_NS_TIME] = "time",
+	[ACID_NS_TIME_FOR_CHILDREN] = "time_for_children",
+	[ACID_NS_USER] = "user",
+	[ACID_NS_UTS] = "uts",
+};
+
+const char *acid_ns_name(enum acid_ns_kind kind)
+{
+	if ((unsigned int)kind >= ACID_NS_COUNT)
+		return NULL;
+	return ns_names[kind];
+}
+
+bool ns_same(const struct acid_ns_set *a, const struct acid_ns_set *b,
+	     enum acid_ns_kind k)
+{
+	return a->ns[k].present && b->ns[k].present &&
+	       a->ns[k].ino == b->ns[k].ino &&
+	       a->ns[k].dev_major == b->ns[k].dev_major &&
+	       a->ns[k].dev_minor == b->ns[k].dev_minor;
+}
+
+/*
+ * Stat each entry while @pidfd holds the process. If it was reaped (and
+ * its pid possibly reused) by the time we are done, what we read may
+ * belong to another process: report ESRCH instead.
+ */
+int ns_collect_held(const char *proc_root, pid_t pid, int pidfd,
+		    struct acid_ns_set *out)
+{
+	struct acid_ns_set set;
+	char path[4096 + 64];
+	int found = 0, r;
+
+	memset(&set, 0, sizeof(set));
+	for (int k = 0; k < ACID_NS_COUNT; k++) {
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/%d/ns/%s", proc_root,
+			 (int)pid, ns_names[k]);
+		if (stat(path, &st) < 0) {
+			/* a kind this kernel lacks: left out */
+			if (errno == ENOENT)
+				continue;
+			return errno == ESRCH ? -ESRCH : -errno;
+		}
+		set.ns[k].present = true;
+		set.ns[k].dev_major = major(st.st_dev);
+		set.ns[k].dev_minor = minor(st.st_dev);
+		set.ns[k].ino = st.st_ino;
+		found++;
+	}
+	r = proc_pidfd_alive(pidfd);
+	if (r < 0)
+		return r;
+	/* a zombie has no namespaces left; a live process always has some */
+	if (r == 0 || found == 0)
+		return -ESRCH;
+	*out = set;
+	return 0;
+}
+
+int acid_ns_collect(const struct acid_ctx *ctx, pid_t pid,
+		    struct acid_ns_set *out)
+{
+	_cleanup_close_ int pidfd = -1;
+
+	if (!ctx || !out)
+		return -EINVAL;
+	pidfd = proc_pidfd_open(pid);
+	if (pidfd < 0)
+		return pidfd;
+	return ns_collect_held(ctx->proc_root, pid, pidfd, out);
+}

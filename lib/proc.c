@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Process facts from procfs, and pidfds that hold a process so that a pid
+ * reused meanwhile is noticed rather than mistaken for the target.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#include "internal.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+
+int proc_pidfd_open(pid_t pid)
+{
+	long fd;
+
+	if (pid <= 0)
+		return -ESRCH;
+	fd = syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0)
+		return errno == EINVAL ? -ESRCH : -errno;
+	return (int)fd;
+}
+
+/* 1 while the held process has not been reaped, 0 once it has. */
+int proc_pidfd_alive(int pidfd)
+{
+	if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0)
+		return 1;
+	if (errno == ESRCH)
+		return 0;
+	/* EPERM: it exists, we may just not signal it */
+	return errno == EPERM ? 1 : -errno;
+}
+
+/* Read a small file relative to @dirfd (AT_FDCWD for absolute paths). */
+int proc_read_small(int dirfd, const char *path, char *buf, size_t len)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	size_t got = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (got + 1 < len) {
+		ssize_t n = read(fd, buf + got, len - 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	return (int)got;
+}
+
+/*
+ * /proc/<pid>/stat: the command name (field 2) may hold spaces and
+ * parentheses, so fields are counted from the last ')'.
+ */
+int proc_stat(const char *proc_root, pid_t pid, pid_t *ppid,
+	      uint64_t *starttime)
+{
+	char path[64 + 4096], buf[2048];
+	const char *p;
+	int r, field;
+
+	if (pid <= 0)
+		return -ESRCH;
+	snprintf(path, sizeof(path), "%s/%d/stat", proc_root, (int)pid);
+	r = proc_read_small(AT_FDCWD, path, buf, sizeof(buf));
+	if (r == -ENOENT)
+		return -ESRCH;
+	if (r < 0)
+		return r;
+	p = strrchr(buf, ')');
+	if (!p)
+		return -EBADMSG;
+	/* p+2 is field 3 (state) */
+	p += 2;
+	for (field = 3; *p && field < 22; field++) {
+		if (field == 4 && ppid)
+			*ppid = (pid_t)strtol(p, NULL, 10);
+		p = strchr(p, ' ');
+		if (!p)
+			return -EBADMSG;
+		p++;
+	}
+	if (field != 22 || !*p)
+		return -EBADMSG;
+	if (starttime)
+		*starttime = strtoull(p, NULL, 10);
+	return 0;
+}
+
+/*
+ * Has @pid forked? The children of every thread are listed in
+ * task/<tid>/children (CONFIG_PROC_CHILDREN); without that file the whole
+ * process table is scanned for a parent of @pid.
+ */
+int proc_has_children(const char *proc_root, pid_t pid)
+{
+	char path[64 + 4096];
+	DIR *d;
+	struct dirent *de;
+	int found = 0, tasks = 0;
+
+	snprintf(path, sizeof(path), "%s/%d/task", proc_root, (int)pid);
+	d = opendir(path);
+	if (!d)
+		return errno == ENOENT ? -ESRCH : -errno;
+	while (!found && (de = readdir(d))) {
+		char buf[64];
+		int r;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/children", de->d_name);
+		r = proc_read_small(dirfd(d), path, buf, sizeof(buf));
+		if (r == -ENOENT)
+			continue; /* thread gone, or no CONFIG_PROC_CHILDREN */
+		if (r < 0) {
+			closedir(d);
+			return r;
+		}
+		tasks++;
+		for (char *c = buf; *c; c++)
+			if (*c >= '0' && *c <= '9')
+				found = 1;
+	}
+	closedir(d);
+	if (found || tasks)
+		return found;
+
+	/* no children files: look for a process whose parent is pid */
+	d = opendir(proc_root);
+	if (!d)
+		return -errno;
+	while (!found && (de = readdir(d))) {
+		pid_t p, pp;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		p = (pid_t)strtol(de->d_name, NULL, 10);
+		if (proc_stat(proc_root, p, &pp, NULL) == 0 && pp == pid)
+			found = 1;
+	}
+	closedir(d);
+	return found;
+}
+
+/* Is @pid the caller or one of the caller's ancestors? */
+int proc_is_self_or_ancestor(const char *proc_root, pid_t pid)
+{
+	pid_t cur = getpid();
+
+	for (int depth = 0; cur > 0 && depth < 4096; depth++) {
+		pid_t parent;
+		int r;
+
+		if (cur == pid)
+			return 1;
+		r = proc_stat(proc_root, cur, &parent, NULL);
+		if (r < 0)
+			return r == -ESRCH ? 0 : r;
+		cur = parent;
+	}
+	return 0;
+}

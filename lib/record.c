@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The lifecycle records, in the VIRT_CONTROL form that libaudit documents
+ * for "VMs and container orchestration software", so stock ausearch,
+ * aureport --virt and auparse read them unchanged.
+ *
+ * Sending is checked for real. libaudit's audit_log_user_message() returns
+ * success when the kernel refuses with ECONNREFUSED, and the kernel
+ * silently drops user records while audit is disabled; both would make a
+ * record we "sent" vanish. So the status is asked first and the send's
+ * netlink ACK is what counts. The socket is our own: libaudit's
+ * audit_open() and audit_request_status() print on failure, and a library
+ * must not print.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
+#include <linux/audit.h>
+#include <libaudit.h>
+
+#include "internal.h"
+
+struct text {
+	char *p;
+	size_t len, cap;
+	int err;
+};
+
+static void add(struct text *t, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (t->err)
+		return;
+	if (t->len + n + 2 > t->cap) {
+		size_t cap = (t->len + n + 2) * 2;
+		char *p = realloc(t->p, cap);
+
+		if (!p) {
+			t->err = -ENOMEM;
+			return;
+		}
+		t->p = p;
+		t->cap = cap;
+	}
+	if (t->len)
+		t->p[t->len++] = ' ';
+	memcpy(t->p + t->len, s, n + 1);
+	t->len += n;
+}
+
+static void addf(struct text *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void addf(struct text *t, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	add(t, buf);
+}
+
+/* name="value", or hex when the value needs it (audit_encode_nv_string) */
+static void add_encoded(struct text *t, const char *name, const char *value)
+{
+	char *s;
+
+	if (t->err)
+		return;
+	if (!value || !*value) {
+		addf(t, "%s=?", name);
+		return;
+	}
+	s = audit_encode_nv_string(name, value, (unsigned int)strlen(value));
+	if (!s) {
+		t->err = -ENOMEM;
+		return;
+	}
+	add(t, s);
+	free(s);
+}
+
+static void add_head(struct text *t, const struct acid_entry *e,
+		     const char *op, const char *reason)
+{
+	char id[ACID_ID_STRLEN];
+
+	acid_id_format(&e->id, id, sizeof(id));
+	addf(t, "virt=oci op=%s reason=%s", op, reason);
+	add_encoded(t, "vm", e->name);
+	addf(t, "uuid=%s vm-pid=%d", id, (int)e->pid);
+}
+
+/* the trailer libaudit's own user messages carry */
+static void add_tail(struct text *t, const char *exe)
+{
+	add_encoded(t, "exe", exe);
+	add(t, "hostname=? addr=? terminal=? res=success");
+}
+
+static const char *const ns_field[ACID_NS_COUNT] = {
+	[ACID_NS_CGROUP] = "cgroup-ns",
+	[ACID_NS_IPC] = "ipc-ns",
+	[ACID_NS_MNT] = "mnt-ns",
+	[ACID_NS_NET] = "net-ns",
+	[ACID_NS_PID] = "pid-ns",
+	[ACID_NS_PID_FOR_CHILDREN] = "pid-child-ns",
+	[ACID_NS_TIME] = "time-ns",
+	[ACID_NS_TIME_FOR_CHILDREN] = "time-child-ns",
+	[ACID_NS_USER] = "user-ns",
+	[ACID_NS_UTS] = "uts-ns",
+};
+
+static int finish(struct text *t, char **out)
+{
+	if (t->err) {
+		free(t->p);
+		return t->err;
+	}
+	*out = t->p;
+	return 0;
+}
+
+int record_start_text(const struct acid_entry *e, const char *exe,
+		      char **out)
+{
+	struct text t = { 0 };
+	bool dev_done = false;
+
+	add_head(&t, e, "start", "register");
+	for (int k = 0; k < ACID_NS_COUNT; k++) {
+		if (!e->ns.ns[k].present)
+			continue;
+		/* every nsfs inode lives on the one nsfs device */
+		if (!dev_done) {
+			addf(&t, "ns-dev=%" PRIu32 ":%" PRIu32,
+			     e->ns.ns[k].dev_major, e->ns.ns[k].dev_minor);
+			dev_done = true;
+		}
+		addf(&t, "%s=%" PRIu64, ns_field[k], e->ns.ns[k].ino);
+	}
+	if (e->bundle[0])
+		add_encoded(&t, "bundle", e->bundle);
+	if (e->ses_tag)
+		addf(&t, "ses-tag=%" PRIu32, e->ses_tag);
+	if (e->has_parent) {
+		char id[ACID_ID_STRLEN];
+
+		acid_id_format(&e->parent, id, sizeof(id));
+		addf(&t, "parent-uuid=%s", id);
+	}
+	add_tail(&t, exe);
+	return finish(&t, out);
+}
+
+int record_stop_text(const struct acid_entry *e, const char *reason,
+		     const char *exe, char **out)
+{
+	struct text t = { 0 };
+
+	add_head(&t, e, "stop", reason);
+	add_tail(&t, exe);
+	return finish(&t, out);
+}
+
+/* -------------------------------------------------------------- sending */
+
+/*
+ * libaudit's public senders (audit_log_user_message and friends) report
+ * success when the kernel answers ECONNREFUSED, and libaudit's
+ * audit_open() and audit_request_status() print on failure, which a
+ * library must not do. So the two netlink exchanges are done here: a
+ * request, then the kernel's answer read until the one we wait for.
+ */
+static int nl_send(int fd, int type, unsigned int flags, const void *data,
+		   size_t len)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct nlmsghdr *nlh;
+	size_t total = NLMSG_SPACE(len);
+	int r = 0;
+
+	if (total > MAX_AUDIT_MESSAGE_LENGTH)
+		return -EMSGSIZE;
+	nlh = calloc(1, total);
+	if (!nlh)
+		return -ENOMEM;
+	nlh->nlmsg_len = (uint32_t)NLMSG_LENGTH(len);
+	nlh->nlmsg_type = (uint16_t)type;
+	nlh->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | flags);
+	nlh->nlmsg_seq = 1;
+	if (len)
+		memcpy(NLMSG_DATA(nlh), data, len);
+	while (sendto(fd, nlh, nlh->nlmsg_len, 0, (struct sockaddr *)&kernel,
+		      sizeof(kernel)) < 0) {
+		if (errno != EINTR) {
+			r = -errno;
+			break;
+		}
+	}
+	free(nlh);
+	return r;
+}
+
+/*
+ * Read answers until one of @want arrives (copied to @out) or an error.
+ * NLMSG_ERROR with error 0 is an ACK.
+ */
+static int nl_wait(int fd, int want, void *out, size_t outlen)
+{
+	struct {
+		struct nlmsghdr nlh;
+		char data[MAX_AUDIT_MESSAGE_LENGTH];
+	} rep;
+
+	for (int tries = 0; tries < 20; tries++) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&pfd, 1, 250) < 0 && errno != EINTR)
+			return -errno;
+		n = recv(fd, &rep, sizeof(rep), MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n < 0)
+			return -errno;
+		if (!NLMSG_OK(&rep.nlh, (size_t)n))
+			return -EPROTO;
+		if (rep.nlh.nlmsg_type == NLMSG_ERROR) {
+			struct nlmsgerr *err = NLMSG_DATA(&rep.nlh);
+
+			if (err->error || want == NLMSG_ERROR)
+				return err->error;
+			continue;
+		}
+		if (rep.nlh.nlmsg_type == want) {
+			size_t len = rep.nlh.nlmsg_len - NLMSG_LENGTH(0);
+
+			memset(out, 0, outlen);
+			memcpy(out, NLMSG_DATA(&rep.nlh),
+			       len < outlen ? len : outlen);
+			return 0;
+		}
+	}
+	return -ETIMEDOUT;
+}
+
+/*
+ * Is audit enabled? Asked without NLM_F_ACK, so the only answer is the
+ * status or an error. AUDIT_GET needs CAP_AUDIT_CONTROL: a caller that
+ * only logs gets -EPERM, "unknown".
+ */
+static int audit_enabled(int fd)
+{
+	struct audit_status st;
+	int r = nl_send(fd, AUDIT_GET, 0, NULL, 0);
+
+	if (r < 0)
+		return r;
+	r = nl_wait(fd, AUDIT_GET, &st, sizeof(st));
+	if (r < 0)
+		return r;
+	return st.enabled != 0;
+}
+
+int record_send(int type, const char *text)
+{
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+	if (fd < 0)
+		return -errno;
+	r = audit_enabled(fd);
+	if (r == 0)
+		return -ENOTCONN;
+	if (r < 0 && r != -EPERM)
+		return r;
+	/* the record counts as sent when the kernel ACKs it */
+	r = nl_send(fd, type, NLM_F_ACK, text, strlen(text) + 1);
+	if (r < 0)
+		return r;
+	return nl_wait(fd, NLMSG_ERROR, NULL, 0);
+}
