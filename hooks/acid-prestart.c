@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * acid-prestart: OCI hook for the prestart and createRuntime stages.
+ *
+ * Reads the runtime's state on standard input, registers the container's
+ * init process under a container ID (the org.acid.container-id annotation,
+ * else a fresh one) and sends the register record. A non-zero exit stops
+ * the container's start: with the default fail-closed policy a container
+ * whose record could not be sent does not run.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <acid/libacid.h>
+
+#include "hook-common.h"
+
+static const char usage[] =
+	"usage: acid-prestart [--policy=fail|warn] [prestart|createRuntime]\n"
+	"\n"
+	"OCI hook: registers the container's init process (state JSON on\n"
+	"standard input) and sends its VIRT_CONTROL register record.\n"
+	"\n"
+	"  --policy=fail   no audit record, no container (default)\n"
+	"  --policy=warn   a record that cannot be sent is only a warning\n"
+	"  ACID_POLICY     the same, from the hook's environment\n"
+	"  ACID_STATE_DIR  registry directory (default /run/acid)\n"
+	"  ACID_PROC_ROOT  procfs root (default /proc)\n"
+	"\n"
+	"The container ID comes from the annotation org.acid.container-id\n"
+	"(a UUID) or is made fresh for each start.\n";
+
+static int register_container(struct hook *h)
+{
+	const struct oci_state *st = &h->state;
+	struct acid_ctx *ctx = NULL;
+	struct acid_entry *e = NULL;
+	struct acid_id id;
+	char q[256], idbuf[ACID_ID_STRLEN];
+	int r, ret = 1;
+
+	if (st->container_id && acid_id_parse(st->container_id, &id) < 0) {
+		hook_error(h, "annotation org.acid.container-id of container "
+			      "\"%s\" is not a container ID: \"%s\"",
+			   hook_quote(st->id, q, sizeof(q)),
+			   st->container_id);
+		return 1;
+	}
+	r = acid_ctx_new(NULL, &ctx);
+	if (r < 0) {
+		hook_error(h, "cannot start: %s", acid_strerror(r));
+		return 1;
+	}
+
+	struct acid_reg req = {
+		.size = sizeof(req),
+		.pid = (pid_t)st->pid,
+		.id = st->container_id ? &id : NULL,
+		.name = st->id,
+		.bundle = st->bundle,
+	};
+	r = acid_register(ctx, &req, &e);
+	if (r < 0) {
+		hook_error(h, "register pid %lld of container \"%s\": %s",
+			   st->pid, hook_quote(st->id, q, sizeof(q)),
+			   acid_strerror(r));
+		goto out;
+	}
+	acid_id_format(acid_entry_id(e), idbuf, sizeof(idbuf));
+	r = acid_log_start(ctx, e);
+	if (r < 0 && h->policy == HOOK_FAIL_CLOSED) {
+		/* no record, no container: undo, leave nothing behind */
+		int u = acid_forget(ctx, e);
+
+		hook_error(h, "register record for container \"%s\" (%s) "
+			      "not sent, container refused (policy fail): %s",
+			   hook_quote(st->id, q, sizeof(q)), idbuf,
+			   acid_strerror(r));
+		if (u < 0)
+			hook_error(h, "removing entry %s: %s", idbuf,
+				   acid_strerror(u));
+		goto out;
+	}
+	if (r < 0)
+		hook_warn(h, "register record for container \"%s\" (%s) not "
+			     "sent, container allowed (policy warn): %s",
+			  hook_quote(st->id, q, sizeof(q)), idbuf,
+			  acid_strerror(r));
+	ret = 0;
+out:
+	acid_entry_free(e);
+	acid_ctx_free(ctx);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct hook h;
+	int r = hook_init(&h, "acid-prestart", argc, argv, usage);
+
+	if (r) {
+		hook_fini(&h);
+		return r < 0 ? 0 : r;
+	}
+	switch (h.stage) {
+	case OCI_STAGE_PRESTART:
+	case OCI_STAGE_CREATE_RUNTIME:
+		break;
+	case OCI_STAGE_CREATE_CONTAINER:
+	case OCI_STAGE_START_CONTAINER:
+		hook_error(&h, "stage %s runs inside the container's "
+			       "namespaces, where the pid is not the host's: "
+			       "run acid-prestart at prestart or createRuntime",
+			   oci_stage_name(h.stage));
+		hook_fini(&h);
+		return 2;
+	default:
+		hook_error(&h, "stage %s: acid-prestart runs at prestart or "
+			       "createRuntime (acid-poststop at poststop)",
+			   oci_stage_name(h.stage));
+		hook_fini(&h);
+		return 2;
+	}
+	if (h.state.pid <= 0) {
+		hook_error(&h, "state: field \"pid\" is missing or 0 at stage "
+			       "%s; the container's init pid is required",
+			   oci_stage_name(h.stage));
+		hook_fini(&h);
+		return 1;
+	}
+	r = register_container(&h);
+	hook_fini(&h);
+	return r;
+}

@@ -1,0 +1,72 @@
+/*
+ * oci-state.h - reader for the OCI runtime "state" JSON that a runtime
+ * writes to a hook's standard input.  Shared by acid-prestart and
+ * acid-poststop so that both hooks accept and refuse exactly the same input.
+ */
+#ifndef ACID_HOOKS_OCI_STATE_H
+#define ACID_HOOKS_OCI_STATE_H
+
+#include <stddef.h>
+
+/* Bytes; larger input is refused.  Real states are well under 1 KiB. */
+#define OCI_STATE_MAX (1024 * 1024)
+
+enum oci_stage {
+	OCI_STAGE_UNKNOWN = 0,
+	OCI_STAGE_PRESTART,
+	OCI_STAGE_CREATE_RUNTIME,
+	OCI_STAGE_CREATE_CONTAINER,
+	OCI_STAGE_START_CONTAINER,
+	OCI_STAGE_POSTSTART,
+	OCI_STAGE_POSTSTOP,
+};
+
+struct oci_state {
+	char *oci_version;	/* may be NULL if absent */
+	char *id;		/* required, non-empty */
+	char *status;		/* may be NULL */
+	long long pid;		/* -1 when absent; 0 when given as 0 */
+	char *bundle;		/* may be NULL where absent */
+	/* Values of annotations "org.acid.container-id", "org.acid.policy" */
+	char *container_id;	/* NULL when absent */
+	char *policy;		/* NULL when absent */
+};
+
+/*
+ * Reads all of fd (up to OCI_STATE_MAX bytes), parses, validates and fills
+ * *st.  Returns 0, or -1 with a one-line message (no trailing newline) in
+ * err[errlen].  *st is overwritten without being freed first; after a
+ * failure it holds nothing that needs freeing (oci_state_free is still safe).
+ */
+int oci_state_read(int fd, struct oci_state *st, char *err, size_t errlen);
+
+/* Same from a buffer; buf need not be NUL-terminated. */
+int oci_state_parse(const char *buf, size_t len, struct oci_state *st,
+		    char *err, size_t errlen);
+
+/* Frees the fields; safe on a zeroed struct and idempotent. */
+void oci_state_free(struct oci_state *st);
+
+/*
+ * Stage names as in the OCI runtime spec: "prestart", "createRuntime",
+ * "createContainer", "startContainer", "poststart", "poststop".
+ * oci_stage_from_name returns OCI_STAGE_UNKNOWN for anything else (and NULL);
+ * oci_stage_name returns "unknown" for OCI_STAGE_UNKNOWN or out of range.
+ */
+enum oci_stage oci_stage_from_name(const char *name);
+const char *oci_stage_name(enum oci_stage s);
+
+/*
+ * Decides the stage: from argv (an argv[i], i >= 1, that is exactly a stage
+ * name, or "--stage=NAME" / "--stage NAME"), else from getenv("stage"),
+ * else from st: pid > 0 means OCI_STAGE_PRESTART, pid -1 or 0 means
+ * OCI_STAGE_POSTSTOP.  A "--stage" or environment value that is not a stage
+ * name, or two different stages in argv, is an error: returns
+ * OCI_STAGE_UNKNOWN with a message in err.  An empty "stage" variable counts
+ * as unset.
+ */
+enum oci_stage oci_stage_resolve(int argc, char **argv,
+				 const struct oci_state *st,
+				 char *err, size_t errlen);
+
+#endif /* ACID_HOOKS_OCI_STATE_H */
