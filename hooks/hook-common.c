@@ -104,9 +104,8 @@ int hook_init(struct hook *h, const char *prog, int argc, char **argv,
 		} else if (argv[i][0] == '-' ||
 			   oci_stage_from_name(argv[i]) == OCI_STAGE_UNKNOWN) {
 			/* runtimes pass argv[0] and the hook's args only */
-			hook_error(h, "unknown argument \"%s\"\n%s",
-				   hook_quote(argv[i], err, sizeof(err)),
-				   "usage: see --help");
+			hook_error(h, "unknown argument \"%s\" (see --help)",
+				   hook_quote(argv[i], err, sizeof(err)));
 			return 2;
 		}
 	}

@@ -137,7 +137,14 @@ static int lookup_by_ns(struct acid_ctx *ctx, int dirfd,
 	size_t n;
 	int r;
 
+	/*
+	 * The host's namespaces are pid 1's; where pid 1 is out of reach (a
+	 * sandbox whose init is in another user namespace) the caller's own
+	 * stand in: a namespace the caller shares is no container's either.
+	 */
 	r = acid_ns_collect(ctx, 1, &host);
+	if (r == -EACCES || r == -EPERM)
+		r = acid_ns_collect(ctx, getpid(), &host);
 	if (r < 0)
 		return r;
 	r = registry_list(dirfd, &list, &n);
@@ -302,25 +309,35 @@ static bool text_ok(const char *s, size_t max)
 	return !s || strnlen(s, max + 1) <= max;
 }
 
-/* The checks that must hold before anything is written. */
+/*
+ * The user-space mode's rules about the target's place in the process
+ * tree. A kernel with the interface decides these itself.
+ */
+static int check_tree(struct acid_ctx *ctx, pid_t pid)
+{
+	int r;
+
+	if (ctx->mode != ACID_MODE_USER)
+		return 0;
+	r = proc_is_self_or_ancestor(ACID_DEFAULT_PROC_ROOT, pid);
+	if (r < 0)
+		return r;
+	if (r)
+		return -EXDEV;
+	r = proc_has_children(ctx->proc_root, pid);
+	if (r < 0)
+		return r;
+	return r ? -EBUSY : 0;
+}
+
+/* The checks against what is registered, under the registry lock. */
 static int check_target(struct acid_ctx *ctx, int dirfd,
 			const struct acid_entry *e)
 {
 	struct acid_entry *old;
 	int r;
 
-	if (ctx->mode == ACID_MODE_USER) {
-		r = proc_is_self_or_ancestor(ACID_DEFAULT_PROC_ROOT, e->pid);
-		if (r < 0)
-			return r;
-		if (r)
-			return -EXDEV;
-		r = proc_has_children(ctx->proc_root, e->pid);
-		if (r < 0)
-			return r;
-		if (r)
-			return -EBUSY;
-	} else {
+	if (ctx->mode != ACID_MODE_USER) {
 		bool set;
 		struct acid_id cur;
 
@@ -405,6 +422,9 @@ int acid_register(struct acid_ctx *ctx, const struct acid_reg *req,
 		if (r < 0)
 			goto fail;
 	}
+	r = check_tree(ctx, q.pid);
+	if (r < 0)
+		goto fail;
 	r = ns_collect_held(ctx->proc_root, q.pid, pidfd, &e->ns);
 	if (r < 0)
 		goto fail;
