@@ -1,0 +1,49 @@
+#!/bin/bash
+# run-tests.sh [BUILD_DIR]: every test of acid, from a clean build.
+#   1. unit tests (meson test), 2. the unit tests under valgrind,
+#   3. the unit tests in an ASan+UBSan build, 4. the bats suites with real
+#   runc, crun, podman and auditd.
+# Needs root and the packages of scripts/install-deps.sh. Starts auditd if
+# it is not running, and stops it again (by its pid) at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+failed=()
+
+started=$(scripts/auditd-start.sh)
+cleanup() {
+	if [ -n "$started" ]; then
+		kill "$started" 2>/dev/null || true
+	fi
+}
+trap cleanup EXIT
+
+step() { echo; echo "=== $*"; }
+
+step "build ($build)"
+rm -rf "$build"
+meson setup "$build" >/dev/null
+ninja -C "$build"
+
+step "unit tests"
+meson test -C "$build" --no-suite valgrind --print-errorlogs || failed+=(unit)
+
+step "unit tests under valgrind"
+meson test -C "$build" --suite valgrind --print-errorlogs || failed+=(valgrind)
+
+step "unit tests with ASan+UBSan"
+rm -rf "$build-asan"
+meson setup "$build-asan" -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+ninja -C "$build-asan"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	meson test -C "$build-asan" --no-suite valgrind --print-errorlogs || failed+=(asan)
+
+step "bats: hooks, hostile input, load, podman"
+ACID_BUILD=$PWD/$build bats --timing tests/bats || failed+=(bats)
+
+echo
+if [ ${#failed[@]} -ne 0 ]; then
+	echo "FAILED: ${failed[*]}"
+	exit 1
+fi
+echo "all test suites passed"
