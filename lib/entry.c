@@ -188,6 +188,16 @@ static int parse_uint(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+static int hexdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* lower-case hex only, as entry_to_text writes it; no NUL bytes */
 static int unhex(const char *s, size_t max, char **out)
 {
 	size_t n = strlen(s);
@@ -199,40 +209,41 @@ static int unhex(const char *s, size_t max, char **out)
 	if (!p)
 		return -ENOMEM;
 	for (size_t i = 0; i < n / 2; i++) {
-		unsigned int c;
+		int hi = hexdigit(s[2 * i]), lo = hexdigit(s[2 * i + 1]);
 
-		if (sscanf(s + 2 * i, "%2x", &c) != 1 ||
-		    !strchr("0123456789abcdef", s[2 * i]) ||
-		    !strchr("0123456789abcdef", s[2 * i + 1]) || c == 0) {
+		if (hi < 0 || lo < 0 || (hi | lo) == 0) {
 			free(p);
 			return -EBADMSG;
 		}
-		p[i] = (char)c;
+		p[i] = (char)(hi << 4 | lo);
 	}
 	p[n / 2] = '\0';
 	*out = p;
 	return 0;
 }
 
+/* "<major>:<minor>:<inode>", decimal, nothing else */
 static int parse_ns(const char *v, struct acid_ns_set *set, int k)
 {
-	char maj[16], min[16], ino[32];
-	uint64_t a, b, c;
+	char part[3][24];
+	uint64_t num[3], max[3] = { UINT32_MAX, UINT32_MAX, UINT64_MAX };
 
-	if (strlen(v) >= 64 || sscanf(v, "%15[0-9]:%15[0-9]:%31[0-9]", maj,
-				     min, ino) != 3)
-		return -EBADMSG;
-	if (parse_uint(maj, UINT32_MAX, &a) < 0 ||
-	    parse_uint(min, UINT32_MAX, &b) < 0 ||
-	    parse_uint(ino, UINT64_MAX, &c) < 0)
-		return -EBADMSG;
-	/* reject trailing bytes sscanf would not have matched */
-	if ((size_t)snprintf(NULL, 0, "%s:%s:%s", maj, min, ino) != strlen(v))
-		return -EBADMSG;
+	for (int i = 0; i < 3; i++) {
+		size_t n = strspn(v, "0123456789");
+
+		if (n == 0 || n >= sizeof(part[i]) ||
+		    v[n] != (i < 2 ? ':' : '\0'))
+			return -EBADMSG;
+		memcpy(part[i], v, n);
+		part[i][n] = '\0';
+		if (parse_uint(part[i], max[i], &num[i]) < 0)
+			return -EBADMSG;
+		v += n + (i < 2);
+	}
 	set->ns[k].present = true;
-	set->ns[k].dev_major = (uint32_t)a;
-	set->ns[k].dev_minor = (uint32_t)b;
-	set->ns[k].ino = c;
+	set->ns[k].dev_major = (uint32_t)num[0];
+	set->ns[k].dev_minor = (uint32_t)num[1];
+	set->ns[k].ino = num[2];
 	return 0;
 }
 

@@ -147,13 +147,26 @@ static int lookup_by_ns(struct acid_ctx *ctx, int dirfd,
 		r = acid_ns_collect(ctx, getpid(), &host);
 	if (r < 0)
 		return r;
+	/*
+	 * Sharing the host's namespace says nothing; a process that shares
+	 * both with the host belongs to no container, and the scan of the
+	 * whole registry below is spared (most lookups are of such).
+	 */
+	bool own[sizeof(kinds) / sizeof(kinds[0])], any = false;
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		own[k] = ns->ns[kinds[k]].present &&
+			 !ns_same(ns, &host, kinds[k]);
+		any |= own[k];
+	}
+	if (!any)
+		return -ENOENT;
 	r = registry_list(dirfd, &list, &n);
 	if (r < 0)
 		return r;
 	r = -ENOENT;
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && r; k++) {
-		/* sharing the host's namespace says nothing */
-		if (!ns->ns[kinds[k]].present || ns_same(ns, &host, kinds[k]))
+		if (!own[k])
 			continue;
 		for (size_t i = 0; i < n; i++) {
 			if (!ns_same(ns, &list[i]->ns, kinds[k]) ||

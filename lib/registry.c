@@ -135,9 +135,11 @@ int registry_put(int dirfd, const struct acid_entry *e)
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
+	/*
+	 * No fsync: an entry describes live processes, which a power loss
+	 * ends too; the rename alone makes it whole for every reader.
+	 */
 	r = write_all(fd, text, len);
-	if (r == 0 && fdatasync(fd) < 0)
-		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
 	if (r == 0)
