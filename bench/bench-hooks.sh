@@ -1,0 +1,72 @@
+#!/bin/bash
+# bench-hooks.sh [BUILD_DIR] [PAIRS]: container start-to-exit of `true`
+# under runc, three ways side by side in one run:
+#   none  - no hooks
+#   noop  - a do-nothing C hook pair (bench/noop-hook.c) at prestart and poststop
+#   acid  - acid-prestart and acid-poststop
+# The machine is noisy (one start varies 0.5x-2.4x), so the three are run
+# in rotating order, PAIRS rounds (default 100), and the figures are the
+# medians of the per-round ratios, plus medians and p90 of the times.
+# Target (issue 3): acid / noop <= 1.10.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=$(realpath "${1:-build}")
+pairs=${2:-100}
+work=$(mktemp -d /tmp/acid-bench.XXXXXX)
+old_backlog=$(auditctl -s | awk '$1 == "backlog_limit" { print $2 }')
+trap 'auditctl -b "$old_backlog" >/dev/null; rm -rf "$work"' EXIT
+auditctl -b 8192 >/dev/null
+
+scripts/make-rootfs.sh "$work/rootfs"
+mk() { # NAME HOOKS-JSON
+	mkdir -p "$work/$1"
+	jq --arg r "$work/rootfs" --argjson hooks "$2" \
+		'.process.args = ["true"] | .root.path = $r | .hooks = $hooks' \
+		examples/config.json > "$work/$1/config.json"
+}
+state="ACID_STATE_DIR=$work/state"
+mk none '{}'
+mk noop "$(jq -n --arg p "$build/bench/acid-bench-noop-hook" \
+	'{prestart: [{path: $p, args: ["noop", "prestart"]}], poststop: [{path: $p, args: ["noop", "poststop"]}]}')"
+mk acid "$(jq -n --arg pre "$build/hooks/acid-prestart" --arg post "$build/hooks/acid-poststop" --arg s "$state" \
+	'{prestart: [{path: $pre, args: ["acid-prestart", "prestart"], env: [$s]}], poststop: [{path: $post, args: ["acid-poststop", "poststop"], env: [$s]}]}')"
+
+now() { date +%s%N; }
+one() { # KIND -> prints microseconds
+	local t0 t1
+	t0=$(now)
+	runc --root "$work/runc" run -b "$work/$1" "bench-$1-$RANDOM$RANDOM" </dev/null >/dev/null
+	t1=$(now)
+	echo $(((t1 - t0) / 1000))
+}
+
+kinds=(none noop acid)
+for _ in 1 2 3; do for k in "${kinds[@]}"; do one "$k" >/dev/null; done; done # warm up
+: > "$work/times"
+for i in $(seq 1 "$pairs"); do
+	# rotate the order so that no kind always runs first
+	declare -A t=()
+	for j in 0 1 2; do
+		k=${kinds[$(((i + j) % 3))]}
+		t[$k]=$(one "$k")
+	done
+	echo "${t[none]} ${t[noop]} ${t[acid]}" >> "$work/times"
+done
+
+left=$(ls "$work/state" 2>/dev/null | grep -c '\.entry$' || true)
+python3 - "$work/times" "$pairs" "$left" <<'PY'
+import statistics, sys
+rows = [list(map(int, l.split())) for l in open(sys.argv[1])]
+none, noop, acid = zip(*rows)
+def q(v, p): s = sorted(v); return s[min(len(s) - 1, int(p * len(s)))]
+print(f"container start-to-exit of `true` under runc, {sys.argv[2]} rotating rounds")
+print(f"{'':8}{'median ms':>12}{'p90 ms':>10}")
+for name, v in (("none", none), ("noop", noop), ("acid", acid)):
+    print(f"{name:8}{statistics.median(v)/1000:12.1f}{q(v, .9)/1000:10.1f}")
+r_acid_noop = statistics.median(a / n for a, n in zip(acid, noop))
+r_noop_none = statistics.median(n / z for n, z in zip(noop, none))
+r_acid_none = statistics.median(a / z for a, z in zip(acid, none))
+print(f"median of per-round ratios: noop/none {r_noop_none:.3f}  acid/none {r_acid_none:.3f}  acid/noop {r_acid_noop:.3f}")
+print(f"target acid/noop <= 1.10: {'met' if r_acid_noop <= 1.10 else 'NOT met'}")
+print(f"registry entries left: {sys.argv[3]}")
+PY
