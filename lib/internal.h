@@ -76,6 +76,10 @@ int proc_read_small(int dirfd, const char *path, char *buf, size_t len);
 /* ns.c */
 int ns_collect_held(const char *proc_root, pid_t pid, int pidfd,
 		    struct acid_ns_set *out);
+/* the kinds a lookup compares: a container's own pid and mount namespaces */
+#define NS_LOOKUP_KINDS (1u << ACID_NS_PID | 1u << ACID_NS_MNT)
+int ns_collect_kinds(const char *proc_root, pid_t pid, unsigned int kinds,
+		     struct acid_ns_set *out);
 bool ns_same(const struct acid_ns_set *a, const struct acid_ns_set *b,
 	     enum acid_ns_kind kind);
 

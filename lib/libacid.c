@@ -142,9 +142,10 @@ static int lookup_by_ns(struct acid_ctx *ctx, int dirfd,
 	 * sandbox whose init is in another user namespace) the caller's own
 	 * stand in: a namespace the caller shares is no container's either.
 	 */
-	r = acid_ns_collect(ctx, 1, &host);
+	r = ns_collect_kinds(ctx->proc_root, 1, NS_LOOKUP_KINDS, &host);
 	if (r == -EACCES || r == -EPERM)
-		r = acid_ns_collect(ctx, getpid(), &host);
+		r = ns_collect_kinds(ctx->proc_root, getpid(), NS_LOOKUP_KINDS,
+				     &host);
 	if (r < 0)
 		return r;
 	/*
@@ -213,7 +214,7 @@ static int lookup_pid_at(struct acid_ctx *ctx, int dirfd, pid_t pid,
 		cur = parent;
 	}
 	/* then namespaces: a process joined in with setns (runc exec) */
-	r = acid_ns_collect(ctx, pid, &ns);
+	r = ns_collect_kinds(ctx->proc_root, pid, NS_LOOKUP_KINDS, &ns);
 	if (r < 0)
 		return r;
 	return lookup_by_ns(ctx, dirfd, &ns, out);

@@ -45,8 +45,8 @@ bool ns_same(const struct acid_ns_set *a, const struct acid_ns_set *b,
  * its pid possibly reused) by the time we are done, what we read may
  * belong to another process: report ESRCH instead.
  */
-int ns_collect_held(const char *proc_root, pid_t pid, int pidfd,
-		    struct acid_ns_set *out)
+static int collect(const char *proc_root, pid_t pid, int pidfd,
+		   unsigned int kinds, struct acid_ns_set *out)
 {
 	struct acid_ns_set set;
 	char path[4096 + 64];
@@ -55,6 +55,9 @@ int ns_collect_held(const char *proc_root, pid_t pid, int pidfd,
 	memset(&set, 0, sizeof(set));
 	for (int k = 0; k < ACID_NS_COUNT; k++) {
 		struct stat st;
+
+		if (!(kinds & 1u << k))
+			continue;
 
 		snprintf(path, sizeof(path), "%s/%d/ns/%s", proc_root,
 			 (int)pid, ns_names[k]);
@@ -78,6 +81,23 @@ int ns_collect_held(const char *proc_root, pid_t pid, int pidfd,
 		return -ESRCH;
 	*out = set;
 	return 0;
+}
+
+int ns_collect_held(const char *proc_root, pid_t pid, int pidfd,
+		    struct acid_ns_set *out)
+{
+	return collect(proc_root, pid, pidfd, ~0u, out);
+}
+
+/* Some kinds only, for lookups, which compare two of them. */
+int ns_collect_kinds(const char *proc_root, pid_t pid, unsigned int kinds,
+		     struct acid_ns_set *out)
+{
+	_cleanup_close_ int pidfd = proc_pidfd_open(pid);
+
+	if (pidfd < 0)
+		return pidfd;
+	return collect(proc_root, pid, pidfd, kinds, out);
 }
 
 int acid_ns_collect(const struct acid_ctx *ctx, pid_t pid,
