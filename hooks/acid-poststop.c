@@ -55,29 +55,25 @@ static int unregister_container(struct hook *h)
 		goto out;
 	}
 	acid_id_format(acid_entry_id(e), idbuf, sizeof(idbuf));
-	r = acid_log_stop(ctx, e, "exit");
-	if (r < 0) {
-		/* keep the entry: acid gc sends the record later */
+	r = acid_unregister(ctx, e, "exit");
+	if (r == -ENOENT) {
+		/* acid gc, or a second poststop, ended it meanwhile */
+		hook_warn(h, "container \"%s\" (%s) was already ended",
+			  hook_quote(st->id, q, sizeof(q)), idbuf);
+	} else if (r < 0) {
+		/* the entry stays: acid gc sends the record later */
 		if (h->policy == HOOK_WARN) {
 			hook_warn(h, "destroy record for container \"%s\" "
 				     "(%s) not sent, entry kept: %s",
 				  hook_quote(st->id, q, sizeof(q)), idbuf,
 				  acid_strerror(r));
-			ret = 0;
 		} else {
 			hook_error(h, "destroy record for container \"%s\" "
 				      "(%s) not sent, entry kept: %s",
 				   hook_quote(st->id, q, sizeof(q)), idbuf,
 				   acid_strerror(r));
+			goto out;
 		}
-		goto out;
-	}
-	r = acid_forget(ctx, e);
-	if (r < 0 && r != -ENOENT) {
-		hook_error(h, "removing entry %s of container \"%s\": %s",
-			   idbuf, hook_quote(st->id, q, sizeof(q)),
-			   acid_strerror(r));
-		goto out;
 	}
 	ret = 0;
 out:

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <acid/libacid.h>
 
@@ -60,6 +61,10 @@ static int register_container(struct hook *h)
 		.name = st->id,
 		.bundle = st->bundle,
 	};
+	/* under acid-exec, the runtime's fresh audit session tags it all */
+	r = acid_session_tag(ctx, getpid(), &req.ses_tag);
+	if (r < 0 && r != -ENOENT)
+		hook_warn(h, "session tag: %s", acid_strerror(r));
 	r = acid_register(ctx, &req, &e);
 	if (r < 0) {
 		hook_error(h, "register pid %lld of container \"%s\": %s",

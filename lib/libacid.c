@@ -491,6 +491,44 @@ fail:
 	return r;
 }
 
+/*
+ * The record is sent while the registry lock is held: a second writer
+ * waits, then finds the entry gone and answers -ENOENT instead of sending
+ * the record again.
+ */
+int acid_unregister(struct acid_ctx *ctx, const struct acid_entry *e,
+		    const char *reason)
+{
+	_cleanup_close_ int dirfd = -1, lock = -1;
+	struct acid_entry *now;
+	int r;
+
+	if (!ctx || !e || !reason)
+		return -EINVAL;
+	r = acid_check_caps(ACID_CAP_CONTROL);
+	if (r < 0)
+		return r;
+	dirfd = registry_open(ctx->state_dir, false);
+	if (dirfd < 0)
+		return dirfd;
+	lock = registry_lock(dirfd);
+	if (lock < 0)
+		return lock;
+	r = registry_get_id(dirfd, &e->id, &now);
+	if (r < 0)
+		return r;
+	/* the same container, not a later one that reuses the ID */
+	if (now->pid != e->pid || now->starttime != e->starttime) {
+		acid_entry_free(now);
+		return -ENOENT;
+	}
+	acid_entry_free(now);
+	r = acid_log_stop(ctx, e, reason);
+	if (r < 0)
+		return r;
+	return registry_remove(dirfd, e);
+}
+
 int acid_forget(struct acid_ctx *ctx, const struct acid_entry *e)
 {
 	_cleanup_close_ int dirfd = -1, lock = -1;

@@ -262,6 +262,18 @@ ACID_API int acid_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
 			   const char *reason);
 
 /*
+ * acid_unregister - the end of a container: send the destroy record
+ * (acid_log_stop() with @reason) and remove the entry, as one step for
+ * every other writer (a poststop hook and `acid gc` racing for the same
+ * container send one record, not two). If the record cannot be sent the
+ * entry stays, so that nothing is lost; a later call can finish the job.
+ * Returns 0, -ENOENT when another writer already ended it, or the errors
+ * of acid_log_stop() and acid_forget().
+ */
+ACID_API int acid_unregister(struct acid_ctx *ctx, const struct acid_entry *e,
+			     const char *reason);
+
+/*
  * acid_forget - remove @e's registry entry, without a record. Used after a
  * stop record was sent, or to undo a registration whose record failed.
  * Needs CAP_AUDIT_CONTROL. Returns 0, -EPERM, -ENOENT (already gone).
@@ -306,6 +318,32 @@ ACID_API void acid_list_free(struct acid_entry **list, size_t n);
  */
 ACID_API int acid_entry_alive(const struct acid_ctx *ctx,
 			      const struct acid_entry *e);
+
+/* ------------------------------------------------------ Session tags */
+
+/*
+ * acid_session_new - put the calling process in a fresh kernel audit
+ * session, by writing its own /proc/self/loginuid (the kernel starts a new
+ * session at each such write). Every process it starts inherits the
+ * session, so every kernel record of a container started from here carries
+ * one ses= number that ausearch --session selects.
+ * It also sets the audit uid (auid) of those records to @uid: opt-in.
+ * Needs CAP_AUDIT_CONTROL. Returns 0 and the session in *@ses; -EPERM
+ * without the capability, -EACCES when loginuid is immutable and already
+ * set (auditctl --loginuid-immutable), -EINVAL for uid (uid_t)-1.
+ */
+ACID_API int acid_session_new(const struct acid_ctx *ctx, uid_t uid,
+			      uint32_t *ses);
+
+/*
+ * acid_session_tag - the session tag @pid runs under: the audit session
+ * of its nearest ancestor that is acid-exec (the process whose executable
+ * is named "acid-exec"). A hook calls it on itself: a runtime started
+ * under acid-exec runs its hooks in that session. Returns 0, -ENOENT when
+ * there is no such ancestor (or it has no session), -ESRCH.
+ */
+ACID_API int acid_session_tag(const struct acid_ctx *ctx, pid_t pid,
+			      uint32_t *ses);
 
 /* -------------------------------------------------------------- Errors */
 

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Session tags on stock kernels. The kernel stamps every record of a task
+ * with ses=, its audit session, inherited on fork; a process with
+ * CAP_AUDIT_CONTROL that writes its own loginuid gets a fresh session
+ * (writing the same uid twice gives two sessions). So a runtime started in
+ * a fresh session marks every kernel record of its container.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define SESSION_UNSET 4294967295u
+
+static int read_u32(const char *path, uint32_t *out)
+{
+	char buf[32], *end;
+	unsigned long long v;
+	int r = proc_read_small(AT_FDCWD, path, buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
+	errno = 0;
+	v = strtoull(buf, &end, 10);
+	if (errno || end == buf || (*end && *end != '\n') || v > UINT32_MAX)
+		return -EBADMSG;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int acid_session_new(const struct acid_ctx *ctx, uid_t uid, uint32_t *ses)
+{
+	char path[4096 + 64], buf[32];
+	_cleanup_close_ int fd = -1;
+	uint32_t before = 0;
+	ssize_t n;
+	int r;
+
+	if (!ctx || !ses || uid == (uid_t)-1)
+		return -EINVAL;
+	r = acid_check_caps(ACID_CAP_CONTROL);
+	if (r < 0)
+		return r;
+	snprintf(path, sizeof(path), "%s/self/sessionid", ctx->proc_root);
+	read_u32(path, &before);
+	snprintf(path, sizeof(path), "%s/self/loginuid", ctx->proc_root);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	snprintf(buf, sizeof(buf), "%u", (unsigned int)uid);
+	n = write(fd, buf, strlen(buf));
+	if (n < 0)
+		/* with the capability, EPERM means loginuid is immutable */
+		return errno == EPERM ? -EACCES : -errno;
+	snprintf(path, sizeof(path), "%s/self/sessionid", ctx->proc_root);
+	r = read_u32(path, ses);
+	if (r < 0)
+		return r;
+	if (*ses == SESSION_UNSET || *ses == before)
+		return -EIO;
+	return 0;
+}
+
+static bool is_acid_exec(const char *proc_root, pid_t pid)
+{
+	char path[4096 + 64], exe[4096];
+	const char *base;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/%d/exe", proc_root, (int)pid);
+	n = readlink(path, exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	base = strrchr(exe, '/');
+	base = base ? base + 1 : exe;
+	return strcmp(base, "acid-exec") == 0;
+}
+
+int acid_session_tag(const struct acid_ctx *ctx, pid_t pid, uint32_t *ses)
+{
+	pid_t cur = pid;
+
+	if (!ctx || !ses)
+		return -EINVAL;
+	for (int depth = 0; cur > 1 && depth < 4096; depth++) {
+		char path[4096 + 64];
+		pid_t parent;
+		int r = proc_stat(ctx->proc_root, cur, &parent, NULL);
+
+		if (r < 0)
+			return cur == pid ? r : -ENOENT;
+		if (is_acid_exec(ctx->proc_root, cur)) {
+			snprintf(path, sizeof(path), "%s/%d/sessionid",
+				 ctx->proc_root, (int)cur);
+			r = read_u32(path, ses);
+			if (r < 0 || *ses == SESSION_UNSET)
+				return -ENOENT;
+			return 0;
+		}
+		cur = parent;
+	}
+	return -ENOENT;
+}
