@@ -548,6 +548,31 @@ int acid_forget(struct acid_ctx *ctx, const struct acid_entry *e)
 	return registry_remove(dirfd, e);
 }
 
+int acid_registry_clean(struct acid_ctx *ctx, size_t *removed)
+{
+	_cleanup_close_ int dirfd = -1, lock = -1;
+	int r;
+
+	if (!ctx)
+		return -EINVAL;
+	r = acid_check_caps(ACID_CAP_CONTROL);
+	if (r < 0)
+		return r;
+	dirfd = registry_open(ctx->state_dir, false);
+	if (dirfd == -ENOENT) {
+		if (removed)
+			*removed = 0;
+		return 0;
+	}
+	if (dirfd < 0)
+		return dirfd;
+	/* under the lock: no writer is between its temp file and rename */
+	lock = registry_lock(dirfd);
+	if (lock < 0)
+		return lock;
+	return registry_clean(dirfd, removed);
+}
+
 /* ------------------------------------------------------------ records */
 
 static int self_exe(char *buf, size_t len)

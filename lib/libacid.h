@@ -248,8 +248,11 @@ ACID_API int acid_register(struct acid_ctx *ctx, const struct acid_reg *req,
  * acid_log_start - send the register record (VIRT_CONTROL op=start
  * reason=register) for @e. Checks CAP_AUDIT_WRITE first (-EPERM), and that
  * the record is really taken: -ENOTCONN when audit is disabled in the kernel
- * (a record would be dropped), -ECONNREFUSED from a non-initial user
- * namespace, other netlink errors as the kernel gives them.
+ * (a record would be dropped), -ENOBUFS when the kernel's count of lost
+ * records grew while it was sent (a full backlog drops records after the
+ * ACK), -ECONNREFUSED from a non-initial user namespace, other netlink
+ * errors as the kernel gives them. The status checks need
+ * CAP_AUDIT_CONTROL; a caller without it gets the ACK's word only.
  */
 ACID_API int acid_log_start(struct acid_ctx *ctx, const struct acid_entry *e);
 
@@ -318,6 +321,16 @@ ACID_API void acid_list_free(struct acid_entry **list, size_t n);
  */
 ACID_API int acid_entry_alive(const struct acid_ctx *ctx,
 			      const struct acid_entry *e);
+
+/*
+ * acid_registry_clean - remove what interrupted writers left in the
+ * registry: temporary files (every writer works under the registry lock,
+ * which this takes, so none is in use) and pid links whose entry is gone.
+ * Never touches an entry.
+ * *@removed (if not NULL) receives how many files went. Needs
+ * CAP_AUDIT_CONTROL.
+ */
+ACID_API int acid_registry_clean(struct acid_ctx *ctx, size_t *removed);
 
 /* ------------------------------------------------------ Session tags */
 

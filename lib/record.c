@@ -254,39 +254,50 @@ static int nl_wait(int fd, int want, void *out, size_t outlen)
 }
 
 /*
- * Is audit enabled? Asked without NLM_F_ACK, so the only answer is the
- * status or an error. AUDIT_GET needs CAP_AUDIT_CONTROL: a caller that
- * only logs gets -EPERM, "unknown".
+ * The kernel's audit status. AUDIT_GET needs CAP_AUDIT_CONTROL: a caller
+ * that only logs gets -EPERM, "unknown". Asked without NLM_F_ACK, so the
+ * only answer is the status or an error.
  */
-static int audit_enabled(int fd)
+static int audit_status(int fd, struct audit_status *st)
 {
-	struct audit_status st;
 	int r = nl_send(fd, AUDIT_GET, 0, NULL, 0);
 
 	if (r < 0)
 		return r;
-	r = nl_wait(fd, AUDIT_GET, &st, sizeof(st));
-	if (r < 0)
-		return r;
-	return st.enabled != 0;
+	return nl_wait(fd, AUDIT_GET, st, sizeof(*st));
 }
 
+/*
+ * Sent means: audit is enabled (the kernel drops user records silently
+ * while it is not), the kernel ACKed the record, and its count of lost
+ * records did not grow meanwhile. A full backlog makes the kernel drop a
+ * user record after the ACK, counting it only as lost; another process's
+ * record lost at the same moment makes this answer wrong the safe way.
+ */
 int record_send(int type, const char *text)
 {
 	_cleanup_close_ int fd = -1;
+	struct audit_status before, after;
+	bool known;
 	int r;
 
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
 	if (fd < 0)
 		return -errno;
-	r = audit_enabled(fd);
-	if (r == 0)
-		return -ENOTCONN;
+	r = audit_status(fd, &before);
 	if (r < 0 && r != -EPERM)
 		return r;
-	/* the record counts as sent when the kernel ACKs it */
+	known = r == 0;
+	if (known && !before.enabled)
+		return -ENOTCONN;
 	r = nl_send(fd, type, NLM_F_ACK, text, strlen(text) + 1);
 	if (r < 0)
 		return r;
-	return nl_wait(fd, NLMSG_ERROR, NULL, 0);
+	r = nl_wait(fd, NLMSG_ERROR, NULL, 0);
+	if (r < 0 || !known)
+		return r;
+	r = audit_status(fd, &after);
+	if (r < 0)
+		return r;
+	return after.lost != before.lost ? -ENOBUFS : 0;
 }

@@ -316,3 +316,50 @@ int registry_list(int dirfd, struct acid_entry ***out, size_t *count)
 	*count = n;
 	return 0;
 }
+
+/*
+ * A writer killed between creating its temporary file and renaming it
+ * leaves the file; one killed between the entry's rename and the pid
+ * link's leaves no link (lookups by pid fall back to namespaces); a
+ * removal interrupted after the link went leaves nothing stale either.
+ * What can be stale: temporary files and links to entries that are gone.
+ * Called with the registry lock held.
+ */
+int registry_clean(int dirfd, size_t *removed)
+{
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+	int fd = dup(dirfd);
+
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	rewinddir(d);
+	while ((de = readdir(d))) {
+		struct stat st;
+
+		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		/* the caller holds the lock: no writer is mid-way */
+		if (strncmp(de->d_name, ".tmp-", 5) == 0) {
+			if (unlinkat(dirfd, de->d_name, 0) == 0)
+				n++;
+		} else if (strncmp(de->d_name, "pid-", 4) == 0 &&
+			   S_ISLNK(st.st_mode)) {
+			struct stat target;
+
+			if (fstatat(dirfd, de->d_name, &target, 0) < 0 &&
+			    errno == ENOENT && unlinkat(dirfd, de->d_name, 0) == 0)
+				n++;
+		}
+	}
+	closedir(d);
+	if (removed)
+		*removed = n;
+	return 0;
+}

@@ -35,7 +35,7 @@ static const struct {
 	{ EPROTONOSUPPORT, "The kernel has no audit support (no NETLINK_AUDIT)." },
 	{ ETIMEDOUT, "The kernel's audit subsystem did not answer in time." },
 	{ EIO, "Input/output error while writing the container ID or a registry entry." },
-	{ EAGAIN, "The kernel's audit backlog is full; try again." },
+	{ ENOBUFS, "The kernel's audit backlog overflowed while the record was sent (its lost count grew): the record may have been dropped." },
 };
 
 const char *acid_strerror(int err)

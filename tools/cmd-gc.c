@@ -17,8 +17,8 @@ static const char usage[] =
 	"usage: acid gc [--dry-run]\n"
 	"\n"
 	"Send a stop record with reason=lost for every registered container\n"
-	"whose init process is gone, and remove its entry. --dry-run lists\n"
-	"them only.\n";
+	"whose init process is gone, and remove its entry; remove the files\n"
+	"interrupted writers left. --dry-run lists the lost containers only.\n";
 
 int cmd_gc(int argc, char **argv)
 {
@@ -59,6 +59,19 @@ int cmd_gc(int argc, char **argv)
 			   acid_strerror(r));
 		acid_ctx_free(ctx);
 		return EXIT_RUNTIME;
+	}
+	if (!dry) {
+		size_t removed;
+
+		r = acid_registry_clean(ctx, &removed);
+		if (r < 0) {
+			tool_error("gc", "%s: %s", acid_ctx_state_dir(ctx),
+				   acid_strerror(r));
+			failed++;
+		} else if (removed) {
+			printf("removed %zu file%s left by interrupted writers\n",
+			       removed, removed == 1 ? "" : "s");
+		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		char id[ACID_ID_STRLEN];
