@@ -345,8 +345,9 @@ int entry_from_text(const char *text, size_t len, struct acid_entry **out)
 		free(copy);
 		return -ENOMEM;
 	}
+	/* strtok_r would merge blank lines: a writer never makes one */
 	if (strncmp(copy, ENTRY_MAGIC "\n", sizeof(ENTRY_MAGIC)) != 0 ||
-	    copy[len - 1] != '\n') {
+	    copy[len - 1] != '\n' || strstr(copy, "\n\n")) {
 		r = -EBADMSG;
 		goto out;
 	}

@@ -27,9 +27,16 @@
 /* The v11 kernel's "unset" value, which it refuses to be written. */
 #define ACID_U64_UNSET UINT64_MAX
 
-/* Bounds on free text held in an entry (OCI ids, bundle paths). */
+/*
+ * Bounds on free text held in an entry (OCI ids, bundle paths). A record
+ * hex-encodes them (twice the bytes) and the kernel keeps only
+ * RECORD_TEXT_MAX bytes of a user record's text, dropping the rest
+ * silently: with these, the longest start record still fits.
+ */
 #define ACID_NAME_MAX 1024
-#define ACID_BUNDLE_MAX 4096
+#define ACID_BUNDLE_MAX 2048
+/* AUDIT_MESSAGE_TEXT_MAX of the kernel, with its NUL */
+#define RECORD_TEXT_MAX 8560
 
 struct acid_ctx {
 	char *proc_root;
@@ -65,8 +72,21 @@ static inline void closep(int *fd)
 #define _cleanup_close_ __attribute__((cleanup(closep)))
 
 /* proc.c */
-int proc_pidfd_open(pid_t pid);
-int proc_pidfd_alive(int pidfd);
+/*
+ * A process held from first look to last write: by a pidfd, or where the
+ * kernel has none (before 5.3, some seccomp profiles, valgrind), by its
+ * start time. Alive means not exited (a zombie is not alive) and not
+ * replaced by another process with the same pid.
+ */
+struct proc_hold {
+	const char *proc_root;
+	pid_t pid;
+	int pidfd;
+	uint64_t start;
+};
+int proc_hold_open(const char *proc_root, pid_t pid, struct proc_hold *h);
+int proc_hold_alive(const struct proc_hold *h);
+void proc_hold_close(struct proc_hold *h);
 int proc_stat(const char *proc_root, pid_t pid, pid_t *ppid,
 	      uint64_t *starttime);
 int proc_has_children(const char *proc_root, pid_t pid);
@@ -74,8 +94,7 @@ int proc_is_self_or_ancestor(const char *proc_root, pid_t pid);
 int proc_read_small(int dirfd, const char *path, char *buf, size_t len);
 
 /* ns.c */
-int ns_collect_held(const char *proc_root, pid_t pid, int pidfd,
-		    struct acid_ns_set *out);
+int ns_collect_held(const struct proc_hold *h, struct acid_ns_set *out);
 /* the kinds a lookup compares: a container's own pid and mount namespaces */
 #define NS_LOOKUP_KINDS (1u << ACID_NS_PID | 1u << ACID_NS_MNT)
 int ns_collect_kinds(const char *proc_root, pid_t pid, unsigned int kinds,
@@ -114,5 +133,6 @@ int record_start_text(const struct acid_entry *e, const char *exe,
 int record_stop_text(const struct acid_entry *e, const char *reason,
 		     const char *exe, char **out);
 int record_send(int type, const char *text);
+int record_self_exe(char *buf, size_t len);
 
 #endif /* ACID_INTERNAL_H */

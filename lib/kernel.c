@@ -79,7 +79,8 @@ int kernel_probe(const char *proc_root, enum acid_mode *mode)
 		return r;
 	trim(buf);
 	*mode = all_digits(buf) ? ACID_MODE_KERNEL_U64 : ACID_MODE_KERNEL_UUID;
-	if (*mode == ACID_MODE_KERNEL_UUID) {
+	/* the value must be one the form can hold, or we know neither */
+	{
 		struct acid_id id;
 		bool set;
 

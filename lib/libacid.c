@@ -344,6 +344,20 @@ static int check_tree(struct acid_ctx *ctx, pid_t pid)
 	return r ? -EBUSY : 0;
 }
 
+/* A registration whose record the kernel would cut short is refused. */
+static int start_record_fits(const struct acid_entry *e)
+{
+	_cleanup_free_ char *text = NULL;
+	char exe[4096];
+	int r;
+
+	record_self_exe(exe, sizeof(exe));
+	r = record_start_text(e, exe, &text);
+	if (r < 0)
+		return r;
+	return strlen(text) < RECORD_TEXT_MAX ? 0 : -ENAMETOOLONG;
+}
+
 /* The checks against what is registered, under the registry lock. */
 static int check_target(struct acid_ctx *ctx, int dirfd,
 			const struct acid_entry *e)
@@ -385,8 +399,9 @@ int acid_register(struct acid_ctx *ctx, const struct acid_reg *req,
 		  struct acid_entry **out)
 {
 	struct acid_reg q = { 0 };
-	_cleanup_close_ int pidfd = -1, dirfd = -1, lock = -1;
+	_cleanup_close_ int dirfd = -1, lock = -1;
 	struct acid_entry *e = NULL, *parent = NULL;
+	struct proc_hold hold = { .pidfd = -1 };
 	pid_t ppid;
 	int r;
 
@@ -394,10 +409,11 @@ int acid_register(struct acid_ctx *ctx, const struct acid_reg *req,
 						sizeof(req->ses_tag))
 		return -EINVAL;
 	memcpy(&q, req, sizeof(q) < req->size ? sizeof(q) : req->size);
-	if (!text_ok(q.name, ACID_NAME_MAX) ||
-	    !text_ok(q.bundle, ACID_BUNDLE_MAX) ||
-	    (q.id && acid_id_is_zero(q.id)))
+	if (q.id && acid_id_is_zero(q.id))
 		return -EINVAL;
+	if (!text_ok(q.name, ACID_NAME_MAX) ||
+	    !text_ok(q.bundle, ACID_BUNDLE_MAX))
+		return -ENAMETOOLONG;
 	if (q.pid <= 0)
 		return -ESRCH;
 
@@ -405,14 +421,16 @@ int acid_register(struct acid_ctx *ctx, const struct acid_reg *req,
 	if (r < 0)
 		return r;
 
-	/* from here to the last write the target is held by its pidfd */
-	pidfd = proc_pidfd_open(q.pid);
-	if (pidfd < 0)
-		return pidfd;
+	/* from here to the last write the target is held */
+	r = proc_hold_open(ctx->proc_root, q.pid, &hold);
+	if (r < 0)
+		return r;
 
 	e = entry_new();
-	if (!e)
-		return -ENOMEM;
+	if (!e) {
+		r = -ENOMEM;
+		goto fail;
+	}
 	e->pid = q.pid;
 	e->mode = ctx->mode;
 	e->ses_tag = q.ses_tag;
@@ -429,17 +447,13 @@ int acid_register(struct acid_ctx *ctx, const struct acid_reg *req,
 		e->id = *q.id;
 	else if ((r = acid_ctx_new_id(ctx, &e->id)) < 0)
 		goto fail;
-	if (ctx->mode == ACID_MODE_KERNEL_U64) {
-		uint64_t v;
-
-		r = acid_id_to_u64(&e->id, &v);
-		if (r < 0)
-			goto fail;
-	}
 	r = check_tree(ctx, q.pid);
 	if (r < 0)
 		goto fail;
-	r = ns_collect_held(ctx->proc_root, q.pid, pidfd, &e->ns);
+	r = ns_collect_held(&hold, &e->ns);
+	if (r < 0)
+		goto fail;
+	r = start_record_fits(e);
 	if (r < 0)
 		goto fail;
 
@@ -456,6 +470,13 @@ int acid_register(struct acid_ctx *ctx, const struct acid_reg *req,
 	r = check_target(ctx, dirfd, e);
 	if (r < 0)
 		goto fail;
+	if (ctx->mode == ACID_MODE_KERNEL_U64) {
+		uint64_t v;
+
+		r = acid_id_to_u64(&e->id, &v);
+		if (r < 0)
+			goto fail;
+	}
 
 	/* nesting: the container that holds the orchestrator holds this */
 	if (ppid > 0 && lookup_pid_at(ctx, dirfd, ppid, &parent) == 0) {
@@ -474,19 +495,21 @@ int acid_register(struct acid_ctx *ctx, const struct acid_reg *req,
 	if (r < 0)
 		goto fail;
 
-	r = proc_pidfd_alive(pidfd);
+	r = proc_hold_alive(&hold);
 	if (r <= 0) {
 		/* it died meanwhile: the pid may be another's by now */
 		registry_remove(dirfd, e);
 		r = r < 0 ? r : -ESRCH;
 		goto fail;
 	}
+	proc_hold_close(&hold);
 	if (out)
 		*out = e;
 	else
 		acid_entry_free(e);
 	return 0;
 fail:
+	proc_hold_close(&hold);
 	acid_entry_free(e);
 	return r;
 }
@@ -575,16 +598,6 @@ int acid_registry_clean(struct acid_ctx *ctx, size_t *removed)
 
 /* ------------------------------------------------------------ records */
 
-static int self_exe(char *buf, size_t len)
-{
-	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
-
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
 static int send_record(const char *text)
 {
 	int r = acid_check_caps(ACID_CAP_WRITE);
@@ -602,8 +615,7 @@ int acid_log_start(struct acid_ctx *ctx, const struct acid_entry *e)
 
 	if (!ctx || !e)
 		return -EINVAL;
-	if (self_exe(exe, sizeof(exe)) < 0)
-		exe[0] = '\0';
+	record_self_exe(exe, sizeof(exe));
 	r = record_start_text(e, exe, &text);
 	if (r < 0)
 		return r;
@@ -620,8 +632,7 @@ int acid_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
 	if (!ctx || !e || !reason || !*reason || strlen(reason) > 32 ||
 	    strspn(reason, "abcdefghijklmnopqrstuvwxyz-") != strlen(reason))
 		return -EINVAL;
-	if (self_exe(exe, sizeof(exe)) < 0)
-		exe[0] = '\0';
+	record_self_exe(exe, sizeof(exe));
 	r = record_stop_text(e, reason, exe, &text);
 	if (r < 0)
 		return r;

@@ -178,9 +178,9 @@ ACID_API const char *acid_ns_name(enum acid_ns_kind kind);
 
 /*
  * acid_ns_collect - stat every /proc/<pid>/ns entry of @pid (under the
- * context's proc root). The process is held by a pidfd while its entries
- * are read, so a pid reused meanwhile yields -ESRCH, not another process's
- * namespaces.
+ * context's proc root). The process is held (by a pidfd, else by its start
+ * time) while its entries are read, so a process that exits or a pid
+ * reused meanwhile yields -ESRCH, not another process's namespaces.
  * Returns 0, -ESRCH (no such process, or it exited), -EACCES/-EPERM.
  */
 ACID_API int acid_ns_collect(const struct acid_ctx *ctx, pid_t pid,
@@ -229,13 +229,16 @@ struct acid_reg {
  *   CAP_AUDIT_CONTROL (-EPERM); the target exists (-ESRCH); it is not the
  *   caller or an ancestor of the caller (-EXDEV); it has no children
  *   (-EBUSY; threads of its own group are allowed in user mode); it is not
- *   registered already (-EEXIST); the ID is not live for another container
- *   (-ENOTUNIQ); the ID fits the kernel (-ERANGE on a u64 kernel).
+ *   registered already (-EEXIST); the ID is not held by another entry
+ *   (-ENOTUNIQ; a container that died without a stop keeps its ID until
+ *   acid gc ends it); the ID fits the kernel (-ERANGE on a u64 kernel).
+ *   A name over 1024 bytes, a bundle over 2048, or a register record
+ *   longer than the kernel keeps (8560 bytes): -ENAMETOOLONG.
  * Then: kernel mode writes /proc/<pid>/audit_containerid and passes the
  * kernel's errno through unchanged; both modes write the registry entry
  * (atomically; the kernel knows no OCI name or bundle). The target is held
- * by a pidfd from first look to last write: if it exits meanwhile the entry
- * is removed again and -ESRCH returned.
+ * (by a pidfd, else by its start time) from first look to last write: if
+ * it exits meanwhile the entry is removed again and -ESRCH returned.
  *
  * Does not send the record: call acid_log_start() next, so the caller can
  * decide what a failed record means (see acid_forget()).
@@ -285,7 +288,10 @@ ACID_API int acid_forget(struct acid_ctx *ctx, const struct acid_entry *e);
 
 /* ------------------------------------------------------------ Lookups */
 
-/* acid_lookup_id - the live entry with ID @id. -ENOENT if none. */
+/*
+ * acid_lookup_id - the entry with ID @id (its container may have died
+ * without a stop: see acid_entry_alive). -ENOENT if none.
+ */
 ACID_API int acid_lookup_id(struct acid_ctx *ctx, const struct acid_id *id,
 			    struct acid_entry **out);
 

@@ -41,12 +41,12 @@ bool ns_same(const struct acid_ns_set *a, const struct acid_ns_set *b,
 }
 
 /*
- * Stat each entry while @pidfd holds the process. If it was reaped (and
- * its pid possibly reused) by the time we are done, what we read may
- * belong to another process: report ESRCH instead.
+ * Stat each entry while @h holds the process. If it exited (and its pid
+ * was possibly reused) by the time we are done, what we read may belong
+ * to another process: report ESRCH instead.
  */
-static int collect(const char *proc_root, pid_t pid, int pidfd,
-		   unsigned int kinds, struct acid_ns_set *out)
+static int collect(const struct proc_hold *h, unsigned int kinds,
+		   struct acid_ns_set *out)
 {
 	struct acid_ns_set set;
 	char path[4096 + 64];
@@ -58,9 +58,8 @@ static int collect(const char *proc_root, pid_t pid, int pidfd,
 
 		if (!(kinds & 1u << k))
 			continue;
-
-		snprintf(path, sizeof(path), "%s/%d/ns/%s", proc_root,
-			 (int)pid, ns_names[k]);
+		snprintf(path, sizeof(path), "%s/%d/ns/%s", h->proc_root,
+			 (int)h->pid, ns_names[k]);
 		if (stat(path, &st) < 0) {
 			/* a kind this kernel lacks: left out */
 			if (errno == ENOENT)
@@ -73,42 +72,39 @@ static int collect(const char *proc_root, pid_t pid, int pidfd,
 		set.ns[k].ino = st.st_ino;
 		found++;
 	}
-	r = proc_pidfd_alive(pidfd);
+	/* a zombie keeps a few ns files: alive is what counts */
+	r = proc_hold_alive(h);
 	if (r < 0)
 		return r;
-	/* a zombie has no namespaces left; a live process always has some */
 	if (r == 0 || found == 0)
 		return -ESRCH;
 	*out = set;
 	return 0;
 }
 
-int ns_collect_held(const char *proc_root, pid_t pid, int pidfd,
-		    struct acid_ns_set *out)
+int ns_collect_held(const struct proc_hold *h, struct acid_ns_set *out)
 {
-	return collect(proc_root, pid, pidfd, ~0u, out);
+	return collect(h, ~0u, out);
 }
 
 /* Some kinds only, for lookups, which compare two of them. */
 int ns_collect_kinds(const char *proc_root, pid_t pid, unsigned int kinds,
 		     struct acid_ns_set *out)
 {
-	_cleanup_close_ int pidfd = proc_pidfd_open(pid);
+	struct proc_hold h;
+	int r = proc_hold_open(proc_root, pid, &h);
 
-	if (pidfd < 0)
-		return pidfd;
-	return collect(proc_root, pid, pidfd, kinds, out);
+	if (r < 0)
+		return r;
+	r = collect(&h, kinds, out);
+	proc_hold_close(&h);
+	return r;
 }
 
 int acid_ns_collect(const struct acid_ctx *ctx, pid_t pid,
 		    struct acid_ns_set *out)
 {
-	_cleanup_close_ int pidfd = -1;
-
 	if (!ctx || !out)
 		return -EINVAL;
-	pidfd = proc_pidfd_open(pid);
-	if (pidfd < 0)
-		return pidfd;
-	return ns_collect_held(ctx->proc_root, pid, pidfd, out);
+	return ns_collect_kinds(ctx->proc_root, pid, ~0u, out);
 }

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,31 +18,95 @@
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
-#ifndef SYS_pidfd_send_signal
-#define SYS_pidfd_send_signal 424
-#endif
 
-int proc_pidfd_open(pid_t pid)
+static int pidfd_open_(pid_t pid)
 {
-	long fd;
+	long fd = syscall(SYS_pidfd_open, pid, 0);
 
-	if (pid <= 0)
-		return -ESRCH;
-	fd = syscall(SYS_pidfd_open, pid, 0);
 	if (fd < 0)
 		return errno == EINVAL ? -ESRCH : -errno;
 	return (int)fd;
 }
 
-/* 1 while the held process has not been reaped, 0 once it has. */
-int proc_pidfd_alive(int pidfd)
+/* 'Z' or 'X' in field 3 of /proc/<pid>/stat: exited, not yet reaped */
+static int proc_exited(const char *proc_root, pid_t pid)
 {
-	if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0)
-		return 1;
-	if (errno == ESRCH)
+	char path[4096 + 64], buf[1024];
+	const char *p;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/%d/stat", proc_root, (int)pid);
+	r = proc_read_small(AT_FDCWD, path, buf, sizeof(buf));
+	if (r < 0)
+		return r == -ENOENT ? 1 : r;
+	p = strrchr(buf, ')');
+	if (!p || p[1] != ' ')
+		return -EBADMSG;
+	return p[2] == 'Z' || p[2] == 'X';
+}
+
+int proc_hold_open(const char *proc_root, pid_t pid, struct proc_hold *h)
+{
+	int r;
+
+	h->proc_root = proc_root;
+	h->pid = pid;
+	h->pidfd = -1;
+	if (pid <= 0)
+		return -ESRCH;
+	r = pidfd_open_(pid);
+	if (r >= 0)
+		h->pidfd = r;
+	else if (r != -ENOSYS)
+		return r;
+	/*
+	 * The start time, read after the pidfd so it is the held process's,
+	 * is what holds it where there is no pidfd; with one, a proc tree
+	 * without stat files (tests) is fine.
+	 */
+	r = proc_stat(proc_root, pid, NULL, &h->start);
+	if (r < 0 && h->pidfd < 0) {
+		proc_hold_close(h);
+		return r;
+	}
+	r = proc_hold_alive(h);
+	if (r <= 0) {
+		proc_hold_close(h);
+		return r < 0 ? r : -ESRCH;
+	}
+	return 0;
+}
+
+int proc_hold_alive(const struct proc_hold *h)
+{
+	uint64_t start;
+	int r;
+
+	if (h->pidfd >= 0) {
+		/* a pidfd polls readable once its process has exited */
+		struct pollfd pfd = { .fd = h->pidfd, .events = POLLIN };
+
+		r = poll(&pfd, 1, 0);
+		if (r < 0)
+			return -errno;
+		return r == 0;
+	}
+	r = proc_stat(h->proc_root, h->pid, NULL, &start);
+	if (r == -ESRCH)
 		return 0;
-	/* EPERM: it exists, we may just not signal it */
-	return errno == EPERM ? 1 : -errno;
+	if (r < 0)
+		return r;
+	if (start != h->start)
+		return 0;
+	r = proc_exited(h->proc_root, h->pid);
+	return r < 0 ? r : !r;
+}
+
+void proc_hold_close(struct proc_hold *h)
+{
+	if (h->pidfd >= 0)
+		close(h->pidfd);
+	h->pidfd = -1;
 }
 
 /* Read a small file relative to @dirfd (AT_FDCWD for absolute paths). */

@@ -91,7 +91,7 @@ static void add_encoded(struct text *t, const char *name, const char *value)
 static void add_head(struct text *t, const struct acid_entry *e,
 		     const char *op, const char *reason)
 {
-	char id[ACID_ID_STRLEN];
+	char id[ACID_ID_STRLEN] = "?"; /* what a zero ID prints */
 
 	acid_id_format(&e->id, id, sizeof(id));
 	addf(t, "virt=oci op=%s reason=%s", op, reason);
@@ -152,7 +152,7 @@ int record_start_text(const struct acid_entry *e, const char *exe,
 	if (e->ses_tag)
 		addf(&t, "ses-tag=%" PRIu32, e->ses_tag);
 	if (e->has_parent) {
-		char id[ACID_ID_STRLEN];
+		char id[ACID_ID_STRLEN] = "?"; /* what a zero ID prints */
 
 		acid_id_format(&e->parent, id, sizeof(id));
 		addf(&t, "parent-uuid=%s", id);
@@ -274,12 +274,28 @@ static int audit_status(int fd, struct audit_status *st)
  * user record after the ACK, counting it only as lost; another process's
  * record lost at the same moment makes this answer wrong the safe way.
  */
+int record_self_exe(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+
+	if (n < 0) {
+		buf[0] = '\0';
+		return -errno;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
 int record_send(int type, const char *text)
 {
 	_cleanup_close_ int fd = -1;
 	struct audit_status before, after;
 	bool known;
 	int r;
+
+	/* the kernel would cut it short without a word */
+	if (strlen(text) >= RECORD_TEXT_MAX)
+		return -EMSGSIZE;
 
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
 	if (fd < 0)

@@ -38,8 +38,9 @@ int registry_open(const char *state_dir, bool create)
 	struct stat st;
 	int fd;
 
+	/* a missing parent is a missing directory, not a missing container */
 	if (create && mkdir(state_dir, 0700) < 0 && errno != EEXIST)
-		return -errno;
+		return errno == ENOENT ? -ENOTDIR : -errno;
 	if (lstat(state_dir, &st) < 0)
 		return -errno;
 	if (S_ISLNK(st.st_mode))

@@ -4,6 +4,7 @@
  * test walks it, and an errno not listed gets the C library's words.
  */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "internal.h"
@@ -26,7 +27,7 @@ static const struct {
 	{ EACCES, "Permission denied reading or writing the process's files or the state directory." },
 	{ EROFS, "The state directory is on a read-only filesystem." },
 	{ ELOOP, "The state directory is a symbolic link; refusing to use it." },
-	{ ENOTDIR, "The state directory path is not a directory." },
+	{ ENOTDIR, "The state directory, or the directory it would be made in, does not exist or is not a directory." },
 	{ EUCLEAN, "The state directory is unsafe: it must be owned by the caller's user (root) and closed to group and others (mode 0700)." },
 	{ EBADMSG, "A registry entry or kernel value could not be parsed; it is damaged or not acid's." },
 	{ EPROTO, "The kernel's audit_containerid file holds a value in a form acid does not know, or the audit netlink answer was malformed." },
@@ -35,11 +36,15 @@ static const struct {
 	{ EPROTONOSUPPORT, "The kernel has no audit support (no NETLINK_AUDIT)." },
 	{ ETIMEDOUT, "The kernel's audit subsystem did not answer in time." },
 	{ EIO, "Input/output error while writing the container ID or a registry entry." },
+	{ ENAMETOOLONG, "The container's name and bundle are too long for one audit record (the kernel keeps 8560 bytes of a record's text)." },
+	{ EMSGSIZE, "The audit record is longer than the kernel keeps (8560 bytes of text); it was not sent." },
 	{ ENOBUFS, "The kernel's audit backlog overflowed while the record was sent (its lost count grew): the record may have been dropped." },
 };
 
 const char *acid_strerror(int err)
 {
+	if (err == INT_MIN)
+		return "Unknown error.";
 	if (err < 0)
 		err = -err;
 	if (err == 0)
