@@ -1,0 +1,686 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * test-auditlog - the audit-log reader behind acid events and acid report
+ * (tools/auditlog.c) over crafted logs in tests/data/auditlog (its README
+ * says what each file holds and which events belong to whom): attribution
+ * by ancestry with a reparented orphan, pid reuse during and after a
+ * lifetime, session tags, two containers whose records interleave,
+ * nesting and the forgery flag, hostile lines (warnings, the rest read),
+ * more warnings than are printed, over-long lines; the fast reader and the
+ * libauparse reader give the same answers; the printers; a container's
+ * state against a prepared procfs; auditd's rotated files.
+ *
+ * usage: test-auditlog DATADIR
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "auditlog.h"
+#include "tap.h"
+
+#define MAXEV 256
+
+static const char *datadir;
+
+struct got {
+	uint64_t serial[MAXEV];
+	size_t n;
+	FILE *raw;	  /* al_print_raw goes here when set */
+	FILE *interp;	  /* al_print_interpreted goes here when set */
+};
+
+static char *path_of(const char *name)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", datadir, name) < 0)
+		bail("asprintf");
+	return p;
+}
+
+static bool by_name(const struct al_container *c, void *arg)
+{
+	return strcmp(c->name, (const char *)arg) == 0;
+}
+
+static int collect(struct al_log *log, auparse_state_t *au, void *arg)
+{
+	struct got *g = arg;
+
+	if (g->n < MAXEV)
+		g->serial[g->n++] = auparse_get_serial(au);
+	if (g->raw)
+		al_print_raw(log, au, g->raw);
+	if (g->interp)
+		al_print_interpreted(au, g->interp);
+	return 0;
+}
+
+/* Warnings into a memory stream: counted and looked at. */
+struct warns {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static void warns_open(struct warns *w)
+{
+	w->buf = NULL;
+	w->len = 0;
+	w->f = open_memstream(&w->buf, &w->len);
+	if (!w->f)
+		bail("open_memstream");
+}
+
+static size_t warns_lines(struct warns *w)
+{
+	size_t n = 0;
+
+	fflush(w->f);
+	for (size_t i = 0; i < w->len; i++)
+		n += w->buf[i] == '\n';
+	return n;
+}
+
+/* What was written so far, as a string. */
+static const char *warns_text(struct warns *w)
+{
+	fflush(w->f);
+	return w->buf ? w->buf : "";
+}
+
+static void warns_close(struct warns *w)
+{
+	fclose(w->f);
+	free(w->buf);
+}
+
+/*
+ * Scan @file (in the data dir unless absolute), select the containers
+ * named @name (NULL: none), replay into @g. The log is returned open.
+ */
+static struct al_log *run(const char *file, bool reference, const char *name,
+			  struct got *g, FILE *warn)
+{
+	char *p = file[0] == '/' ? strdup(file) : path_of(file);
+	const char *inputs[] = { p };
+	static FILE *devnull;
+	struct al_opts o = {
+		.inputs = inputs, .n_inputs = 1, .cmd = "test",
+		.reference = reference, .warn = warn,
+	};
+	struct al_log *log;
+	char err[256];
+	int r;
+
+	/* warnings not looked at are not printed either */
+	if (!warn) {
+		if (!devnull)
+			devnull = fopen("/dev/null", "we");
+		o.warn = devnull;
+	}
+	r = al_open(&o, &log, err, sizeof(err));
+	if (r < 0)
+		bail("al_open %s: %s", p, err);
+	r = al_scan(log, name ? by_name : NULL, (void *)name, err, sizeof(err));
+	if (r < 0)
+		bail("al_scan %s: %s", p, err);
+	if (g) {
+		g->n = 0;
+		r = al_replay(log, g->raw != NULL, collect, g, err, sizeof(err));
+		if (r < 0)
+			bail("al_replay %s: %s", p, err);
+	}
+	free(p);
+	return log;
+}
+
+static const struct al_container *find(struct al_log *log, const char *uuid)
+{
+	for (size_t i = 0; i < al_count(log); i++)
+		if (strcmp(al_get(log, i)->uuid, uuid) == 0)
+			return al_get(log, i);
+	return NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The serials replayed, sorted, against @want (sorted). */
+static void is_serials(struct got *g, const uint64_t *want, size_t n,
+		       const char *what)
+{
+	char gs[1024] = "", ws[1024] = "";
+	size_t o = 0;
+
+	qsort(g->serial, g->n, sizeof(g->serial[0]), cmp_u64);
+	for (size_t i = 0; i < g->n && o < sizeof(gs) - 24; i++)
+		o += (size_t)snprintf(gs + o, sizeof(gs) - o, "%s%" PRIu64,
+				      i ? "," : "", g->serial[i]);
+	o = 0;
+	for (size_t i = 0; i < n && o < sizeof(ws) - 24; i++)
+		o += (size_t)snprintf(ws + o, sizeof(ws) - o, "%s%" PRIu64,
+				      i ? "," : "", want[i]);
+	ok(strcmp(gs, ws) == 0, "%s: events {%s}, want {%s}", what, gs, ws);
+}
+
+#define SERIALS(g, what, ...)                                           \
+	do {                                                            \
+		static const uint64_t w_[] = { __VA_ARGS__ };           \
+		is_serials(g, w_, sizeof(w_) / sizeof(w_[0]), what);    \
+	} while (0)
+
+#define WEB1 "11111111-2222-4333-8444-555555555555"
+
+static void test_ancestry(bool ref)
+{
+	const char *m = ref ? "reference" : "fast";
+	struct got g = { 0 };
+	struct warns w;
+	const struct al_container *c;
+	struct al_log *log;
+
+	warns_open(&w);
+	log = run("ancestry.log", ref, "web-1", &g, w.f);
+	is_int(warns_lines(&w), 0, "%s: ancestry.log: warnings", m);
+	is_int(al_count(log), 1, "%s: ancestry.log: containers", m);
+	c = find(log, WEB1);
+	if (!ok(c != NULL, "%s: ancestry.log: container %s found", m, WEB1))
+		goto out;
+	is_str(c->name, "web-1", "%s: name", m);
+	is_str(c->bundle, "/srv/b", "%s: bundle", m);
+	is_int(c->vm_pid, 5000, "%s: vm-pid", m);
+	is_int(c->sender, 4995, "%s: sender of the start record", m);
+	is_int(c->ses_tag, 0, "%s: no session tag", m);
+	is_int(c->has_start, 1, "%s: has a start record", m);
+	is_u64(c->start.serial, 12, "%s: start serial", m);
+	is_int(c->end, AL_END_STOP, "%s: ended by a stop record", m);
+	is_u64(c->stop.serial, 25, "%s: stop serial", m);
+	is_str(c->reason, "exit", "%s: stop reason", m);
+	is_int(c->forged, 0, "%s: not forged", m);
+	/*
+	 * 13 init's exec (parent outside: it is the init), 14 its clone,
+	 * 16 child, 17 child's clone, 18 orphan reparented to the init,
+	 * 19 a kernel record with pid only, 24 AVC+SYSCALL counted once.
+	 * Not: 10-11 before start, 15/21 host, 20 host message naming
+	 * container pids inside msg='', 22 host process on a reused pid,
+	 * 23 that pid again, 26-27 after the stop.
+	 */
+	is_u64(c->events, 7, "%s: events attributed", m);
+	SERIALS(&g, "ancestry.log: acid events web-1", 12, 13, 14, 16, 17,
+		18, 19, 24, 25);
+out:
+	al_close(log);
+	warns_close(&w);
+}
+
+/* The raw output is the log's own lines, the enriched part included. */
+static void test_raw_lines(void)
+{
+	char *path = path_of("ancestry.log"), *buf = NULL, line[16384];
+	struct got g = { 0 };
+	size_t len = 0, want = 0, same = 0;
+	struct al_log *log;
+	FILE *f;
+
+	g.raw = open_memstream(&buf, &len);
+	log = run("ancestry.log", false, "web-1", &g, NULL);
+	fclose(g.raw);
+	f = fopen(path, "re");
+	if (!f)
+		bail("%s", path);
+	while (fgets(line, sizeof(line), f)) {
+		static const char *const serials[] = {
+			":12)", ":13)", ":14)", ":16)", ":17)", ":18)",
+			":19)", ":24)", ":25)",
+		};
+
+		for (size_t i = 0; i < 9; i++) {
+			if (!strstr(line, serials[i]))
+				continue;
+			want++;
+			same += strstr(buf, line) != NULL;
+		}
+	}
+	fclose(f);
+	is_int(want, 28, "raw: lines of the 9 events in ancestry.log");
+	is_int(same, want, "raw: each printed exactly as in the log");
+	is_int(strchr(buf, 0x1d) != NULL, 1,
+	       "raw: the enriched part (after 0x1d) is kept");
+	al_close(log);
+	free(buf);
+	free(path);
+}
+
+/* ausearch -i's layout: records last to first, times in local time. */
+static void test_interpreted(void)
+{
+	struct got g = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	struct al_log *log;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	g.interp = open_memstream(&buf, &len);
+	log = run("ancestry.log", false, "web-1", &g, NULL);
+	fclose(g.interp);
+	ok(strncmp(buf, "----\ntype=VIRT_CONTROL msg=audit(11/28/26 "
+			"10:23:36.048:12) : pid=4995 uid=root auid=unset "
+			"ses=unset msg='virt=oci op=start reason=register "
+			"vm=web-1 uuid=" WEB1 " vm-pid=5000 ", 156) == 0,
+	   "-i: the start record as ausearch -i prints it");
+	ok(strstr(buf, "----\ntype=PROCTITLE msg=audit(11/28/26 "
+		       "10:23:36.064:16) : proctitle=/bin/ls -d /CTR.ls \n") != NULL,
+	   "-i: an execve event starts with its PROCTITLE");
+	ok(strstr(buf, "type=EXECVE msg=audit(11/28/26 10:23:36.064:16) : "
+		       "argc=3 a0=/bin/ls a1=-d a2=/CTR.ls \n") != NULL,
+	   "-i: EXECVE arguments");
+	ok(strstr(buf, "type=AVC msg=audit(11/28/26 10:23:36.096:24) : avc:  "
+		       "denied  { read } for  pid=5003 comm=cat ") != NULL,
+	   "-i: AVC text as the kernel wrote it");
+	ok(strstr(buf, "res=success' \n") != NULL,
+	   "-i: a user record's fields inside msg='...'");
+	al_close(log);
+	free(buf);
+}
+
+static void test_reuse(bool ref)
+{
+	const char *m = ref ? "reference" : "fast";
+	struct got g = { 0 };
+	struct al_log *log = run("reuse.log", ref, "job", &g, NULL);
+	const struct al_container *a, *b;
+
+	is_int(al_count(log), 2, "%s: reuse.log: two runs of \"job\"", m);
+	a = find(log, "22222222-3333-4444-8555-666666666666");
+	b = find(log, "22222222-3333-4444-8555-777777777777");
+	if (ok(a && b, "%s: reuse.log: both runs found", m)) {
+		is_u64(a->events, 2, "%s: first run's events", m);
+		is_u64(b->events, 2, "%s: second run's events", m);
+	}
+	/* 44, 45, 47: host processes on the pids of the first run */
+	SERIALS(&g, "reuse.log: acid events job (both runs)", 40, 41, 42, 43,
+		46, 48, 49, 50);
+	al_close(log);
+}
+
+static void test_session(bool ref)
+{
+	const char *m = ref ? "reference" : "fast";
+	struct got g = { 0 };
+	struct al_log *log = run("session.log", ref, "tagged", &g, NULL);
+	const struct al_container *t, *p;
+
+	t = find(log, "33333333-4444-4555-8666-777777777777");
+	p = find(log, "33333333-4444-4555-8666-888888888888");
+	if (!ok(t && p, "%s: session.log: both containers found", m))
+		goto out;
+	is_int(t->ses_tag, 42, "%s: ses-tag", m);
+	is_int(p->ses_tag, 0, "%s: the other has none", m);
+	/*
+	 * 64, 65 the container, 68 its runtime in the session; not 60-62
+	 * (before start), 66 (other session), 67 (ancestry but no session),
+	 * 73 (after stop); 63 and 72 are its own records.
+	 */
+	is_u64(t->events, 3, "%s: tagged: events", m);
+	is_int(t->forged, 0, "%s: tagged: hooks in its session are not "
+	       "\"inside\" it", m);
+	SERIALS(&g, "session.log: acid events tagged", 63, 64, 65, 68, 72);
+	is_u64(p->events, 3, "%s: plain: events (70, 71, 74)", m);
+out:
+	al_close(log);
+}
+
+static void test_interleaved(bool ref)
+{
+	const char *m = ref ? "reference" : "fast";
+	struct got g = { 0 };
+	char *buf = NULL;
+	size_t len = 0, n103 = 0;
+	struct al_log *log = run("interleaved.log", ref, "east", &g, NULL);
+	const struct al_container *e, *f, *gi, *h;
+
+	e = find(log, "44444444-5555-4666-8777-888888888881");
+	f = find(log, "44444444-5555-4666-8777-888888888882");
+	gi = find(log, "44444444-5555-4666-8777-888888888883");
+	h = find(log, "44444444-5555-4666-8777-888888888884");
+	if (!ok(e && f && gi && h, "%s: interleaved.log: 4 containers", m))
+		goto out;
+	/* 108 and 114 (inner's records) and 112 (west's stop) were sent
+	 * from inside east: they are east's events */
+	is_u64(e->events, 9, "%s: east: events", m);
+	is_u64(f->events, 4, "%s: west: events (103 105 107 110)", m);
+	is_u64(gi->events, 1, "%s: inner: events (109)", m);
+	is_u64(h->events, 0, "%s: sneaky: events", m);
+	is_int(e->forged, 0, "%s: east not forged", m);
+	is_int(f->forged, 1, "%s: west's stop came from inside east: forged?",
+	       m);
+	is_str(gi->parent, e->uuid, "%s: inner's parent", m);
+	is_int(gi->forged, 0, "%s: inner: registered from inside its parent "
+	       "(nesting), not forged", m);
+	is_int(h->forged, 1, "%s: sneaky: registered from inside west without "
+	       "a parent: forged?", m);
+	is_str(h->reason, "lost", "%s: sneaky's stop reason", m);
+	SERIALS(&g, "interleaved.log: acid events east", 100, 102, 104, 106,
+		108, 109, 111, 112, 113, 114, 115);
+	al_close(log);
+
+	/* the interleaved lines of an event come out together */
+	g.raw = open_memstream(&buf, &len);
+	log = run("interleaved.log", ref, "west", &g, NULL);
+	fclose(g.raw);
+	for (char *p = buf; (p = strstr(p, ":103): ")); p++)
+		n103++;
+	is_int(n103, 5, "%s: west: the 5 records of event 103", m);
+	ok(strstr(buf, ":103): arch=") && strstr(buf, ":103): proctitle=") &&
+	   strstr(buf, ":103): proctitle=") > strstr(buf, ":103): arch="),
+	   "%s: west: event 103 whole, SYSCALL before PROCTITLE", m);
+	free(buf);
+out:
+	al_close(log);
+}
+
+static void test_hostile(bool ref)
+{
+	const char *m = ref ? "reference" : "fast";
+	struct got g = { 0 };
+	struct warns w;
+	struct al_log *log;
+	const struct al_container *s, *red;
+
+	warns_open(&w);
+	log = run("hostile.log", ref, "survivor", &g, w.f);
+	/* lines 1 2 4 5 6 7 8 9 10 11 12 14 15 18 19 20: see the README */
+	is_int(warns_lines(&w), 16, "%s: hostile.log: one warning per bad "
+	       "line", m);
+	is_int(al_skipped(log), 16, "%s: hostile.log: records skipped", m);
+	ok(strstr(warns_text(&w), "test: warning: ") &&
+	   strstr(warns_text(&w), "hostile.log:5: acid record (serial 151) skipped: "
+			 "uuid \"not-a-uuid\" is not a container ID\n"),
+	   "%s: a warning names the file, the line and the problem", m);
+	ok(strstr(warns_text(&w), "hostile.log:13:") == NULL,
+	   "%s: someone else's VIRT_CONTROL (virt=kvm) is no warning", m);
+	is_int(al_count(log), 2, "%s: hostile.log: containers", m);
+	s = find(log, "55555555-6666-4777-8888-999999999999");
+	red = find(log, "55555555-6666-4777-8888-aaaaaaaaaaaa");
+	if (ok(s && red, "%s: hostile.log: the valid ones are read", m)) {
+		is_u64(s->events, 2, "%s: survivor: events", m);
+		is_str(red->name, "\x1b[31mred", "%s: hex name decoded", m);
+	}
+	SERIALS(&g, "hostile.log: acid events survivor", 166, 167, 168, 169);
+	al_close(log);
+	warns_close(&w);
+}
+
+/* 25 garbage lines, a long line, a line longer than the read buffer,
+ * then a good log: 20 warnings, a count of the rest, the log read. */
+static void test_many_warnings(void)
+{
+	char tmpl[] = "/tmp/test-auditlog-XXXXXX", *src = path_of("ancestry.log");
+	struct warns w;
+	struct al_log *log;
+	const struct al_container *c;
+	FILE *f, *in;
+	int fd = mkstemp(tmpl);
+	char line[16384];
+
+	if (fd < 0 || !(f = fdopen(fd, "w")))
+		bail("mkstemp");
+	for (int i = 0; i < 25; i++)
+		fprintf(f, "garbage %d\n", i);
+	fputs("type=SYSCALL msg=audit(1795861416.000:1): a0=", f);
+	for (int i = 0; i < 70000; i++)
+		fputc('A', f);
+	fputc('\n', f);
+	for (int i = 0; i < 5 * 1024 * 1024; i++)
+		fputc('B', f);
+	fputc('\n', f);
+	in = fopen(src, "re");
+	if (!in)
+		bail("%s", src);
+	while (fgets(line, sizeof(line), in))
+		fputs(line, f);
+	fclose(in);
+	fclose(f);
+
+	warns_open(&w);
+	log = run(tmpl, false, NULL, NULL, w.f);
+	is_int(warns_lines(&w), AL_MAX_WARNINGS + 1,
+	       "many: %d warnings and one line counting the rest",
+	       AL_MAX_WARNINGS);
+	ok(strstr(warns_text(&w), "test: warning: 7 more warnings not shown; 27 "
+			 "records skipped in all\n") != NULL,
+	   "many: the count line says how many");
+	c = find(log, WEB1);
+	ok(c && c->events == 7, "many: the log after them is read (events %"
+	   PRIu64 ")", c ? c->events : 0);
+	al_close(log);
+	warns_close(&w);
+
+	/* the same lines one by one, to see the long-line warnings */
+	f = fopen(tmpl, "w");
+	if (!f)
+		bail("%s", tmpl);
+	fputs("type=SYSCALL msg=audit(1795861416.000:1): a0=", f);
+	for (int i = 0; i < 70000; i++)
+		fputc('A', f);
+	fputc('\n', f);
+	for (int i = 0; i < 5 * 1024 * 1024; i++)
+		fputc('B', f);
+	fputs("\ngarbage\n", f);
+	fclose(f);
+	warns_open(&w);
+	log = run(tmpl, false, NULL, NULL, w.f);
+	ok(strstr(warns_text(&w), ":1: line of 70045 bytes, more than any audit "
+			 "record: skipped\n") != NULL,
+	   "long: a complete long line is skipped with a warning");
+	ok(strstr(warns_text(&w), ":2: line longer than 65536 bytes, more than any "
+			 "audit record: skipped\n") != NULL,
+	   "long: a line longer than the read buffer too");
+	ok(strstr(warns_text(&w), ":3: not an audit record") != NULL,
+	   "long: line numbers stay right after them");
+	al_close(log);
+	warns_close(&w);
+	unlink(tmpl);
+	free(src);
+}
+
+/* Both readers agree on every container and every selection. */
+static void test_same_both_ways(void)
+{
+	static const char *const files[] = {
+		"ancestry.log", "reuse.log", "session.log", "interleaved.log",
+		"hostile.log",
+	};
+	static const char *const names[] = {
+		"web-1", "job", "tagged", "plain", "east", "west", "inner",
+		"sneaky", "survivor",
+	};
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		bool same = true;
+
+		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+			struct got a = { 0 }, b = { 0 };
+			struct al_log *fa, *fb;
+
+			fa = run(files[i], false, names[k], &a, NULL);
+			fb = run(files[i], true, names[k], &b, NULL);
+			same = same && al_count(fa) == al_count(fb) &&
+			       a.n == b.n &&
+			       memcmp(a.serial, b.serial,
+				      a.n * sizeof(a.serial[0])) == 0;
+			for (size_t j = 0; same && j < al_count(fa); j++) {
+				const struct al_container *x = al_get(fa, j),
+							  *y = al_get(fb, j);
+
+				same = strcmp(x->uuid, y->uuid) == 0 &&
+				       x->events == y->events &&
+				       x->forged == y->forged &&
+				       x->end == y->end &&
+				       x->start.serial == y->start.serial &&
+				       x->stop.serial == y->stop.serial;
+			}
+			al_close(fa);
+			al_close(fb);
+		}
+		ok(same, "%s: the fast reader and libauparse agree", files[i]);
+	}
+}
+
+static void put(const char *dir, const char *name, const char *text)
+{
+	char p[4096];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	f = fopen(p, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f) != 0)
+		bail("%s", p);
+}
+
+/* Running, lost or ended, against a prepared procfs. */
+static void test_state(void)
+{
+	char root[] = "/tmp/test-auditlog-proc-XXXXXX", d[4096], stat[512];
+	struct al_log *log;
+	const struct al_container *red, *s;
+	long tck = sysconf(_SC_CLK_TCK);
+
+	if (!mkdtemp(root))
+		bail("mkdtemp");
+	put(root, "stat", "cpu  1 2 3 4\nbtime 1795861000\nprocesses 9\n");
+	snprintf(d, sizeof(d), "%s/10000", root);
+	mkdir(d, 0755);
+	log = run("hostile.log", false, NULL, NULL, NULL);
+	red = find(log, "55555555-6666-4777-8888-aaaaaaaaaaaa");
+	s = find(log, "55555555-6666-4777-8888-999999999999");
+	if (!ok(red && s, "state: containers found"))
+		goto out;
+
+	/* started 9 s before its start record (1795861419): its init */
+	snprintf(stat, sizeof(stat), "10000 (sh (x) y) S 1 2 3 4 5 6 7 8 9 "
+		 "10 11 12 13 14 15 16 17 18 %ld 20 21\n", 410L * tck);
+	put(d, "stat", stat);
+	is_int(al_state(red, root), AL_STATE_RUNNING,
+	       "state: no stop, init alive and older than the record: running");
+	/* started after the record: another process on the same pid */
+	snprintf(stat, sizeof(stat), "10000 (sh) S 1 2 3 4 5 6 7 8 9 10 11 12 "
+		 "13 14 15 16 17 18 %ld 20 21\n", 500L * tck);
+	put(d, "stat", stat);
+	is_int(al_state(red, root), AL_STATE_LOST,
+	       "state: pid reused by a younger process: lost");
+	snprintf(d, sizeof(d), "%s/10000/stat", root);
+	unlink(d);
+	snprintf(d, sizeof(d), "%s/10000", root);
+	is_int(al_state(red, root), AL_STATE_LOST, "state: no such pid: lost");
+	is_int(al_state(s, root), AL_STATE_ENDED, "state: stop record: ended");
+out:
+	al_close(log);
+	log = run("interleaved.log", false, NULL, NULL, NULL);
+	s = find(log, "44444444-5555-4666-8777-888888888884");
+	if (s)
+		is_int(al_state(s, root), AL_STATE_LOST,
+		       "state: stop record with reason=lost: lost");
+	al_close(log);
+	rmdir(d);
+	snprintf(d, sizeof(d), "%s/stat", root);
+	unlink(d);
+	rmdir(root);
+}
+
+/* log_file from auditd.conf, then its rotations, oldest first. */
+static void test_default_inputs(void)
+{
+	char dir[] = "/tmp/test-auditlog-logs-XXXXXX", conf[4096], text[4200];
+	char **files = NULL, want[4096];
+	size_t n = 0;
+	int r;
+
+	if (!mkdtemp(dir))
+		bail("mkdtemp");
+	snprintf(conf, sizeof(conf), "%s/auditd.conf", dir);
+	snprintf(text, sizeof(text), "# comment\nlocal_events = yes\n"
+		 "log_file = %s/a.log\nlog_format = ENRICHED\n", dir);
+	put(dir, "auditd.conf", text);
+	put(dir, "a.log", "");
+	put(dir, "a.log.1", "");
+	put(dir, "a.log.2", "");
+	put(dir, "a.log.4", ""); /* after a gap: auditd never leaves one */
+	r = al_default_inputs(conf, &files, &n);
+	is_err(r, 0, "inputs: found");
+	is_int(n, 3, "inputs: the log and two rotated files");
+	if (n == 3) {
+		snprintf(want, sizeof(want), "%s/a.log.2", dir);
+		is_str(files[0], want, "inputs: oldest first");
+		snprintf(want, sizeof(want), "%s/a.log", dir);
+		is_str(files[2], want, "inputs: the live log last");
+	}
+	al_free_inputs(files);
+
+	snprintf(text, sizeof(text), "log_file = %s/none.log\n", dir);
+	put(dir, "auditd.conf", text);
+	r = al_default_inputs(conf, &files, &n);
+	is_err(r, -ENOENT, "inputs: no log file");
+	snprintf(want, sizeof(want), "%s/none.log", dir);
+	is_str(files ? files[0] : NULL, want, "inputs: the missing one named");
+	al_free_inputs(files);
+
+	r = al_default_inputs("/nonexistent/auditd.conf", &files, &n);
+	is_str(files ? files[n - 1] : NULL, AL_DEFAULT_LOG,
+	       "inputs: no config: auditd's default log");
+	al_free_inputs(files);
+
+	for (const char *const *p = (const char *const[]){ "auditd.conf",
+		"a.log", "a.log.1", "a.log.2", "a.log.4", NULL }; *p; p++) {
+		snprintf(want, sizeof(want), "%s/%s", dir, *p);
+		unlink(want);
+	}
+	rmdir(dir);
+}
+
+static void test_escape(void)
+{
+	char b[64];
+
+	is_str(al_escape("web-1", b, sizeof(b)), "web-1", "escape: plain");
+	is_str(al_escape("a\x1b[31mb\\", b, sizeof(b)), "a\\033[31mb\\134",
+	       "escape: control bytes and backslash");
+	is_str(al_escape("caf\xc3\xa9", b, sizeof(b)), "caf\xc3\xa9",
+	       "escape: valid UTF-8 kept");
+	is_str(al_escape("\xc2\x9b" "x\xff", b, sizeof(b)), "\\302\\233x\\377",
+	       "escape: C1 controls and invalid bytes");
+	is_str(al_escape("0123456789012345678901234567890123456789", b, 16),
+	       "01234567...", "escape: cut to the buffer");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2)
+		bail("usage: test-auditlog DATADIR");
+	datadir = argv[1];
+	for (int ref = 0; ref <= 1; ref++) {
+		test_ancestry(ref);
+		test_reuse(ref);
+		test_session(ref);
+		test_interleaved(ref);
+		test_hostile(ref);
+	}
+	test_raw_lines();
+	test_interpreted();
+	test_many_warnings();
+	test_same_both_ways();
+	test_state();
+	test_default_inputs();
+	test_escape();
+	return tap_done();
+}

@@ -1,0 +1,1031 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * test-register - the registration rules of SPEC.md in user-space mode,
+ * each with a case that fails when the rule is broken:
+ *   CAP_AUDIT_CONTROL (EPERM), the target exists (ESRCH), is not the caller
+ *   or an ancestor (EXDEV), has not forked (EBUSY) though it may have
+ *   threads, is not registered already (EEXIST), the ID is not live
+ *   (ENOTUNIQ), bounded text (EINVAL), a safe state directory (ELOOP,
+ *   EUCLEAN, ENOTDIR); nothing half-written after a failure; lookups by
+ *   ID, name and pid (ancestry); forget; aliveness; pid reuse; nesting.
+ *
+ * Every case has a fresh state directory (mkdtemp, 0700) and the real
+ * /proc. Needs root.
+ */
+#include <cap-ng.h>
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#include "child.h"
+#include "tap.h"
+
+struct fixture {
+	char *dir;
+	struct acid_ctx *ctx;
+};
+
+static struct acid_ctx *ctx_at(const char *state_dir)
+{
+	struct acid_opts o = {
+		.size = sizeof(o),
+		.proc_root = NULL,
+		.state_dir = state_dir,
+	};
+	struct acid_ctx *ctx;
+	int r = acid_ctx_new(&o, &ctx);
+
+	if (r < 0) {
+		errno = -r;
+		bail("acid_ctx_new(state_dir %s)", state_dir);
+	}
+	if (acid_ctx_mode(ctx) != ACID_MODE_USER)
+		bail("this kernel has /proc/self/audit_containerid: these "
+		     "cases are for user-space mode");
+	return ctx;
+}
+
+static void fx_new(struct fixture *fx, const char *what)
+{
+	fx->dir = temp_dir(what);
+	fx->ctx = ctx_at(fx->dir);
+}
+
+static void fx_free(struct fixture *fx)
+{
+	acid_ctx_free(fx->ctx);
+	remove_tree(fx->dir);
+	free(fx->dir);
+}
+
+static int reg(struct acid_ctx *ctx, pid_t pid, const struct acid_id *id,
+	       const char *name, const char *bundle, struct acid_entry **out)
+{
+	struct acid_reg q = {
+		.size = sizeof(q),
+		.pid = pid,
+		.id = id,
+		.name = name,
+		.bundle = bundle,
+	};
+
+	return acid_register(ctx, &q, out);
+}
+
+static struct acid_id new_id(void)
+{
+	struct acid_id id;
+
+	if (acid_id_generate(ACID_ID_UUID, &id) < 0)
+		bail("acid_id_generate");
+	return id;
+}
+
+static const char *idstr(const struct acid_id *id, char buf[ACID_ID_STRLEN])
+{
+	if (!id)
+		return "(none)";
+	if (acid_id_format(id, buf, ACID_ID_STRLEN) < 0)
+		return "(bad id)";
+	return buf;
+}
+
+/* The state directory holds exactly @entries entries and pid links. */
+static void expect_dir(const char *dir, int entries, const char *what)
+{
+	struct dir_census c = census(dir);
+
+	ok(c.entries == entries && c.pidlinks == entries && c.tmps == 0 &&
+		   c.others == 0,
+	   "%s: state dir holds %d entries, %d pid links, %d .tmp-*, %d "
+	   "others; want %d, %d, 0, 0",
+	   what, c.entries, c.pidlinks, c.tmps, c.others, entries, entries);
+}
+
+/* A failed registration left nothing behind. */
+static void expect_clean(const char *dir, const char *what)
+{
+	expect_dir(dir, 0, what);
+}
+
+static bool ids_equal(const struct acid_id *a, const struct acid_id *b)
+{
+	return a && b && acid_id_equal(a, b);
+}
+
+/* ------------------------------------------------------------ success */
+
+static void test_register_and_lookup(void)
+{
+	struct fixture fx;
+	struct acid_entry *e = NULL, *l;
+	struct acid_ns_set ns;
+	struct child c;
+	struct acid_id id = new_id();
+	char a[ACID_ID_STRLEN], b[ACID_ID_STRLEN], path[4096], link[128];
+	struct acid_reg q;
+	time_t before, after;
+	pid_t g;
+	int r;
+
+	fx_new(&fx, "reg");
+	child_start(&c, 0);
+	q = (struct acid_reg){ .size = sizeof(q), .pid = c.pid, .id = &id,
+			       .name = "web-1", .bundle = "/var/lib/b1",
+			       .ses_tag = 7 };
+	before = time(NULL);
+	r = acid_register(fx.ctx, &q, &e);
+	after = time(NULL);
+	if (!is_err(r, 0, "register blocked child %d", (int)c.pid)) {
+		child_stop(&c);
+		fx_free(&fx);
+		return;
+	}
+	ok(ids_equal(acid_entry_id(e), &id), "entry id %s, want %s",
+	   idstr(acid_entry_id(e), a), idstr(&id, b));
+	is_int(acid_entry_pid(e), c.pid, "entry pid");
+	is_str(acid_entry_name(e), "web-1", "entry name");
+	is_str(acid_entry_bundle(e), "/var/lib/b1", "entry bundle");
+	is_u64(acid_entry_starttime(e), starttime_of(c.pid),
+	       "entry starttime vs /proc/%d/stat field 22", (int)c.pid);
+	is_u64(acid_entry_ses_tag(e), 7, "entry ses tag");
+	is_int(acid_entry_mode(e), ACID_MODE_USER, "entry mode");
+	ok(acid_entry_time(e) >= before && acid_entry_time(e) <= after,
+	   "entry time %lld within [%lld, %lld]",
+	   (long long)acid_entry_time(e), (long long)before,
+	   (long long)after);
+	ok(acid_entry_parent(e) == NULL, "entry of a top-level container has "
+					 "no parent");
+	if (acid_ns_collect(fx.ctx, c.pid, &ns) == 0) {
+		int differ = 0;
+
+		for (int k = 0; k < ACID_NS_COUNT; k++)
+			differ += !!memcmp(&ns.ns[k], &acid_entry_ns(e)->ns[k],
+					   sizeof(ns.ns[k]));
+		is_int(differ, 0, "entry namespaces differing from "
+				  "acid_ns_collect of the child");
+		is_u64(acid_entry_ns(e)->ns[ACID_NS_NET].ino, ns.ns[ACID_NS_NET].ino,
+		       "entry net-ns inode");
+	}
+
+	/* the files: <uuid>.entry, pid-<pid> -> it */
+	snprintf(path, sizeof(path), "%s/%s.entry", fx.dir, idstr(&id, a));
+	struct stat st;
+	int sr = lstat(path, &st);
+
+	ok(sr == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) == 0,
+	   "%s.entry is a regular file closed to group/others (mode %o)", a,
+	   (unsigned int)st.st_mode & 07777);
+	snprintf(path, sizeof(path), "%s/pid-%d", fx.dir, (int)c.pid);
+	ssize_t n = readlink(path, link, sizeof(link) - 1);
+
+	link[n > 0 ? n : 0] = '\0';
+	snprintf(path, sizeof(path), "%s.entry", a);
+	is_str(link, path, "pid-%d points to the entry", (int)c.pid);
+	expect_dir(fx.dir, 1, "after one registration");
+
+	/* lookups */
+	r = acid_lookup_id(fx.ctx, &id, &l);
+	if (is_err(r, 0, "lookup by id")) {
+		ok(ids_equal(acid_entry_id(l), &id) &&
+			   acid_entry_pid(l) == c.pid &&
+			   acid_entry_starttime(l) == acid_entry_starttime(e) &&
+			   !strcmp(acid_entry_name(l), "web-1") &&
+			   !strcmp(acid_entry_bundle(l), "/var/lib/b1") &&
+			   acid_entry_ses_tag(l) == 7 &&
+			   !memcmp(acid_entry_ns(l), acid_entry_ns(e),
+				   sizeof(struct acid_ns_set)),
+		   "lookup by id: the registered fields, read back from disk");
+		acid_entry_free(l);
+	}
+	r = acid_lookup_name(fx.ctx, "web-1", NULL, &l);
+	if (is_err(r, 0, "lookup by name")) {
+		ok(ids_equal(acid_entry_id(l), &id), "lookup by name: id %s",
+		   idstr(acid_entry_id(l), a));
+		acid_entry_free(l);
+	}
+	r = acid_lookup_name(fx.ctx, "web-1", "/var/lib/b1", &l);
+	if (is_err(r, 0, "lookup by name and bundle"))
+		acid_entry_free(l);
+	is_err(acid_lookup_name(fx.ctx, "web-1", "/other", &l), -ENOENT,
+	       "lookup by name with another bundle");
+	is_err(acid_lookup_name(fx.ctx, "web-2", NULL, &l), -ENOENT,
+	       "lookup by an unknown name");
+	r = acid_lookup_pid(fx.ctx, c.pid, &l);
+	if (is_err(r, 0, "lookup by the child's pid %d", (int)c.pid)) {
+		ok(ids_equal(acid_entry_id(l), &id), "lookup by pid: id %s",
+		   idstr(acid_entry_id(l), a));
+		acid_entry_free(l);
+	}
+	g = child_fork_grandchild(&c);
+	r = acid_lookup_pid(fx.ctx, g, &l);
+	if (is_err(r, 0, "lookup by a grandchild's pid %d (forked after "
+			 "registration)", (int)g)) {
+		ok(ids_equal(acid_entry_id(l), &id),
+		   "lookup by grandchild pid: id %s", idstr(acid_entry_id(l), a));
+		acid_entry_free(l);
+	}
+	is_err(acid_lookup_pid(fx.ctx, getpid(), &l), -ENOENT,
+	       "lookup by the test's own pid (in no container)");
+	is_err(acid_lookup_pid(fx.ctx, dead_pid(), &l), -ESRCH,
+	       "lookup by a dead pid");
+	is_int(acid_entry_alive(fx.ctx, e), 1, "alive while the child lives");
+
+	/* forget */
+	is_err(acid_forget(fx.ctx, e), 0, "forget");
+	is_err(acid_lookup_id(fx.ctx, &id, &l), -ENOENT,
+	       "lookup by id after forget");
+	is_err(acid_lookup_pid(fx.ctx, c.pid, &l), -ENOENT,
+	       "lookup by pid after forget");
+	snprintf(path, sizeof(path), "%s/pid-%d", fx.dir, (int)c.pid);
+	sr = lstat(path, &st);
+	sr = sr < 0 ? errno : 0;
+	ok(sr == ENOENT, "pid-%d link removed by forget (lstat: %s)",
+	   (int)c.pid, strerror(sr));
+	expect_dir(fx.dir, 0, "after forget");
+	is_err(acid_forget(fx.ctx, e), -ENOENT, "forget twice");
+
+	child_stop(&c);
+	is_int(acid_entry_alive(fx.ctx, e), 0, "alive after the child was "
+					       "reaped");
+	acid_entry_free(e);
+	fx_free(&fx);
+}
+
+static void test_defaults(void)
+{
+	struct fixture fx;
+	struct acid_entry *l;
+	struct child c;
+	int r;
+
+	fx_new(&fx, "defaults");
+	child_start(&c, 0);
+	/* no ID, no name, no bundle, no out */
+	r = reg(fx.ctx, c.pid, NULL, NULL, NULL, NULL);
+	is_err(r, 0, "register with no id, name, bundle or out");
+	r = acid_lookup_pid(fx.ctx, c.pid, &l);
+	if (is_err(r, 0, "lookup the entry registered without out")) {
+		const struct acid_id *id = acid_entry_id(l);
+
+		ok(!acid_id_is_zero(id) && (id->bytes[6] >> 4) == 4 &&
+			   (id->bytes[8] & 0xc0) == 0x80,
+		   "a fresh v4 UUID was made (version nibble %x, variant %x)",
+		   id->bytes[6] >> 4, id->bytes[8] >> 6);
+		is_str(acid_entry_name(l), "", "no name: \"\"");
+		is_str(acid_entry_bundle(l), "", "no bundle: \"\"");
+		is_u64(acid_entry_ses_tag(l), 0, "no ses tag");
+		acid_entry_free(l);
+	}
+	child_stop(&c);
+	fx_free(&fx);
+}
+
+static void test_threads(void)
+{
+	struct fixture fx;
+	struct child c;
+	char path[64];
+	int tasks = 0;
+	DIR *d;
+	struct dirent *de;
+
+	fx_new(&fx, "threads");
+	child_start(&c, CHILD_THREADS);
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)c.pid);
+	d = opendir(path);
+	while (d && (de = readdir(d)))
+		tasks += de->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	is_int(tasks, 5, "setup: child %d has 5 threads", (int)c.pid);
+	is_err(reg(fx.ctx, c.pid, NULL, "threads", NULL, NULL), 0,
+	       "register a child with 4 extra threads (user mode allows)");
+	expect_dir(fx.dir, 1, "threads");
+	child_stop(&c);
+	fx_free(&fx);
+}
+
+static void test_nesting(void)
+{
+	struct fixture fx;
+	struct acid_entry *ea = NULL, *eb = NULL, *l;
+	struct acid_id ida = new_id(), idb = new_id();
+	char s1[ACID_ID_STRLEN], s2[ACID_ID_STRLEN];
+	struct child a;
+	pid_t b;
+	int r;
+
+	fx_new(&fx, "nest");
+	child_start(&a, 0);
+	if (!is_err(reg(fx.ctx, a.pid, &ida, "outer", NULL, &ea), 0,
+		    "nesting: register A (%d)", (int)a.pid))
+		goto out;
+	b = child_fork_grandchild(&a);
+	r = reg(fx.ctx, b, &idb, "inner", NULL, &eb);
+	if (!is_err(r, 0, "nesting: register B (%d), A's child", (int)b))
+		goto out;
+	ok(ids_equal(acid_entry_parent(eb), &ida), "B's parent is A: %s, "
+	   "want %s", idstr(acid_entry_parent(eb), s1), idstr(&ida, s2));
+	ok(acid_entry_parent(ea) == NULL, "A has no parent");
+	r = acid_lookup_id(fx.ctx, &idb, &l);
+	if (is_err(r, 0, "nesting: lookup B by id")) {
+		ok(ids_equal(acid_entry_parent(l), &ida),
+		   "B's parent as stored: %s", idstr(acid_entry_parent(l), s1));
+		acid_entry_free(l);
+	}
+	r = acid_lookup_pid(fx.ctx, b, &l);
+	if (is_err(r, 0, "nesting: lookup by B's pid")) {
+		ok(ids_equal(acid_entry_id(l), &idb),
+		   "the nearest registered ancestor of B is B: %s",
+		   idstr(acid_entry_id(l), s1));
+		acid_entry_free(l);
+	}
+	expect_dir(fx.dir, 2, "nesting");
+out:
+	acid_entry_free(ea);
+	acid_entry_free(eb);
+	child_stop(&a);
+	fx_free(&fx);
+}
+
+/* A command name that mimics /proc/<pid>/stat fields fools no parser. */
+static void test_hostile_comm(void)
+{
+	struct fixture fx;
+	struct acid_entry *e, *l;
+	struct child c;
+	char path[64], comm[64] = "";
+	FILE *f;
+
+	fx_new(&fx, "comm");
+	child_start(&c, CHILD_COMM);
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)c.pid);
+	f = fopen(path, "re");
+	if (f) {
+		if (fgets(comm, sizeof(comm), f))
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
+	}
+	is_str(comm, CHILD_HOSTILE_COMM, "setup: the child's command name");
+	if (is_err(reg(fx.ctx, c.pid, NULL, "comm", NULL, &e), 0,
+		   "register a child named \"%s\"", comm)) {
+		is_u64(acid_entry_starttime(e), starttime_of(c.pid),
+		       "starttime of the child named \"%s\"", comm);
+		is_int(acid_entry_alive(fx.ctx, e), 1, "alive");
+		if (is_err(acid_lookup_pid(fx.ctx, c.pid, &l), 0,
+			   "lookup by its pid"))
+			acid_entry_free(l);
+		acid_entry_free(e);
+	}
+	child_stop(&c);
+	fx_free(&fx);
+}
+
+/*
+ * A process that joined a container's mount namespace (as runc exec does)
+ * without descending from its first process belongs to it.
+ */
+static void test_lookup_by_namespace(void)
+{
+	struct fixture fx;
+	struct acid_entry *e = NULL, *l;
+	struct acid_id id = new_id();
+	char s[ACID_ID_STRLEN];
+	struct child a;
+	int p[2], res = -1, r;
+	pid_t b;
+
+	fx_new(&fx, "nslookup");
+	child_start(&a, CHILD_NEWNS);
+	if (!is_err(reg(fx.ctx, a.pid, &id, "mntns", NULL, &e), 0,
+		    "register child A %d in a new mount namespace", (int)a.pid))
+		goto out;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		bail("pipe");
+	fflush(NULL);
+	b = fork();
+	if (b < 0)
+		bail("fork");
+	if (b == 0) {
+		char path[64];
+		int fd;
+
+		snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)a.pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		res = fd >= 0 && setns(fd, CLONE_NEWNS) == 0 ? 0 : errno;
+		write_full(p[1], &res, sizeof(res));
+		child_block_forever();
+	}
+	close(p[1]);
+	if (!read_full(p[0], &res, sizeof(res)))
+		res = -1;
+	close(p[0]);
+	if (is_int(res, 0, "setup: process B %d joined A's mount namespace "
+			   "(setns errno)", (int)b)) {
+		r = acid_lookup_pid(fx.ctx, b, &l);
+		if (is_err(r, 0, "lookup by B's pid (not A's descendant)")) {
+			ok(ids_equal(acid_entry_id(l), &id),
+			   "B belongs to A by its mount namespace: %s",
+			   idstr(acid_entry_id(l), s));
+			acid_entry_free(l);
+		}
+		if (acid_forget(fx.ctx, e) == 0)
+			is_err(acid_lookup_pid(fx.ctx, b, &l), -ENOENT,
+			       "lookup by B's pid after A was forgotten");
+	}
+	kill(b, SIGKILL);
+	waitpid(b, NULL, 0);
+out:
+	acid_entry_free(e);
+	child_stop(&a);
+	fx_free(&fx);
+}
+
+/* acid_unregister's refusals, none of which may send a record. */
+static void test_unregister_refusals(void)
+{
+	struct fixture fx;
+	struct acid_entry *e = NULL, *other = NULL, *l;
+	struct child c;
+
+	fx_new(&fx, "unreg");
+	child_start(&c, 0);
+	if (!is_err(reg(fx.ctx, c.pid, NULL, "unreg", NULL, &e), 0,
+		    "register child %d", (int)c.pid))
+		goto out;
+	is_err(acid_unregister(fx.ctx, e, "Bad Reason"), -EINVAL,
+	       "unregister with reason \"Bad Reason\"");
+	is_err(acid_unregister(fx.ctx, e, NULL), -EINVAL,
+	       "unregister with no reason");
+	expect_dir(fx.dir, 1, "the entry stays after a refused unregister");
+	/* the same ID, another process: not this container */
+	if (acid_lookup_id(fx.ctx, acid_entry_id(e), &other) == 0) {
+		other->starttime++;
+		is_err(acid_unregister(fx.ctx, other, "exit"), -ENOENT,
+		       "unregister an entry whose start time is not the "
+		       "registered one");
+		expect_dir(fx.dir, 1, "the registered entry stays");
+	}
+	is_err(acid_forget(fx.ctx, e), 0, "forget");
+	is_err(acid_unregister(fx.ctx, e, "exit"), -ENOENT,
+	       "unregister after forget");
+	is_err(acid_lookup_id(fx.ctx, acid_entry_id(e), &l), -ENOENT,
+	       "the entry is gone");
+out:
+	acid_entry_free(e);
+	acid_entry_free(other);
+	child_stop(&c);
+	fx_free(&fx);
+}
+
+/* ----------------------------------------------------------- refusals */
+
+static void test_exdev(void)
+{
+	struct fixture fx;
+
+	fx_new(&fx, "exdev");
+	is_err(reg(fx.ctx, getpid(), NULL, "self", NULL, NULL), -EXDEV,
+	       "register getpid() %d", (int)getpid());
+	expect_clean(fx.dir, "after EXDEV (self)");
+	is_err(reg(fx.ctx, getppid(), NULL, "parent", NULL, NULL), -EXDEV,
+	       "register getppid() %d", (int)getppid());
+	expect_clean(fx.dir, "after EXDEV (parent)");
+	is_err(reg(fx.ctx, 1, NULL, "init", NULL, NULL), -EXDEV,
+	       "register pid 1 (an ancestor)");
+	expect_clean(fx.dir, "after EXDEV (pid 1)");
+	fx_free(&fx);
+}
+
+static void test_esrch(void)
+{
+	struct fixture fx;
+	siginfo_t si;
+	pid_t p;
+
+	fx_new(&fx, "esrch");
+	is_err(reg(fx.ctx, 0, NULL, NULL, NULL, NULL), -ESRCH, "register pid 0");
+	is_err(reg(fx.ctx, -1, NULL, NULL, NULL, NULL), -ESRCH,
+	       "register pid -1");
+	p = dead_pid();
+	is_err(reg(fx.ctx, p, NULL, NULL, NULL, NULL), -ESRCH,
+	       "register a reaped child (pid %d)", (int)p);
+	expect_clean(fx.dir, "after ESRCH");
+
+	/* exited but not reaped: a zombie is no container's first process */
+	fflush(NULL);
+	p = fork();
+	if (p < 0)
+		bail("fork");
+	if (p == 0)
+		_exit(0);
+	while (waitid(P_PID, (id_t)p, &si, WEXITED | WNOWAIT) < 0)
+		if (errno != EINTR)
+			bail("waitid");
+	is_err(reg(fx.ctx, p, NULL, "zombie", NULL, NULL), -ESRCH,
+	       "register a zombie (pid %d, exited, not reaped)", (int)p);
+	expect_clean(fx.dir, "after registering a zombie");
+	waitpid(p, NULL, 0);
+	fx_free(&fx);
+}
+
+static void test_ebusy(void)
+{
+	struct fixture fx;
+	struct child c;
+
+	fx_new(&fx, "ebusy");
+	child_start(&c, CHILD_FORK);
+	is_err(reg(fx.ctx, c.pid, NULL, "busy", NULL, NULL), -EBUSY,
+	       "register child %d that has forked grandchild %d", (int)c.pid,
+	       (int)c.grand[0]);
+	expect_clean(fx.dir, "after EBUSY");
+	child_stop(&c);
+	fx_free(&fx);
+}
+
+static void test_eexist(void)
+{
+	struct fixture fx;
+	struct acid_id id = new_id(), other = new_id();
+	struct child c;
+
+	fx_new(&fx, "eexist");
+	child_start(&c, 0);
+	if (is_err(reg(fx.ctx, c.pid, &id, "once", NULL, NULL), 0,
+		   "register child %d", (int)c.pid)) {
+		is_err(reg(fx.ctx, c.pid, &id, "once", NULL, NULL), -EEXIST,
+		       "register it again, same id");
+		is_err(reg(fx.ctx, c.pid, &other, "twice", NULL, NULL), -EEXIST,
+		       "register it again, another id");
+		is_err(reg(fx.ctx, c.pid, NULL, "thrice", NULL, NULL), -EEXIST,
+		       "register it again, a fresh id");
+		expect_dir(fx.dir, 1, "after EEXIST");
+	}
+	child_stop(&c);
+	fx_free(&fx);
+}
+
+static void test_enotuniq(void)
+{
+	struct fixture fx;
+	struct acid_id id = new_id();
+	struct acid_entry *l;
+	struct child a, b;
+	char s[ACID_ID_STRLEN];
+
+	fx_new(&fx, "enotuniq");
+	child_start(&a, 0);
+	child_start(&b, 0);
+	if (is_err(reg(fx.ctx, a.pid, &id, "a", NULL, NULL), 0,
+		   "register child A %d with %s", (int)a.pid, idstr(&id, s))) {
+		is_err(reg(fx.ctx, b.pid, &id, "b", NULL, NULL), -ENOTUNIQ,
+		       "register child B %d with A's live id", (int)b.pid);
+		expect_dir(fx.dir, 1, "after ENOTUNIQ");
+		is_err(acid_lookup_pid(fx.ctx, b.pid, &l), -ENOENT,
+		       "B is not registered");
+		if (acid_lookup_id(fx.ctx, &id, &l) == 0) {
+			is_int(acid_entry_pid(l), a.pid,
+			       "the id still belongs to A");
+			acid_entry_free(l);
+		}
+	}
+	child_stop(&a);
+	child_stop(&b);
+	fx_free(&fx);
+}
+
+static void test_einval(void)
+{
+	struct fixture fx;
+	struct acid_id zero = { { 0 } };
+	struct acid_entry *e;
+	struct child c;
+	char *name = malloc(ACID_BUNDLE_MAX + 2);
+	struct acid_reg q;
+
+	if (!name)
+		bail("malloc");
+	fx_new(&fx, "einval");
+	child_start(&c, 0);
+
+	memset(name, 'n', ACID_NAME_MAX + 1);
+	name[ACID_NAME_MAX + 1] = '\0';
+	is_err(reg(fx.ctx, c.pid, NULL, name, NULL, NULL), -ENAMETOOLONG,
+	       "register with a %d-byte name", ACID_NAME_MAX + 1);
+	expect_clean(fx.dir, "after a too long name");
+	memset(name, 'b', ACID_BUNDLE_MAX + 1);
+	name[ACID_BUNDLE_MAX + 1] = '\0';
+	is_err(reg(fx.ctx, c.pid, NULL, NULL, name, NULL), -ENAMETOOLONG,
+	       "register with a %d-byte bundle", ACID_BUNDLE_MAX + 1);
+	expect_clean(fx.dir, "after a too long bundle");
+	is_err(reg(fx.ctx, c.pid, &zero, NULL, NULL, NULL), -EINVAL,
+	       "register with the zero id");
+	expect_clean(fx.dir, "after the zero id");
+	q = (struct acid_reg){ .size = sizeof(size_t) + sizeof(pid_t),
+			       .pid = c.pid };
+	is_err(acid_register(fx.ctx, &q, NULL), -EINVAL,
+	       "register with a request size %zu too small", q.size);
+	is_err(acid_register(fx.ctx, NULL, NULL), -EINVAL,
+	       "register a NULL request");
+	is_err(acid_register(NULL, &q, NULL), -EINVAL,
+	       "register with a NULL context");
+	expect_clean(fx.dir, "after the EINVAL cases");
+
+	/* the bounds themselves are accepted, and kept whole */
+	memset(name, 'n', ACID_NAME_MAX);
+	name[ACID_NAME_MAX] = '\0';
+	char *bundle = malloc(ACID_BUNDLE_MAX + 1);
+
+	if (!bundle)
+		bail("malloc");
+	memset(bundle, 'b', ACID_BUNDLE_MAX);
+	bundle[ACID_BUNDLE_MAX] = '\0';
+	if (is_err(reg(fx.ctx, c.pid, NULL, name, bundle, &e), 0,
+		   "register with a %d-byte name and a %d-byte bundle",
+		   ACID_NAME_MAX, ACID_BUNDLE_MAX)) {
+		struct acid_entry *l;
+
+		if (is_err(acid_lookup_pid(fx.ctx, c.pid, &l), 0,
+			   "lookup of the entry with the longest texts")) {
+			is_str(acid_entry_name(l), name, "longest name stored");
+			is_str(acid_entry_bundle(l), bundle,
+			       "longest bundle stored");
+			acid_entry_free(l);
+		}
+		acid_entry_free(e);
+	}
+	free(bundle);
+	free(name);
+	child_stop(&c);
+	fx_free(&fx);
+}
+
+/* ------------------------------------------------- the state directory */
+
+static void test_state_dir_symlink(void)
+{
+	char *real = temp_dir("real"), *lnk;
+	struct acid_ctx *ctx;
+	struct acid_entry **list;
+	struct dir_census cs;
+	struct child c;
+	size_t n;
+
+	if (asprintf(&lnk, "%s.lnk", real) < 0 || symlink(real, lnk) < 0)
+		bail("symlink %s", real);
+	ctx = ctx_at(lnk);
+	child_start(&c, 0);
+	is_err(reg(ctx, c.pid, NULL, "lnk", NULL, NULL), -ELOOP,
+	       "register with a state dir that is a symlink");
+	cs = census(real);
+	is_int(cs.total, 0, "the symlink's target is left empty (files)");
+	is_err(acid_list(ctx, &list, &n), -ELOOP,
+	       "list with a state dir that is a symlink");
+	child_stop(&c);
+	acid_ctx_free(ctx);
+	unlink(lnk);
+	free(lnk);
+	remove_tree(real);
+	free(real);
+}
+
+static void test_state_dir_modes(void)
+{
+	static const mode_t modes[] = { 0755, 0750, 0705, 0701, 0710, 0770,
+					0777, 01777 };
+	struct child c;
+
+	child_start(&c, 0);
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		struct fixture fx;
+		struct dir_census cs;
+
+		fx_new(&fx, "mode");
+		if (chmod(fx.dir, modes[i]) < 0)
+			bail("chmod");
+		is_err(reg(fx.ctx, c.pid, NULL, "mode", NULL, NULL), -EUCLEAN,
+		       "register with a state dir of mode %04o",
+		       (unsigned int)modes[i]);
+		cs = census(fx.dir);
+		is_int(cs.total, 0, "state dir of mode %04o: files written",
+		       (unsigned int)modes[i]);
+		fx_free(&fx);
+	}
+	child_stop(&c);
+}
+
+static void test_state_dir_owner(void)
+{
+	struct fixture fx;
+	struct dir_census cs;
+	struct child c;
+
+	fx_new(&fx, "owner");
+	if (chown(fx.dir, 65534, 65534) < 0)
+		bail("chown %s", fx.dir);
+	child_start(&c, 0);
+	is_err(reg(fx.ctx, c.pid, NULL, "owner", NULL, NULL), -EUCLEAN,
+	       "register with a state dir owned by uid 65534");
+	cs = census(fx.dir);
+	is_int(cs.total, 0, "state dir owned by 65534: files written");
+	child_stop(&c);
+	fx_free(&fx);
+}
+
+static void test_state_dir_made(void)
+{
+	char *base = temp_dir("made"), *dir, *file;
+	struct acid_ctx *ctx;
+	struct stat st;
+	struct child c;
+	mode_t old = umask(0);
+
+	if (asprintf(&dir, "%s/state", base) < 0 ||
+	    asprintf(&file, "%s/file", base) < 0)
+		bail("asprintf");
+	child_start(&c, 0);
+	ctx = ctx_at(dir);
+	is_err(reg(ctx, c.pid, NULL, "made", NULL, NULL), 0,
+	       "register with a state dir that does not exist yet (umask 0)");
+	memset(&st, 0, sizeof(st));
+	lstat(dir, &st);
+	ok(S_ISDIR(st.st_mode) && (st.st_mode & 07777) == 0700 &&
+		   st.st_uid == geteuid(),
+	   "the state dir was made: a directory of mode %04o, uid %u",
+	   (unsigned int)st.st_mode & 07777, (unsigned int)st.st_uid);
+	acid_ctx_free(ctx);
+
+	/* a state "dir" that is a regular file */
+	int fd = open(file, O_CREAT | O_WRONLY, 0600);
+
+	if (fd < 0)
+		bail("create %s", file);
+	close(fd);
+	ctx = ctx_at(file);
+	is_err(reg(ctx, c.pid, NULL, "file", NULL, NULL), -ENOTDIR,
+	       "register with a state dir that is a regular file");
+	acid_ctx_free(ctx);
+	umask(old);
+	child_stop(&c);
+	free(dir);
+	free(file);
+	remove_tree(base);
+	free(base);
+}
+
+/* ---------------------------------------------------- capabilities */
+
+static bool effective_has(int cap)
+{
+	char line[256];
+	unsigned long long eff = 0;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return true;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(f);
+	return eff & (1ull << cap);
+}
+
+struct dropped_job {
+	struct acid_ctx *ctx;
+	pid_t pid;
+	const struct acid_entry *forget;
+};
+
+/*
+ * In a forked test process with CAP_AUDIT_CONTROL dropped from its
+ * effective set: results[0] the drop (0 ok), [1] acid_check_caps(CONTROL),
+ * [2] acid_check_caps(WRITE), [3] register or forget.
+ */
+static bool run_dropped(const struct dropped_job *job, int results[4])
+{
+	int p[2], st;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		bail("pipe");
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		bail("fork");
+	if (pid == 0) {
+		int res[4] = { -1, 0, 0, 0 };
+
+		close(p[0]);
+		if (capng_get_caps_process() == 0 &&
+		    capng_update(CAPNG_DROP, CAPNG_EFFECTIVE,
+				 CAP_AUDIT_CONTROL) == 0 &&
+		    capng_apply(CAPNG_SELECT_CAPS) == 0 &&
+		    !effective_has(CAP_AUDIT_CONTROL) &&
+		    effective_has(CAP_AUDIT_WRITE))
+			res[0] = 0;
+		if (res[0] == 0) {
+			res[1] = acid_check_caps(ACID_CAP_CONTROL);
+			res[2] = acid_check_caps(ACID_CAP_WRITE);
+			if (job->forget)
+				res[3] = acid_forget(job->ctx, job->forget);
+			else
+				res[3] = reg(job->ctx, job->pid, NULL, "nocap",
+					     NULL, NULL);
+		}
+		write_full(p[1], res, sizeof(res));
+		_exit(0);
+	}
+	close(p[1]);
+	bool got = read_full(p[0], results, 4 * sizeof(int));
+
+	close(p[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	ok(got && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	   "capability-dropped helper %d reported and exited 0 (status %#x)",
+	   (int)pid, st);
+	return got;
+}
+
+static void test_eperm(void)
+{
+	struct fixture fx;
+	struct dropped_job job = { 0 };
+	struct acid_entry *e;
+	struct dir_census cs;
+	struct child c;
+	int res[4];
+
+	fx_new(&fx, "eperm");
+	child_start(&c, 0);
+	job.ctx = fx.ctx;
+	job.pid = c.pid;
+	if (run_dropped(&job, res) &&
+	    is_err(res[0], 0, "setup: CAP_AUDIT_CONTROL dropped from the "
+			      "effective set, CAP_AUDIT_WRITE kept")) {
+		is_err(res[1], -EPERM, "without CAP_AUDIT_CONTROL: "
+				       "acid_check_caps(CONTROL)");
+		is_err(res[2], 0, "without CAP_AUDIT_CONTROL: "
+				  "acid_check_caps(WRITE)");
+		is_err(res[3], -EPERM, "without CAP_AUDIT_CONTROL: register "
+				       "child %d", (int)c.pid);
+		cs = census(fx.dir);
+		is_int(cs.total, 0, "without CAP_AUDIT_CONTROL: files written "
+				    "in the state dir");
+	}
+
+	/* forget needs it too, and leaves the entry alone */
+	if (is_err(reg(fx.ctx, c.pid, NULL, "cap", NULL, &e), 0,
+		   "register child %d (with the capability)", (int)c.pid)) {
+		job.forget = e;
+		if (run_dropped(&job, res) && res[0] == 0)
+			is_err(res[3], -EPERM,
+			       "without CAP_AUDIT_CONTROL: forget");
+		expect_dir(fx.dir, 1, "after a forget without the capability");
+		acid_entry_free(e);
+	}
+	child_stop(&c);
+	fx_free(&fx);
+}
+
+/* ---------------------------------------------------------- pid reuse */
+
+static void test_pid_reuse(void)
+{
+	struct fixture fx;
+	struct acid_entry *e, *l, *stale;
+	struct acid_id id = new_id(), staleid = new_id();
+	char s[ACID_ID_STRLEN];
+	struct child a, b;
+	pid_t apid, g;
+	int dirfd, r;
+
+	fx_new(&fx, "reuse");
+
+	/* A registered, then gone: its pid is nobody's */
+	child_start(&a, 0);
+	apid = a.pid;
+	if (is_err(reg(fx.ctx, a.pid, NULL, "gone", NULL, &e), 0,
+		   "register child A %d", (int)a.pid)) {
+		child_stop(&a);
+		is_int(acid_entry_alive(fx.ctx, e), 0, "A alive after reaping");
+		r = acid_lookup_pid(fx.ctx, apid, &l);
+		ok(r < 0, "lookup by A's pid %d after A was reaped fails (%s)",
+		   (int)apid, r < 0 ? strerrorname_np(-r) : "an entry");
+		if (r == 0)
+			acid_entry_free(l);
+		acid_entry_free(e);
+	}
+	child_stop(&a);
+
+	/*
+	 * B is live, and a stale entry says B's pid with another start
+	 * time: the container that had this pid before B.
+	 */
+	child_start(&b, 0);
+	stale = entry_new();
+	if (!stale)
+		bail("entry_new");
+	stale->id = staleid;
+	stale->pid = b.pid;
+	stale->starttime = starttime_of(b.pid) - 1;
+	stale->mode = ACID_MODE_USER;
+	free(stale->name);
+	stale->name = strdup("stale");
+	if (acid_ns_collect(fx.ctx, b.pid, &stale->ns) < 0)
+		bail("collect");
+	dirfd = registry_open(fx.dir, true);
+	if (dirfd < 0 || registry_put(dirfd, stale) < 0)
+		bail("registry_put of the stale entry");
+	close(dirfd);
+
+	is_int(acid_entry_alive(fx.ctx, stale), 0,
+	       "alive for an entry whose start time is not B's");
+	r = acid_lookup_pid(fx.ctx, b.pid, &l);
+	if (!is_err(r, -ENOENT, "lookup by B's pid %d: the stale entry (start "
+				"time %" PRIu64 ", B's %" PRIu64 ") is not B's",
+		    (int)b.pid, stale->starttime, starttime_of(b.pid)))
+		if (r == 0)
+			acid_entry_free(l);
+	g = child_fork_grandchild(&b);
+	r = acid_lookup_pid(fx.ctx, g, &l);
+	if (!is_err(r, -ENOENT, "lookup by B's child %d: not the stale entry",
+		    (int)g))
+		if (r == 0)
+			acid_entry_free(l);
+	child_stop(&b);
+
+	/* a stale entry does not make a new process "already registered" */
+	child_start(&b, 0);
+	stale->pid = b.pid;
+	stale->starttime = starttime_of(b.pid) + 1000;
+	free(stale->name);
+	stale->name = strdup("stale2");
+	stale->id = new_id();
+	dirfd = registry_open(fx.dir, true);
+	if (dirfd < 0 || registry_put(dirfd, stale) < 0)
+		bail("registry_put of the stale entry");
+	close(dirfd);
+	if (is_err(reg(fx.ctx, b.pid, &id, "fresh", NULL, NULL), 0,
+		   "register B' %d over a stale entry for its pid",
+		   (int)b.pid)) {
+		r = acid_lookup_pid(fx.ctx, b.pid, &l);
+		if (is_err(r, 0, "lookup by B's pid after registering it")) {
+			ok(ids_equal(acid_entry_id(l), &id),
+			   "lookup by B's pid gives the new entry: %s",
+			   idstr(acid_entry_id(l), s));
+			acid_entry_free(l);
+		}
+		/* forgetting the stale entry leaves B's pid link alone */
+		is_err(acid_forget(fx.ctx, stale), 0,
+		       "forget the stale entry for B's pid");
+		r = acid_lookup_pid(fx.ctx, b.pid, &l);
+		if (is_err(r, 0, "lookup by B's pid after the stale entry "
+				 "was forgotten")) {
+			ok(ids_equal(acid_entry_id(l), &id),
+			   "B's pid still leads to B's entry: %s",
+			   idstr(acid_entry_id(l), s));
+			acid_entry_free(l);
+		}
+	}
+	child_stop(&b);
+	acid_entry_free(stale);
+	fx_free(&fx);
+}
+
+int main(void)
+{
+	unsetenv("ACID_PROC_ROOT");
+	unsetenv("ACID_STATE_DIR");
+	if (geteuid() != 0)
+		bail("test-register needs root (CAP_AUDIT_CONTROL)");
+
+	test_register_and_lookup();
+	test_defaults();
+	test_threads();
+	test_hostile_comm();
+	test_nesting();
+	test_lookup_by_namespace();
+	test_unregister_refusals();
+	test_exdev();
+	test_esrch();
+	test_ebusy();
+	test_eexist();
+	test_enotuniq();
+	test_einval();
+	test_state_dir_symlink();
+	test_state_dir_modes();
+	test_state_dir_owner();
+	test_state_dir_made();
+	test_eperm();
+	test_pid_reuse();
+	return tap_done();
+}
