@@ -7,7 +7,8 @@ if [ -n "$running" ] && [ "$running" != 0 ] && kill -0 "$running" 2>/dev/null; t
 	exit 0
 fi
 mkdir -p /var/log/audit
-auditd -s enable
+# no inherited descriptors: a daemon holding a caller's pipe makes it wait
+auditd -s enable </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&-
 for _ in $(seq 1 50); do
 	pid=$(auditctl -s | awk '$1 == "pid" { print $2 }')
 	if [ -n "$pid" ] && [ "$pid" != 0 ]; then
