@@ -67,9 +67,10 @@ static int register_container(struct hook *h)
 		hook_warn(h, "session tag: %s", acid_strerror(r));
 	r = acid_register(ctx, &req, &e);
 	if (r < 0) {
-		hook_error(h, "register pid %lld of container \"%s\": %s",
+		hook_error(h, "register pid %lld of container \"%s\" "
+			      "(registry %s): %s",
 			   st->pid, hook_quote(st->id, q, sizeof(q)),
-			   acid_strerror(r));
+			   acid_ctx_state_dir(ctx), acid_strerror(r));
 		goto out;
 	}
 	acid_id_format(acid_entry_id(e), idbuf, sizeof(idbuf));

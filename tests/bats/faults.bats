@@ -1,0 +1,185 @@
+#!/usr/bin/env bats
+# Faults: each shows that nothing is lost and the answer is clear. The
+# audit configuration and auditd are put back as they were found.
+
+load helpers
+
+ACID=${ACID_BIN:-$BUILD/tools/acid}
+
+setup_file() {
+	require_components
+	auditctl -s | awk '$1 == "backlog_limit" { print $2 }' > "$BATS_FILE_TMPDIR/backlog"
+	auditctl -s | awk '$1 == "backlog_wait_time" { print $2 }' > "$BATS_FILE_TMPDIR/wait"
+}
+
+teardown_file() {
+	auditctl -b "$(cat "$BATS_FILE_TMPDIR/backlog")" >/dev/null
+	auditctl --backlog_wait_time "$(cat "$BATS_FILE_TMPDIR/wait")" >/dev/null
+	auditctl -e 1 >/dev/null
+}
+
+setup() {
+	STATE_DIR=$BATS_FILE_TMPDIR/state
+	unset ACID_STATE_DIR
+}
+
+teardown() {
+	# whatever a test did to auditd, it runs again afterwards
+	local pid
+	pid=$(auditctl -s | awk '$1 == "pid" { print $2 }')
+	if [ "$pid" = 0 ] || [ -z "$pid" ]; then
+		auditd -s enable 3>&- >/dev/null 2>&1
+	else
+		kill -CONT "$pid" 2>/dev/null || true
+	fi
+	grep -q ' /tmp/acid-fault-mnt\.' /proc/mounts &&
+		awk '$2 ~ /^\/tmp\/acid-fault-mnt\./ { print $2 }' /proc/mounts | xargs -r umount -l
+	true
+}
+
+# refused_start BUNDLE NAME EXPECT: the container does not start, the
+# runtime passes on acid-prestart's one line, which says EXPECT.
+refused_start() {
+	run --separate-stderr run_runc "$1" "$2"
+	assert_failure
+	refute_output --partial CONTAINER-RAN
+	[[ "$stderr" == *"acid-prestart: register pid "*"$3"* ]] ||
+		fail "stderr does not say '$3': $stderr"
+	run grep -aF "vm=\"$2\"" "$AUDIT_LOG"
+	assert_failure
+}
+
+with_state_dir() { # BUNDLE DIR
+	set_config "$1" '.hooks.prestart[0].env = ["ACID_STATE_DIR=" + $d] | .hooks.poststop[0].env = ["ACID_STATE_DIR=" + $d]' --arg d "$2"
+}
+
+@test "auditd stopped mid-run: the container starts and its records reach the kernel log" {
+	local name b=$BATS_TEST_TMPDIR/b pid
+	name=$(uname_for noauditd)
+	make_bundle "$b"
+	pid=$(auditd_pid)
+	kill "$pid"
+	for _ in $(seq 1 50); do
+		[ "$(auditctl -s | awk '$1 == "pid" { print $2 }')" = 0 ] && break
+		sleep 0.1
+	done
+	run run_runc "$b" "$name"
+	assert_success
+	# with no auditd the kernel prints records to its log: not lost
+	run sh -c "dmesg | grep -F 'vm=\"$name\"'"
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | grep -c 'op=start')" 1
+	assert_equal "$(printf '%s\n' "$output" | grep -c 'op=stop')" 1
+	assert_equal "$(registry_entries)" 0
+}
+
+@test "backlog full: the record is reported lost and the container refused" {
+	local name b=$BATS_TEST_TMPDIR/b pid lost
+	name=$(uname_for backlog)
+	BUNDLE_CMD="echo CONTAINER-RAN" make_bundle "$b"
+	pid=$(auditd_pid)
+	auditctl -b 3 >/dev/null
+	auditctl --backlog_wait_time 0 >/dev/null
+	kill -STOP "$pid"   # auditd stops reading: the backlog fills
+	for i in 1 2 3 4 5 6; do auditctl -m "acid-fill-$$-$i" >/dev/null 2>&1 || true; done
+	run --separate-stderr run_runc "$b" "$name"
+	kill -CONT "$pid"
+	auditctl -b "$(cat "$BATS_FILE_TMPDIR/backlog")" >/dev/null
+	auditctl --backlog_wait_time "$(cat "$BATS_FILE_TMPDIR/wait")" >/dev/null
+	assert_failure
+	refute_output --partial CONTAINER-RAN
+	[[ "$stderr" == *"not sent, container refused (policy fail)"*"backlog overflowed"* ]] ||
+		fail "stderr: $stderr"
+	assert_equal "$(registry_entries)" 0
+}
+
+@test "registry directory missing: clear error, no container" {
+	local name b=$BATS_TEST_TMPDIR/b
+	name=$(uname_for missing)
+	BUNDLE_CMD="echo CONTAINER-RAN" make_bundle "$b"
+	with_state_dir "$b" "$BATS_TEST_TMPDIR/no/such/dir"
+	refused_start "$b" "$name" "does not exist or is not a directory"
+	[ ! -e "$BATS_TEST_TMPDIR/no" ] || fail "something was created"
+}
+
+@test "registry directory read-only: clear error, nothing written" {
+	local name b=$BATS_TEST_TMPDIR/b mnt
+	name=$(uname_for ro)
+	BUNDLE_CMD="echo CONTAINER-RAN" make_bundle "$b"
+	mnt=$(mktemp -d /tmp/acid-fault-mnt.XXXXXX)
+	mount -t tmpfs -o size=1m,mode=0700 tmpfs "$mnt"
+	mount -o remount,ro "$mnt"
+	with_state_dir "$b" "$mnt"
+	refused_start "$b" "$name" "read-only"
+	assert_equal "$(ls -A "$mnt" | wc -l)" 0
+	umount "$mnt" && rmdir "$mnt"
+}
+
+@test "registry filesystem full: clear error, no partial entry" {
+	local name b=$BATS_TEST_TMPDIR/b mnt
+	name=$(uname_for full)
+	BUNDLE_CMD="echo CONTAINER-RAN" make_bundle "$b"
+	mnt=$(mktemp -d /tmp/acid-fault-mnt.XXXXXX)
+	mount -t tmpfs -o size=64k,mode=0700 tmpfs "$mnt"
+	: > "$mnt/.lock"   # the lock file fits; the entry will not
+	dd if=/dev/zero of="$mnt/filler" bs=4k count=100 2>/dev/null || true
+	with_state_dir "$b" "$mnt"
+	refused_start "$b" "$name" "No space left"
+	assert_equal "$(ls -A "$mnt" | grep -v -e '^filler$' -e '^\.lock$' | wc -l)" 0
+	umount "$mnt" && rmdir "$mnt"
+}
+
+@test "registry directory is a symlink: refused" {
+	local name b=$BATS_TEST_TMPDIR/b
+	name=$(uname_for symlink)
+	BUNDLE_CMD="echo CONTAINER-RAN" make_bundle "$b"
+	mkdir -m 0700 "$BATS_TEST_TMPDIR/real"
+	ln -s "$BATS_TEST_TMPDIR/real" "$BATS_TEST_TMPDIR/link"
+	with_state_dir "$b" "$BATS_TEST_TMPDIR/link"
+	refused_start "$b" "$name" "symbolic link"
+	assert_equal "$(ls -A "$BATS_TEST_TMPDIR/real" | wc -l)" 0
+}
+
+@test "registry directory owned by another user, or open to others: refused" {
+	local name b=$BATS_TEST_TMPDIR/b
+	name=$(uname_for owner)
+	BUNDLE_CMD="echo CONTAINER-RAN" make_bundle "$b"
+	mkdir -m 0700 "$BATS_TEST_TMPDIR/theirs"
+	chown 65534:65534 "$BATS_TEST_TMPDIR/theirs"
+	with_state_dir "$b" "$BATS_TEST_TMPDIR/theirs"
+	refused_start "$b" "$name" "unsafe"
+	assert_equal "$(ls -A "$BATS_TEST_TMPDIR/theirs" | wc -l)" 0
+	name=$(uname_for mode)
+	mkdir -m 0755 "$BATS_TEST_TMPDIR/open"
+	with_state_dir "$b" "$BATS_TEST_TMPDIR/open"
+	refused_start "$b" "$name" "unsafe"
+}
+
+@test "hooks killed with SIGKILL at random points: never a half entry; acid gc repairs" {
+	[ -x "$ACID" ] || fail "$ACID was not built"
+	export ACID_STATE_DIR=$BATS_TEST_TMPDIR/killed
+	local i pid hook sleeps=() files parsed
+	for i in $(seq 1 60); do
+		sleep 300 &
+		pid=$!
+		sleeps+=("$pid")
+		printf '{"ociVersion":"1.0.2","id":"killed-%s-%s","pid":%s,"bundle":"/tmp/k"}' "$$" "$i" "$pid" > "$BATS_TEST_TMPDIR/state.json"
+		"$PRESTART" prestart < "$BATS_TEST_TMPDIR/state.json" 2>/dev/null &
+		hook=$!
+		# somewhere in its 1-3 ms of work
+		sleep "0.00$((RANDOM % 4))$((RANDOM % 10))"
+		kill -KILL "$hook" 2>/dev/null || true
+		wait "$hook" 2>/dev/null || true
+	done
+	# every entry that exists is whole
+	files=$(ls "$ACID_STATE_DIR" | grep -c '\.entry$' || true)
+	parsed=$("$ACID" ls --json | jq length)
+	assert_equal "$parsed" "$files"
+	# the dead: gc sends their stop records and leaves nothing behind
+	kill "${sleeps[@]}"
+	wait "${sleeps[@]}" 2>/dev/null || true
+	run "$ACID" gc
+	assert_success
+	assert_equal "$(ls -A "$ACID_STATE_DIR" | grep -v '^\.lock$' | wc -l)" 0
+	echo "entries whole at the kill: $files of 60" >&3
+}
