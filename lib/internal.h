@@ -89,6 +89,7 @@ int proc_hold_alive(const struct proc_hold *h);
 void proc_hold_close(struct proc_hold *h);
 int proc_stat(const char *proc_root, pid_t pid, pid_t *ppid,
 	      uint64_t *starttime);
+int proc_exited(const char *proc_root, pid_t pid);
 int proc_has_children(const char *proc_root, pid_t pid);
 int proc_is_self_or_ancestor(const char *proc_root, pid_t pid);
 int proc_read_small(int dirfd, const char *path, char *buf, size_t len);

@@ -124,7 +124,11 @@ int acid_entry_alive(const struct acid_ctx *ctx, const struct acid_entry *e)
 		return 0;
 	if (r < 0)
 		return r;
-	return st == e->starttime;
+	if (st != e->starttime)
+		return 0;
+	/* an init that exited and waits for its reaper is not alive */
+	r = proc_exited(ctx->proc_root, e->pid);
+	return r < 0 ? r : !r;
 }
 
 /* A registered container that @ns shares a non-host namespace with. */

@@ -323,7 +323,8 @@ ACID_API void acid_list_free(struct acid_entry **list, size_t n);
 
 /*
  * acid_entry_alive - is the entry's init process still the one that was
- * registered (same pid, same start time)? 1 yes, 0 no, or -errno.
+ * registered (same pid, same start time) and not exited (a zombie waiting
+ * for its reaper is not alive)? 1 yes, 0 no, or -errno.
  */
 ACID_API int acid_entry_alive(const struct acid_ctx *ctx,
 			      const struct acid_entry *e);

@@ -29,7 +29,7 @@ static int pidfd_open_(pid_t pid)
 }
 
 /* 'Z' or 'X' in field 3 of /proc/<pid>/stat: exited, not yet reaped */
-static int proc_exited(const char *proc_root, pid_t pid)
+int proc_exited(const char *proc_root, pid_t pid)
 {
 	char path[4096 + 64], buf[1024];
 	const char *p;
