@@ -10,6 +10,8 @@
  *   registry.c  the on-disk registry of live containers
  *   entry.c     the registry entry: its object and its text form
  *   record.c    building and sending the audit records
+ *   session.c   audit session tags (acid-exec)
+ *   seccomp.c   the filter that keeps containers off the audit socket
  *   strerror.c  error sentences
  *   libacid.c   context and the public entry points that tie them together
  */

@@ -365,6 +365,73 @@ ACID_API int acid_session_new(const struct acid_ctx *ctx, uid_t uid,
 ACID_API int acid_session_tag(const struct acid_ctx *ctx, pid_t pid,
 			      uint32_t *ses);
 
+/* ------------------------------------------------------------ Seccomp */
+
+/*
+ * A container with CAP_AUDIT_WRITE (runc's default spec gives it) can send
+ * user records, acid's among them. The filter below keeps it from opening
+ * the audit socket: socket(AF_NETLINK, *, NETLINK_AUDIT) fails with
+ * EPROTONOSUPPORT, the kernel's own answer when audit is not built in,
+ * which libaudit's audit_open(), PAM and sudo take as "no audit here" and
+ * carry on. On the i386 ABI socketcall(SYS_SOCKET, ...) fails the same way
+ * for every address family: its arguments are out of a filter's sight, so
+ * an audit socket cannot be told from any other there (lib/seccomp.c).
+ */
+
+/* Flags of acid_seccomp_filter_load(). */
+#define ACID_SECCOMP_NNP 0x1	/* set no_new_privs before loading */
+#define ACID_SECCOMP_TSYNC 0x2	/* every thread of the process, not one */
+
+/*
+ * acid_seccomp_filter_load - load the filter into the calling thread: for
+ * an orchestrator's child between fork and the exec of the container's
+ * first program. It holds for all that thread runs, forks and execs
+ * after, and cannot be removed. Every other syscall is left alone. On
+ * x86_64 it covers the x86_64, x32 and i386 ABIs (a filter naming only
+ * one would have the kernel kill the others' syscalls).
+ * @flags: ACID_SECCOMP_NNP sets no_new_privs, which the kernel demands of
+ *   a caller without CAP_SYS_ADMIN and which also stops setuid programs
+ *   in the container from gaining privileges: leave it out when the
+ *   caller has CAP_SYS_ADMIN and the container's config says
+ *   noNewPrivileges=false. ACID_SECCOMP_TSYNC loads the filter into every
+ *   thread of the process at once.
+ * Returns 0; -EINVAL for unknown flags or a kernel without seccomp
+ * filters; -EACCES with neither CAP_SYS_ADMIN nor no_new_privs; -ESRCH
+ * when ACID_SECCOMP_TSYNC could not bring another thread along;
+ * -EOPNOTSUPP for ACID_SECCOMP_TSYNC without the seccomp(2) syscall
+ * (valgrind, say); -ENOMEM.
+ */
+ACID_API int acid_seccomp_filter_load(unsigned int flags);
+
+/*
+ * acid_seccomp_oci_rule - the same rule as an OCI runtime-spec
+ * linux.seccomp.syscalls entry (runc >= 1.1 and crun >= 1.8 read its
+ * "errnoRet"), as compact JSON in a new string *@json_out the caller
+ * frees. errnoRet is EPROTONOSUPPORT (93 on x86 and arm):
+ *   {"names":["socket"],"action":"SCMP_ACT_ERRNO","errnoRet":93,"args":[
+ *    {"index":0,"value":16,"op":"SCMP_CMP_EQ"},
+ *    {"index":2,"value":9,"op":"SCMP_CMP_EQ"}]}
+ * On its own it is enough only in a profile whose defaultAction is
+ * SCMP_ACT_ALLOW and that has no other rule for socket: libseccomp keeps
+ * one action per syscall and argument path, and silently drops a rule
+ * that an earlier, wider one (Docker's "socket" in its allow list)
+ * already covers. `acid seccomp CONFIG` adds it to any profile the safe
+ * way. Returns 0, -EINVAL (NULL @json_out), -ENOMEM.
+ */
+ACID_API int acid_seccomp_oci_rule(char **json_out);
+
+/*
+ * acid_seccomp_oci_socketcall_rule - the companion rule for profiles that
+ * list SCMP_ARCH_X86, to go before the socket rule:
+ *   {"names":["socketcall"],"action":"SCMP_ACT_ERRNO","errnoRet":93,
+ *    "args":[{"index":0,"value":1,"op":"SCMP_CMP_EQ"}]}
+ * Beside SCMP_ARCH_X32 it needs an unconditional rule for a real syscall
+ * in the profile: libseccomp before 2.6.0 miscompiles it otherwise (its
+ * issue #284), silently disabling every x86_64 rule. `acid seccomp`
+ * checks this. Returns as acid_seccomp_oci_rule().
+ */
+ACID_API int acid_seccomp_oci_socketcall_rule(char **json_out);
+
 /* -------------------------------------------------------------- Errors */
 
 /*

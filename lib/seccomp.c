@@ -60,7 +60,11 @@
 
 #define SECCOMP_ERRNO EPROTONOSUPPORT
 
-/* The two rules. socketcall first: see cmd-seccomp.c for why order counts. */
+/*
+ * The two rules, socketcall first: libseccomp folds the socketcall rule it
+ * derives from the socket rule into an explicit one already there, and
+ * refuses some orders otherwise (cmd-seccomp.c has the details).
+ */
 static int add_rules(scmp_filter_ctx ctx, bool socketcall)
 {
 	int r;
@@ -131,30 +135,31 @@ int acid_seccomp_filter_load(unsigned int flags)
 #if defined(__x86_64__)
 	/*
 	 * x32 shares x86_64's filter; i386 gets a filter of its own, built
-	 * apart and merged. Not one context for all three: libseccomp 2.5.4,
-	 * given socketcall (which x86_64 and x32 lack) in a context that
-	 * holds x86_64 and x32, can emit an x86_64 program that never loads
-	 * the syscall number - every x86_64 rule silently dead (seen here:
-	 * socket(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT) succeeded).
+	 * apart and merged. Not one context for all three: libseccomp before
+	 * 2.6.0 (issue #284, pseudo syscall numbers on x32), given socketcall
+	 * - which x86_64 and x32 lack - in a context that holds x86_64 and
+	 * x32, can emit an x86_64 program that never loads the syscall
+	 * number: every x86_64 rule silently dead (seen with 2.5.4: socket(
+	 * AF_NETLINK, SOCK_RAW, NETLINK_AUDIT) went through).
 	 */
 	r = seccomp_arch_add(ctx, SCMP_ARCH_X32);
 	if (r < 0 && r != -EEXIST)
 		goto out;
 	{
-		scmp_filter_ctx i386 = new_ctx(flags, &r);
+		scmp_filter_ctx compat = new_ctx(flags, &r);
 
-		if (!i386)
+		if (!compat)
 			goto out;
-		r = seccomp_arch_add(i386, SCMP_ARCH_X86);
+		r = seccomp_arch_add(compat, SCMP_ARCH_X86);
 		if (r == 0)
-			r = seccomp_arch_remove(i386, SCMP_ARCH_NATIVE);
+			r = seccomp_arch_remove(compat, SCMP_ARCH_NATIVE);
 		if (r == 0)
-			r = add_rules(i386, true);
-		/* on success the merge takes i386 over */
+			r = add_rules(compat, true);
+		/* on success the merge takes compat over */
 		if (r == 0)
-			r = seccomp_merge(ctx, i386);
+			r = seccomp_merge(ctx, compat);
 		if (r < 0) {
-			seccomp_release(i386);
+			seccomp_release(compat);
 			goto out;
 		}
 	}

@@ -20,6 +20,7 @@ static const struct {
 	{ "events", cmd_events, "a container's records and every kernel event it caused" },
 	{ "report", cmd_report, "every container in the audit logs" },
 	{ "gc", cmd_gc, "end containers whose init is gone without a stop" },
+	{ "seccomp", cmd_seccomp, "add acid's audit-socket rule to an OCI config" },
 };
 
 static void usage(FILE *f)

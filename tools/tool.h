@@ -22,6 +22,7 @@ int cmd_unregister(int argc, char **argv);
 int cmd_gc(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_seccomp(int argc, char **argv);
 
 /* "acid <cmd>: <message>" on stderr, one line. */
 void tool_error(const char *cmd, const char *fmt, ...)

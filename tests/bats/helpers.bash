@@ -97,16 +97,49 @@ run_crun() { # BUNDLE ID: cgroup2-only view in a private mount namespace
 		sh "$BATS_FILE_TMPDIR/crun" "$1" "$2"
 }
 
-# records NAME: the raw VIRT_CONTROL records of container NAME, waiting up
-# to 10 s for auditd to write at least MIN (default 2) of them.
+# The audit log as auditd may have rotated it during a test (it rotates at
+# max_log_file, 8 MiB by default): the newest two files, oldest first.
+audit_log() {
+	cat "$AUDIT_LOG.1" "$AUDIT_LOG" 2>/dev/null
+}
+
+# records NAME [MIN]: the raw VIRT_CONTROL records of container NAME,
+# waiting up to 10 s for auditd to write at least MIN (default 2).
 records() {
 	local name=$1 min=${2:-2} i out
 	for i in $(seq 1 50); do
-		out=$(grep -a "type=VIRT_CONTROL" "$AUDIT_LOG" | grep -aF "vm=\"$name\"" || true)
+		out=$(audit_log | grep -a "^type=VIRT_CONTROL" | grep -aF "vm=\"$name\"" || true)
 		[ "$(printf '%s' "$out" | grep -c .)" -ge "$min" ] && break
 		sleep 0.2
 	done
 	printf '%s\n' "$out" | grep .
+}
+
+# audit_mark: a serial number that every record written before it has not
+# passed. A marker record is sent and waited for, so that records still on
+# their way to the log when a test starts are not taken for its own.
+audit_mark() {
+	local tag="acid-mark-$$-$RANDOM$RANDOM" i line
+	auditctl -m "$tag" >/dev/null
+	for i in $(seq 1 50); do
+		line=$(tail -n 200 "$AUDIT_LOG" | grep -aF "$tag" || true)
+		[ -n "$line" ] && break
+		sleep 0.1
+	done
+	[ -n "$line" ] || fail "audit marker $tag never reached $AUDIT_LOG"
+	printf '%s\n' "$line" | sed -n 's/.*msg=audit([0-9.]*:\([0-9]*\)).*/\1/p'
+}
+
+# virt_records_since MARK: how many VIRT_CONTROL records came after MARK.
+virt_records_since() {
+	audit_log | grep -a "^type=VIRT_CONTROL" |
+		sed -n 's/.*msg=audit([0-9.]*:\([0-9]*\)).*/\1/p' |
+		awk -v m="$1" '$1 > m { n++ } END { print n + 0 }'
+}
+
+# no_record NAME: no VIRT_CONTROL record names container NAME.
+no_record() {
+	! audit_log | grep -a "^type=VIRT_CONTROL" | grep -qaF "vm=\"$1\""
 }
 
 # field NAME RECORD: the value of field NAME in an audit record line.
@@ -116,8 +149,4 @@ field() {
 
 registry_entries() {
 	ls "${1:-$STATE_DIR}" 2>/dev/null | grep -c '\.entry$' || true
-}
-
-count_virt_records() {
-	grep -ac "type=VIRT_CONTROL" "$AUDIT_LOG" || true
 }

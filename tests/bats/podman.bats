@@ -57,6 +57,5 @@ podman_run() { # CIDFILE [--annotation K=V] COMMAND...
 	assert_success
 	cid=$(cat "$BATS_TEST_TMPDIR/cid")
 	sleep 1
-	run grep -aF "vm=\"$cid\"" "$AUDIT_LOG"
-	assert_failure
+	no_record "$cid" || fail "a record names $cid"
 }

@@ -47,15 +47,15 @@ lost() {
 	# auditd writes asynchronously: wait for every record
 	local want=$((ROUNDS * PER_ROUND))
 	for _ in $(seq 1 100); do
-		starts=$(grep -a "type=VIRT_CONTROL" "$AUDIT_LOG" | grep -aF "vm=\"$base-r" | grep -c 'op=start' || true)
-		stops=$(grep -a "type=VIRT_CONTROL" "$AUDIT_LOG" | grep -aF "vm=\"$base-r" | grep -c 'op=stop' || true)
+		audit_log | grep -a "^type=VIRT_CONTROL" | grep -aF "vm=\"$base-r" > "$BATS_TEST_TMPDIR/recs"
+		starts=$(grep -c 'op=start' "$BATS_TEST_TMPDIR/recs" || true)
+		stops=$(grep -c 'op=stop' "$BATS_TEST_TMPDIR/recs" || true)
 		[ "$starts" -ge "$want" ] && [ "$stops" -ge "$want" ] && break
 		sleep 0.2
 	done
 	assert_equal "$starts" "$want"
 	assert_equal "$stops" "$want"
 	# one start and one stop per container name, and no ID twice
-	grep -a "type=VIRT_CONTROL" "$AUDIT_LOG" | grep -aF "vm=\"$base-r" > "$BATS_TEST_TMPDIR/recs"
 	assert_equal "$(grep op=start "$BATS_TEST_TMPDIR/recs" | grep -o ' vm="[^"]*"' | sort -u | wc -l)" "$want"
 	assert_equal "$(grep op=stop "$BATS_TEST_TMPDIR/recs" | grep -o ' vm="[^"]*"' | sort -u | wc -l)" "$want"
 	assert_equal "$(grep op=start "$BATS_TEST_TMPDIR/recs" | grep -o ' uuid=[^ ]*' | sort -u | wc -l)" "$want"

@@ -143,6 +143,7 @@ start_detached() {
 	assert_output --partial " $name (pid $init): stop record sent, entry removed"
 	assert_equal "$(registry_entries)" 0
 	uuid=$(field uuid "$(records "$name" 2 | grep op=start)")
+	[ -n "$uuid" ] || fail "no register record for $name"
 	run ausearch -m VIRT_CONTROL --uuid "$uuid" --raw
 	assert_equal "$(printf '%s\n' "$output" | grep -c 'op=stop reason=lost')" 1
 	# runc delete now runs poststop: a warning, no second stop record

@@ -1,0 +1,497 @@
+#!/usr/bin/env bats
+# Forged records: a container with CAP_AUDIT_WRITE (runc's default spec
+# gives it) can send acid's own VIRT_CONTROL records. These tests show it
+# doing so from real runc and crun containers, and `acid seccomp` taking
+# the audit socket away while the container carries on.
+
+load helpers
+
+ACID=${ACID_BIN:-$BUILD/tools/acid}
+
+setup_file() {
+	require_components
+	command -v crun >/dev/null || fail "crun is missing"
+	command -v cc >/dev/null || fail "cc is missing (the forger is built here)"
+	[ -x "$ACID" ] || fail "$ACID was not built"
+	build_forger
+}
+
+setup() {
+	STATE_DIR=$BATS_FILE_TMPDIR/state
+	FORGE=$BATS_FILE_TMPDIR/forge
+}
+
+teardown() {
+	local c
+	for c in $(runc --root "$BATS_FILE_TMPDIR/runc" list -q 2>/dev/null); do
+		runc --root "$BATS_FILE_TMPDIR/runc" delete -f "$c" >/dev/null 2>&1 || true
+	done
+}
+
+# The forger: what a hostile process in the container runs. A static
+# program (the busybox rootfs has no libc), bind-mounted at /forge.
+#   /forge [-3|-d] NAME UUID  send "VIRT_CONTROL op=start vm=NAME"; -3 opens
+#                             the socket through i386 socketcall (int $0x80),
+#                             -d through the i386 socket syscall
+#   /forge probe              AF_INET and NETLINK_ROUTE sockets still work
+#   /forge int80              does this kernel take int $0x80 (i386 ABI)?
+# Exit: 0 sent and acknowledged, 3 socket() failed, 4 the kernel said no.
+build_forger() {
+	cat > "$BATS_FILE_TMPDIR/forge.c" <<'EOF'
+#include <errno.h>
+#include <linux/netlink.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static long int80(long nr, long a, long b, long c)
+{
+	long r;
+
+	__asm__ volatile("int $0x80" : "=a"(r)
+			 : "a"(nr), "b"(a), "c"(b), "d"(c)
+			 : "memory", "r8", "r9", "r10", "r11");
+	return r;
+}
+
+static int audit_socket(const char *how)
+{
+	uint32_t *a;
+	int r;
+
+	if (!how)
+		return socket(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT);
+	if (strcmp(how, "-d") == 0) {
+		r = (int)int80(359, AF_NETLINK, SOCK_RAW, NETLINK_AUDIT);
+	} else {
+		/* socketcall reads its arguments from memory below 4 GiB;
+		 * the third register is not one of them: 0 there */
+		a = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+		if (a == MAP_FAILED)
+			return -1;
+		a[0] = AF_NETLINK;
+		a[1] = SOCK_RAW;
+		a[2] = NETLINK_AUDIT;
+		r = (int)int80(102, 1, (long)(uintptr_t)a, 0);
+	}
+	if (r < 0) {
+		errno = -r;
+		return -1;
+	}
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
+	struct { struct nlmsghdr h; char text[1024]; } m;
+	struct { struct nlmsghdr h; struct nlmsgerr e; char pad[1024]; } ack;
+	const char *how = NULL;
+	int fd, a, b;
+
+	if (argc == 2 && strcmp(argv[1], "probe") == 0) {
+		a = socket(AF_INET, SOCK_STREAM, 0);
+		b = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+		printf("probe: inet %s, netlink-route %s\n",
+		       a >= 0 ? "ok" : "failed", b >= 0 ? "ok" : "failed");
+		return a >= 0 && b >= 0 ? 0 : 1;
+	}
+	if (argc == 2 && strcmp(argv[1], "int80") == 0)
+		return int80(20, 0, 0, 0) == getpid() ? 0 : 1;
+	if (argc == 4) {
+		how = argv[1];
+		argv++;
+		argc--;
+	}
+	if (argc != 3)
+		return 2;
+	memset(&m, 0, sizeof(m));
+	snprintf(m.text, sizeof(m.text),
+		 "virt=oci op=start reason=register vm=\"%s\" uuid=%s "
+		 "vm-pid=1 ns-dev=0:4 cgroup-ns=4026531835 ipc-ns=4026531839 "
+		 "mnt-ns=4026531841 net-ns=4026531840 pid-ns=4026531836 "
+		 "pid-child-ns=4026531836 time-ns=4026531834 "
+		 "time-child-ns=4026531834 user-ns=4026531837 "
+		 "uts-ns=4026531838 "
+		 "exe=\"/usr/local/libexec/oci/hooks.d/acid-prestart\" "
+		 "hostname=? addr=? terminal=? res=success", argv[1], argv[2]);
+	m.h.nlmsg_len = NLMSG_LENGTH(strlen(m.text) + 1);
+	m.h.nlmsg_type = 2500;	/* AUDIT_VIRT_CONTROL */
+	m.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	m.h.nlmsg_seq = 1;
+	fd = audit_socket(how);
+	if (fd < 0) {
+		printf("forge: socket: %s\n", strerror(errno));
+		return 3;
+	}
+	if (sendto(fd, &m, m.h.nlmsg_len, 0, (struct sockaddr *)&to,
+		   sizeof(to)) < 0) {
+		printf("forge: send: %s\n", strerror(errno));
+		return 4;
+	}
+	if (recv(fd, &ack, sizeof(ack), 0) < 0) {
+		printf("forge: recv: %s\n", strerror(errno));
+		return 4;
+	}
+	if (ack.h.nlmsg_type != NLMSG_ERROR || ack.e.error) {
+		printf("forge: kernel: %s\n", strerror(-ack.e.error));
+		return 4;
+	}
+	printf("forge: sent\n");
+	return 0;
+}
+EOF
+	cc -static -O2 -Wall -o "$BATS_FILE_TMPDIR/forge" "$BATS_FILE_TMPDIR/forge.c" ||
+		fail "cannot build the static forger"
+}
+
+# Does this kernel run i386 code (int $0x80)? Then the i386 paths count.
+has_i386() {
+	"$FORGE" int80
+}
+
+# forger_bundle DIR NAME: a bundle (acid's hooks, a probe, the forger
+# mounted) whose container forges three records - through socket(),
+# i386 socketcall and the i386 socket syscall - then checks that its
+# other sockets work, and exits 0.
+forger_bundle() {
+	local dir=$1 name=$2 uuid
+	uuid=$(cat /proc/sys/kernel/random/uuid)
+	BUNDLE_CMD="/forge forged-$name $uuid; echo forge=\$?;
+		/forge -3 forged3-$name $uuid; echo forge3=\$?;
+		/forge -d forgedd-$name $uuid; echo forged=\$?;
+		/forge probe && echo carried-on" make_bundle "$dir"
+	set_config "$dir" '.mounts += [{destination: "/forge", type: "bind",
+		source: $f, options: ["bind", "ro"]}]' --arg f "$FORGE"
+}
+
+# profile_config DIR [CAPS...]: put in DIR's config the seccomp profile
+# podman gives a container with capabilities CAPS on amd64 - made from
+# containers-common's profile: default SCMP_ACT_ERRNO, an allow-list, and
+# socket allowed without conditions when CAP_AUDIT_WRITE is among CAPS
+# (Docker's default profile does the same).
+profile_config() {
+	local dir=$1 caps
+	shift
+	local profile=/usr/share/containers/seccomp.json
+	[ -f "$profile" ] || fail "$profile is missing (containers-common, installed with podman)"
+	caps=$(printf '%s\n' "$@" | jq -R . | jq -s -c .)
+	jq --argjson caps "$caps" '
+		def ok($caps):
+			((.includes.caps // []) | all(. as $c | $caps | index([$c]) != null))
+			and ((.includes.arches // []) | (length == 0 or index(["amd64"]) != null))
+			and ((.excludes.caps // []) | all(. as $c | $caps | index([$c]) == null))
+			and ((.excludes.arches // []) | index(["amd64"]) == null);
+		{ defaultAction, defaultErrnoRet,
+		  architectures: (.archMap[] | select(.architecture == "SCMP_ARCH_X86_64")
+				  | [.architecture] + .subArchitectures),
+		  syscalls: [ .syscalls[] | select(ok($caps))
+			      | { names, action }
+				+ (if .args then { args } else {} end)
+				+ (if .errnoRet then { errnoRet } else {} end) ] }' \
+		"$profile" > "$dir/profile.json" || fail "cannot convert $profile"
+	set_config "$dir" '.linux.seccomp = $p[0]' --slurpfile p "$dir/profile.json"
+}
+
+# The container's own records (start and stop, from the hooks) are in
+# the log: anything it sent before its end would be there too.
+wait_for_container_records() {
+	records "$1" 2 >/dev/null || fail "no start and stop records for $1"
+}
+
+forged_count() {
+	grep -ac "vm=\"$1\"" "$AUDIT_LOG" || true
+}
+
+# assert_forged NAME: the forged record reached the log.
+assert_forged() {
+	local rec
+	rec=$(records "$1" 1) || fail "the forged record for $1 is not in $AUDIT_LOG"
+	assert_equal "$(field vm-pid "$rec")" 1
+	assert_equal "$(field exe "$rec")" '"/usr/local/libexec/oci/hooks.d/acid-prestart"'
+}
+
+# assert_kept_out NAME: the forger failed as acid wants, nothing logged,
+# and the container went on to exit 0 (the run's status is checked by the
+# caller).
+assert_kept_out() {
+	local name=$1
+	assert_line "forge: socket: Protocol not supported"
+	assert_line "forge=3"
+	if has_i386; then
+		assert_line "forge3=3"
+		assert_line "forged=3"
+		[ "$(printf '%s\n' "$output" | grep -c 'Protocol not supported')" = 3 ] ||
+			fail "not all three forgers got EPROTONOSUPPORT"
+	fi
+	assert_line "probe: inet ok, netlink-route ok"
+	assert_line "carried-on"
+	wait_for_container_records "$name"
+	assert_equal "$(forged_count "forged-$name")" 0
+	assert_equal "$(forged_count "forged3-$name")" 0
+	assert_equal "$(forged_count "forgedd-$name")" 0
+}
+
+@test "the threat: a runc container with CAP_AUDIT_WRITE forges acid's start record" {
+	local name b=$BATS_TEST_TMPDIR/b
+	name=$(uname_for forge)
+	forger_bundle "$b" "$name"
+	run run_runc "$b" "$name"
+	assert_success
+	assert_line "forge=0"
+	assert_forged "forged-$name"
+	if has_i386; then
+		assert_line "forge3=0"
+		assert_forged "forged3-$name"
+	fi
+}
+
+@test "runc: through acid seccomp, the forger gets EPROTONOSUPPORT and nothing is logged" {
+	local name b=$BATS_TEST_TMPDIR/b
+	name=$(uname_for forge)
+	forger_bundle "$b" "$name"
+	run "$ACID" seccomp --in-place "$b/config.json"
+	assert_success
+	assert_output ""
+	run run_runc "$b" "$name"
+	assert_success
+	assert_kept_out "$name"
+	# acid's own records still flow: the hooks run outside the filter
+	assert_equal "$(records "$name" 2 | grep -c 'op=start')" 1
+}
+
+@test "the threat, crun: a container with CAP_AUDIT_WRITE forges acid's start record" {
+	local name b=$BATS_TEST_TMPDIR/b
+	name=$(uname_for forge)
+	forger_bundle "$b" "$name"
+	run run_crun "$b" "$name"
+	assert_success
+	assert_line "forge=0"
+	assert_forged "forged-$name"
+}
+
+@test "crun: through acid seccomp, the forger gets EPROTONOSUPPORT and nothing is logged" {
+	local name b=$BATS_TEST_TMPDIR/b
+	name=$(uname_for forge)
+	forger_bundle "$b" "$name"
+	"$ACID" seccomp "$b/config.json" > "$b/config.new" || fail "acid seccomp failed"
+	mv "$b/config.new" "$b/config.json"
+	run run_crun "$b" "$name"
+	assert_success
+	assert_kept_out "$name"
+}
+
+@test "a podman/Docker profile (default ERRNO, socket allowed): appending acid's rule is not enough" {
+	local name b=$BATS_TEST_TMPDIR/b rule
+	name=$(uname_for forge)
+	forger_bundle "$b" "$name"
+	profile_config "$b" CAP_AUDIT_WRITE CAP_KILL CAP_NET_BIND_SERVICE
+	# what a careless orchestrator would do with the library's rule
+	rule='{"names":["socket"],"action":"SCMP_ACT_ERRNO","errnoRet":93,"args":[{"index":0,"value":16,"op":"SCMP_CMP_EQ"},{"index":2,"value":9,"op":"SCMP_CMP_EQ"}]}'
+	set_config "$b" '.linux.seccomp.syscalls += [$r]' --argjson r "$rule"
+	run run_runc "$b" "$name"
+	assert_success
+	# libseccomp dropped it: the unconditional allow came first
+	assert_line "forge=0"
+	assert_forged "forged-$name"
+}
+
+@test "a podman/Docker profile (default ERRNO, socket allowed): acid seccomp closes it, runc and crun" {
+	local name b
+	for rt in runc crun; do
+		b=$BATS_TEST_TMPDIR/$rt
+		name=$(uname_for forge)
+		forger_bundle "$b" "$name"
+		profile_config "$b" CAP_AUDIT_WRITE CAP_KILL CAP_NET_BIND_SERVICE
+		run "$ACID" seccomp -i "$b/config.json"
+		assert_success
+		# socket now allowed except for audit, and the allow-list intact
+		run jq -e '[.linux.seccomp.syscalls[] | select(.names == ["socket"] and .action == "SCMP_ACT_ALLOW")] | length == 2' "$b/config.json"
+		assert_success
+		run jq -e '[.linux.seccomp.syscalls[] | select(.action == "SCMP_ACT_ALLOW" and (.names | index(["read"])))] | length == 1' "$b/config.json"
+		assert_success
+		run "run_$rt" "$b" "$name"
+		assert_success
+		assert_kept_out "$name"
+	done
+}
+
+@test "podman's profile without CAP_AUDIT_WRITE: its own EINVAL rule clashes with an appended one; acid seccomp replaces it" {
+	local name b=$BATS_TEST_TMPDIR/b rule
+	name=$(uname_for forge)
+	forger_bundle "$b" "$name"
+	profile_config "$b" CAP_KILL CAP_NET_BIND_SERVICE
+	run jq -e '[.linux.seccomp.syscalls[] | select(.errnoRet == 22 and .names == ["socket"])] | length == 1' "$b/config.json"
+	assert_success
+	cp "$b/config.json" "$b/config.orig"
+
+	rule='{"names":["socket"],"action":"SCMP_ACT_ERRNO","errnoRet":93,"args":[{"index":0,"value":16,"op":"SCMP_CMP_EQ"},{"index":2,"value":9,"op":"SCMP_CMP_EQ"}]}'
+	set_config "$b" '.linux.seccomp.syscalls += [$r]' --argjson r "$rule"
+	run run_runc "$b" "$name"
+	assert_failure
+	assert_output --partial "file exists"
+
+	cp "$b/config.orig" "$b/config.json"
+	run "$ACID" seccomp -i "$b/config.json"
+	assert_success
+	run jq -e '[.linux.seccomp.syscalls[] | select(.errnoRet == 22)] | length == 0' "$b/config.json"
+	assert_success
+	name=$(uname_for forge)
+	forger_bundle "$b.2" "$name"
+	jq --slurpfile c "$b/config.json" '.linux.seccomp = $c[0].linux.seccomp' \
+		"$b.2/config.json" > "$b.2/c" && mv "$b.2/c" "$b.2/config.json"
+	run run_runc "$b.2" "$name"
+	assert_success
+	assert_kept_out "$name"
+}
+
+@test "acid seccomp: idempotent, and everything else kept as written" {
+	local d=$BATS_TEST_TMPDIR cfg=$BATS_TEST_TMPDIR/config.json
+	# numbers jq would rewrite, odd strings, keys out of order
+	cat > "$cfg" <<'EOF'
+{
+  "ociVersion": "1.0.2-dev",
+  "zeta": {"b": [1.50, 1e3, -0, 18446744073709551615, {"x": null}], "a": true},
+  "process": {"args": ["sh", "-c", "echo \"h\u00e9\" \u0001 /"], "user": {"uid": 0, "gid": 0}},
+  "linux": {
+    "namespaces": [{"type": "pid"}],
+    "seccomp": {
+      "defaultAction": "SCMP_ACT_ALLOW",
+      "flags": ["SECCOMP_FILTER_FLAG_SPEC_ALLOW"],
+      "syscalls": [
+        {"names": ["mkdir", "socket"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1},
+        {"names": ["personality"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "value": 18446744073709551615, "valueTwo": 0, "op": "SCMP_CMP_EQ"}]}
+      ]
+    },
+    "maskedPaths": ["/proc/kcore"]
+  },
+  "annotations": {"org.acid.n": "1"}
+}
+EOF
+	run "$ACID" seccomp "$cfg"
+	assert_success
+	printf '%s\n' "$output" > "$d/once.json"
+	# the numbers as written
+	for n in 1.50 1e3 -0 18446744073709551615; do
+		grep -qF -- "$n" "$d/once.json" || fail "number $n was rewritten"
+	done
+	# the same keys in the same order, the same values, outside the rules
+	assert_equal "$(jq -c 'del(.linux.seccomp.syscalls)' "$d/once.json")" \
+		"$(jq -c 'del(.linux.seccomp.syscalls)' "$cfg")"
+	# mkdir keeps its rule; socket's EPERM is cut around the audit case
+	run jq -c '.linux.seccomp.syscalls | map([.names, .action, .errnoRet,
+		(if .names == ["personality"] then "as written" else .args end)])' "$d/once.json"
+	assert_output '[[["socket"],"SCMP_ACT_ERRNO",93,[{"index":0,"value":16,"op":"SCMP_CMP_EQ"},{"index":2,"value":9,"op":"SCMP_CMP_EQ"}]],[["mkdir"],"SCMP_ACT_ERRNO",1,null],[["socket"],"SCMP_ACT_ERRNO",1,[{"index":2,"value":9,"op":"SCMP_CMP_NE"}]],[["socket"],"SCMP_ACT_ERRNO",1,[{"index":0,"value":16,"op":"SCMP_CMP_NE"}]],[["personality"],"SCMP_ACT_ERRNO",null,"as written"]]'
+	# (jq reads 2^64-1 as a double: count the literal instead)
+	assert_equal "$(grep -o 18446744073709551615 "$d/once.json" | wc -l)" 2
+	# twice is once
+	run "$ACID" seccomp "$d/once.json"
+	assert_success
+	assert_equal "$output" "$(cat "$d/once.json")"
+
+	# --in-place: same mode and owner, a new file, nothing left behind
+	chmod 0640 "$cfg"
+	chown 1:2 "$cfg"
+	local ino
+	ino=$(stat -c %i "$cfg")
+	run "$ACID" seccomp --in-place "$cfg"
+	assert_success
+	assert_output ""
+	assert_equal "$(stat -c '%a %u %g' "$cfg")" "640 1 2"
+	[ "$(stat -c %i "$cfg")" != "$ino" ] || fail "not replaced by rename"
+	cmp "$cfg" "$d/once.json" || fail "--in-place wrote something else"
+	assert_equal "$(ls -A "$d" | grep -c '\.acid-')" 0
+	# nothing to do: the file is not touched
+	ino=$(stat -c %i "$cfg")
+	run "$ACID" seccomp -i "$cfg"
+	assert_success
+	assert_equal "$(stat -c %i "$cfg")" "$ino"
+}
+
+@test "acid seccomp: a config without seccomp gets an allow-all section with both rules" {
+	local b=$BATS_TEST_TMPDIR
+	jq 'del(.linux.seccomp)' "$REPO/examples/config.json" > "$b/config.json"
+	run "$ACID" seccomp "$b/config.json"
+	assert_success
+	printf '%s\n' "$output" > "$b/out.json"
+	run jq -c '.linux.seccomp' "$b/out.json"
+	assert_output '{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_X86"],"syscalls":[{"names":["socketcall"],"action":"SCMP_ACT_ERRNO","errnoRet":93,"args":[{"index":0,"value":1,"op":"SCMP_CMP_EQ"}]},{"names":["socket"],"action":"SCMP_ACT_ERRNO","errnoRet":93,"args":[{"index":0,"value":16,"op":"SCMP_CMP_EQ"},{"index":2,"value":9,"op":"SCMP_CMP_EQ"}]}]}'
+	assert_equal "$(jq -c 'del(.linux.seccomp)' "$b/out.json")" "$(jq -c . "$b/config.json")"
+	# "linux": null, and no linux at all
+	jq '.linux = null' "$b/config.json" > "$b/null.json"
+	run "$ACID" seccomp "$b/null.json"
+	assert_success
+	assert_equal "$(printf '%s' "$output" | jq -c '.linux.seccomp.syscalls | length')" 2
+	jq 'del(.linux)' "$b/config.json" > "$b/none.json"
+	run "$ACID" seccomp "$b/none.json"
+	assert_success
+	assert_equal "$(printf '%s' "$output" | jq -c '.linux.seccomp.defaultAction')" '"SCMP_ACT_ALLOW"'
+}
+
+@test "acid seccomp: usage and errors, one line each" {
+	local d=$BATS_TEST_TMPDIR
+	run "$ACID" seccomp --help
+	assert_success
+	assert_line --partial "usage: acid seccomp [--in-place] CONFIG.json"
+
+	run "$ACID" seccomp
+	assert_failure 2
+	assert_output "acid seccomp: CONFIG.json is required (see --help)"
+	run "$ACID" seccomp a.json b.json
+	assert_failure 2
+	run "$ACID" seccomp --frobnicate "$d/x.json"
+	assert_failure 2
+	assert_output 'acid seccomp: unknown option "--frobnicate" (see --help)'
+
+	run "$ACID" seccomp "$d/missing.json"
+	assert_failure 1
+	assert_output "acid seccomp: $d/missing.json: No such file or directory"
+
+	printf '{"linux": {' > "$d/cut.json"
+	run "$ACID" seccomp "$d/cut.json"
+	assert_failure 1
+	assert_output --partial "acid seccomp: $d/cut.json: not valid JSON"
+	[ "${#lines[@]}" = 1 ] || fail "more than one line: $output"
+
+	printf '{"a": 1 /* no */}' > "$d/comment.json"
+	run "$ACID" seccomp "$d/comment.json"
+	assert_failure 1
+	assert_output --partial "$d/comment.json: not valid JSON"
+
+	printf '[]' > "$d/array.json"
+	run "$ACID" seccomp "$d/array.json"
+	assert_failure 1
+	assert_output "acid seccomp: $d/array.json: not a JSON object (an OCI config is one)"
+
+	printf '{"linux": {"seccomp": []}}' > "$d/type.json"
+	run "$ACID" seccomp "$d/type.json"
+	assert_failure 1
+	assert_output --partial "$d/type.json: linux, linux.seccomp"
+
+	printf '{"linux": {"seccomp": {"syscalls": []}}}' > "$d/noact.json"
+	run "$ACID" seccomp "$d/noact.json"
+	assert_failure 1
+	assert_output "acid seccomp: $d/noact.json: linux.seccomp has no valid defaultAction or defaultErrnoRet"
+
+	# a range on the family cannot be cut around AF_NETLINK in one rule
+	printf '{"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["socket"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 20, "op": "SCMP_CMP_LE"}]}]}}}' > "$d/range.json"
+	run "$ACID" seccomp "$d/range.json"
+	assert_failure 1
+	assert_output --partial "$d/range.json: linux.seccomp.syscalls[0] (socket) tests the family or protocol with a range"
+
+	# nesting bound
+	{ printf '{"a":'; printf '[%.0s' $(seq 1 300); printf ']%.0s' $(seq 1 300); printf '}'; } > "$d/deep.json"
+	run "$ACID" seccomp "$d/deep.json"
+	assert_failure 1
+	assert_output "acid seccomp: $d/deep.json: nested too deeply"
+
+	# an error leaves the file as it was
+	cp "$d/range.json" "$d/range.orig"
+	run "$ACID" seccomp -i "$d/range.json"
+	assert_failure 1
+	cmp "$d/range.json" "$d/range.orig"
+}

@@ -1,0 +1,1304 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * acid seccomp [--in-place] CONFIG.json: add libacid's audit-socket rule
+ * (lib/seccomp.c says why) to an OCI bundle config's linux.seccomp, so
+ * that runc or crun keep the container off the audit socket.
+ *
+ * Appending the rule is not enough, because of how the runtimes build the
+ * filter. Both hand the rules to libseccomp one by one, in file order,
+ * skipping those whose action is the default action. libseccomp keeps one
+ * action per syscall and argument path; it has no precedence between
+ * actions (an ERRNO does not beat an ALLOW). Seen with the libseccomp
+ * 2.5.4 of runc 1.1.5 and crun 1.8.1 here:
+ *  - socket already allowed without conditions (Docker's profile, and
+ *    podman's for a container with CAP_AUDIT_WRITE, list it among
+ *    hundreds of allowed syscalls): our conditional rule for socket, put
+ *    after it, is dropped without a word - the container starts, and
+ *    forges;
+ *  - put first instead, it is wiped out by the unconditional rule that
+ *    comes after it: the same;
+ *  - the same conditions with another action (podman's own EINVAL rule
+ *    for audit sockets): EEXIST, the container does not start.
+ * So the tool rewrites the rules that would meet ours: a rule for socket
+ * whose conditions can hold for socket(AF_NETLINK, *, NETLINK_AUDIT), and
+ * whose action is neither ours nor the default, is cut into pieces that
+ * leave that case out (the same action for "protocol != NETLINK_AUDIT"
+ * and for "family != AF_NETLINK"), which is how podman's profile writes
+ * its own version of this rule. Every other rule, and every other field
+ * of the config, is written back as it was: same order, same nesting,
+ * numbers as they were written.
+ *
+ * i386. In a profile that lists SCMP_ARCH_X86, libseccomp also turns each
+ * socket rule into a rule for socketcall(SYS_SOCKET) - keeping the
+ * conditions on the second and third registers, which socketcall does not
+ * use - so our rule alone stops no forger there. The companion rule makes
+ * socketcall(SYS_SOCKET) fail for every family (lib/seccomp.c); it goes
+ * first, with our socket rule right after it: libseccomp then folds those
+ * derived socketcall rules into it instead of refusing them, and the
+ * pieces above are cut so that each keeps a condition past the first
+ * argument, for the same reason. But libseccomp before 2.6.0 can
+ * miscompile a socketcall rule in a profile that also lists SCMP_ARCH_X32
+ * (libseccomp issue #284, pseudo syscall numbers on x32): the x86_64
+ * program loses its syscall-number load and every x86_64 rule is dead -
+ * seen here with runc, the forger got through on x86_64. It happens when
+ * the socketcall rule is the first one libseccomp emits, so with X32
+ * listed the companion rule goes in only when the profile has an
+ * unconditional rule for a real x86_64 syscall, which comes first
+ * (Docker's and podman's have hundreds); otherwise it is left out, with a
+ * warning, and the i386 path stays as the profile had it.
+ * A config with no seccomp section gets one with defaultAction
+ * SCMP_ACT_ALLOW, architectures x86_64 and x86 (no x32: its syscalls get
+ * the runtime's bad-architecture answer; the x32 ABI is off in the
+ * kernels of the common distributions) and both rules.
+ *
+ * Idempotent: acid's rules found anywhere are taken out and put back in
+ * front, and rules already cut need no more cutting.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <seccomp.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_parse.h>
+#include <yajl/yajl_tree.h>
+
+#include "tool.h"
+
+#define CMD "seccomp"
+/* bounds on what we read: configs are a few KiB, profiles ~30 KiB */
+#define CONFIG_MAX (16u << 20)
+#define DEPTH_MAX 128
+#define ARGS_MAX 64
+
+static const char seccomp_usage[] =
+	"usage: acid seccomp [--in-place] CONFIG.json\n"
+	"\n"
+	"Add acid's rule to the OCI config's linux.seccomp: inside the\n"
+	"container socket(AF_NETLINK, *, NETLINK_AUDIT) then fails with\n"
+	"EPROTONOSUPPORT (\"audit not in this kernel\"), so that it cannot\n"
+	"forge audit records, while PAM and the rest carry on. A config\n"
+	"without seccomp gets a section that allows everything else. Rules\n"
+	"of an existing profile that would override acid's are narrowed;\n"
+	"everything else is kept as it was. Running it twice changes nothing.\n"
+	"\n"
+	"Prints the new config, or with --in-place (-i) replaces CONFIG.json\n"
+	"(atomically, same mode and owner; untouched when nothing changes).\n";
+
+enum op { OP_NE, OP_LT, OP_LE, OP_EQ, OP_GE, OP_GT, OP_MASKED_EQ, OP_BAD };
+
+static const char *const op_names[] = {
+	[OP_NE] = "SCMP_CMP_NE", [OP_LT] = "SCMP_CMP_LT",
+	[OP_LE] = "SCMP_CMP_LE", [OP_EQ] = "SCMP_CMP_EQ",
+	[OP_GE] = "SCMP_CMP_GE", [OP_GT] = "SCMP_CMP_GT",
+	[OP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
+};
+
+/* One argument condition; @src is the object it came from, NULL if new. */
+struct cond {
+	unsigned int index;
+	enum op op;
+	uint64_t value;
+	uint64_t value2;
+	yajl_val src;
+};
+
+/* An action as the runtimes compare them (ERRNO/TRACE carry a number). */
+struct action {
+	char name[32];
+	bool has_ret;
+	uint64_t ret;
+};
+
+/* A rule parsed for comparison. */
+struct rule {
+	struct action act;
+	struct cond conds[ARGS_MAX];
+	size_t n;
+};
+
+/* What goes into the new syscalls array, in order. */
+struct out {
+	enum {
+		OUT_KEEP,	/* an input rule, unchanged */
+		OUT_NAMES,	/* an input rule without socket/socketcall */
+		OUT_PIECE,	/* one syscall of an input rule, new args */
+		OUT_OURS,	/* one of acid's rules */
+	} kind;
+	yajl_val rule;
+	const char *name;	/* OUT_PIECE */
+	bool drop_socket, drop_socketcall;	/* OUT_NAMES */
+	struct cond conds[6];
+	size_t n;
+};
+
+struct plan {
+	const char *path;
+	yajl_val root;
+	/* where the config's parts are; NULL when we create them */
+	yajl_val linux_obj, seccomp_obj, syscalls_arr;
+	/* a null value standing where we create a part */
+	yajl_val null_linux, null_seccomp, null_syscalls;
+	/* acid's rules, parsed from the library's JSON */
+	yajl_val ours_socket, ours_socketcall;
+	struct rule r_socket, r_socketcall;
+	uint64_t family, protocol, sys_socket;
+	struct action deflt;
+	bool closed;		/* the socketcall rule goes in */
+	bool changed;
+	struct out *outs;
+	size_t nouts, cap;
+};
+
+/* ------------------------------------------------------------ reading */
+
+struct scan {
+	unsigned int depth;
+	const char *problem;
+};
+
+static int scan_open(void *ctx)
+{
+	struct scan *s = ctx;
+
+	if (++s->depth > DEPTH_MAX) {
+		s->problem = "nested too deeply";
+		return 0;
+	}
+	return 1;
+}
+
+static int scan_close(void *ctx)
+{
+	((struct scan *)ctx)->depth--;
+	return 1;
+}
+
+static int scan_string(void *ctx, const unsigned char *s, size_t len)
+{
+	/* yajl's tree keeps C strings: a NUL inside one would be cut */
+	if (memchr(s, 0, len)) {
+		((struct scan *)ctx)->problem = "has a string with a NUL byte";
+		return 0;
+	}
+	return 1;
+}
+
+static const yajl_callbacks scan_callbacks = {
+	.yajl_string = scan_string,
+	.yajl_start_map = scan_open,
+	.yajl_map_key = scan_string,
+	.yajl_end_map = scan_close,
+	.yajl_start_array = scan_open,
+	.yajl_end_array = scan_close,
+};
+
+/*
+ * Check @text with yajl's event parser before building the tree: plain
+ * JSON only (yajl_tree_parse would take comments, and drop them), bounded
+ * nesting (the tree is freed recursively), no NUL in strings.
+ */
+static bool scan_json(const char *path, const char *text, size_t len)
+{
+	struct scan s = { 0 };
+	yajl_handle h = yajl_alloc(&scan_callbacks, NULL, &s);
+	yajl_status st;
+	bool good;
+
+	if (!h) {
+		tool_error(CMD, "%s: out of memory", path);
+		return false;
+	}
+	st = yajl_parse(h, (const unsigned char *)text, len);
+	if (st == yajl_status_ok)
+		st = yajl_complete_parse(h);
+	good = st == yajl_status_ok;
+	if (!good) {
+		if (s.problem) {
+			tool_error(CMD, "%s: %s", path, s.problem);
+		} else {
+			unsigned char *e = yajl_get_error(h, 0, NULL, 0);
+			char *nl;
+
+			nl = e ? strchr((char *)e, '\n') : NULL;
+			if (nl)
+				*nl = '\0';
+			tool_error(CMD, "%s: not valid JSON: %s", path,
+				   e ? (char *)e : "parse error");
+			yajl_free_error(h, e);
+		}
+	}
+	yajl_free(h);
+	return good;
+}
+
+static char *read_config(const char *path, size_t *len)
+{
+	struct stat st;
+	char *buf;
+	size_t n = 0;
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		tool_error(CMD, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		tool_error(CMD, "%s: %s", path,
+			   errno ? strerror(errno) : "not a regular file");
+		close(fd);
+		return NULL;
+	}
+	if ((uint64_t)st.st_size > CONFIG_MAX) {
+		tool_error(CMD, "%s: larger than %u MiB", path,
+			   CONFIG_MAX >> 20);
+		close(fd);
+		return NULL;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		tool_error(CMD, "%s: out of memory", path);
+		close(fd);
+		return NULL;
+	}
+	/* read to the end, bounded, in case the file grew */
+	while ((r = read(fd, buf + n, (size_t)st.st_size - n)) > 0)
+		n += (size_t)r;
+	if (r < 0) {
+		tool_error(CMD, "%s: %s", path, strerror(errno));
+		free(buf);
+		close(fd);
+		return NULL;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static yajl_val get(yajl_val obj, const char *key)
+{
+	if (!YAJL_IS_OBJECT(obj))
+		return NULL;
+	for (size_t i = 0; i < obj->u.object.len; i++)
+		if (strcmp(obj->u.object.keys[i], key) == 0)
+			return obj->u.object.values[i];
+	return NULL;
+}
+
+/* A JSON number written as an unsigned integer (any u64). */
+static bool get_u64(yajl_val v, uint64_t *out)
+{
+	const char *s;
+	char *end;
+
+	if (!YAJL_IS_NUMBER(v))
+		return false;
+	s = v->u.number.r;
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+static bool names_has(yajl_val names, const char *name)
+{
+	if (!YAJL_IS_ARRAY(names))
+		return false;
+	for (size_t i = 0; i < names->u.array.len; i++) {
+		const char *s = YAJL_GET_STRING(names->u.array.values[i]);
+
+		if (s && strcmp(s, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+static enum op op_parse(const char *s)
+{
+	for (size_t i = 0; i < sizeof(op_names) / sizeof(op_names[0]); i++)
+		if (s && strcmp(s, op_names[i]) == 0)
+			return (enum op)i;
+	return OP_BAD;
+}
+
+/* Does condition @c hold when its argument is @x? */
+static bool cond_holds(const struct cond *c, uint64_t x)
+{
+	switch (c->op) {
+	case OP_NE:
+		return x != c->value;
+	case OP_LT:
+		return x < c->value;
+	case OP_LE:
+		return x <= c->value;
+	case OP_EQ:
+		return x == c->value;
+	case OP_GE:
+		return x >= c->value;
+	case OP_GT:
+		return x > c->value;
+	case OP_MASKED_EQ:
+		return (x & c->value) == c->value2;
+	default:
+		return true;
+	}
+}
+
+/*
+ * The action as runc and crun compare it with the default: the same
+ * name (KILL is KILL_THREAD), and for ERRNO and TRACE the same number,
+ * EPERM when none is given.
+ */
+static bool action_parse(yajl_val act, yajl_val ret, struct action *out)
+{
+	const char *s = YAJL_GET_STRING(act);
+
+	if (!s || strlen(s) >= sizeof(out->name))
+		return false;
+	if (strcmp(s, "SCMP_ACT_KILL") == 0)
+		s = "SCMP_ACT_KILL_THREAD";
+	strcpy(out->name, s);
+	out->has_ret = strcmp(s, "SCMP_ACT_ERRNO") == 0 ||
+		       strcmp(s, "SCMP_ACT_TRACE") == 0;
+	out->ret = EPERM;
+	if (ret && !YAJL_IS_NULL(ret) && !get_u64(ret, &out->ret))
+		return false;
+	return true;
+}
+
+static bool action_equal(const struct action *a, const struct action *b)
+{
+	return strcmp(a->name, b->name) == 0 &&
+	       (!a->has_ret || a->ret == b->ret);
+}
+
+/*
+ * Read rule @v's action and conditions into @out. Returns NULL, or what
+ * is wrong (a rule we cannot reason about).
+ */
+static const char *rule_read(yajl_val v, struct rule *out)
+{
+	yajl_val args = get(v, "args");
+
+	if (!action_parse(get(v, "action"), get(v, "errnoRet"), &out->act))
+		return "has no valid action or errnoRet";
+	out->n = 0;
+	if (!args || YAJL_IS_NULL(args))
+		return NULL;
+	if (!YAJL_IS_ARRAY(args) || args->u.array.len > ARGS_MAX)
+		return "has args that are not an array of at most 64";
+	for (size_t i = 0; i < args->u.array.len; i++) {
+		yajl_val a = args->u.array.values[i], two = get(a, "valueTwo");
+		struct cond *c = &out->conds[out->n++];
+		uint64_t index;
+
+		c->src = a;
+		c->value2 = 0;
+		c->op = op_parse(YAJL_GET_STRING(get(a, "op")));
+		if (!get_u64(get(a, "index"), &index) || index > 5 ||
+		    !get_u64(get(a, "value"), &c->value) ||
+		    (two && !YAJL_IS_NULL(two) && !get_u64(two, &c->value2)) ||
+		    c->op == OP_BAD)
+			return "has a condition that is not index 0-5, "
+			       "an unsigned value and a SCMP_CMP_* op";
+		c->index = (unsigned int)index;
+	}
+	return NULL;
+}
+
+/* Same action and the same conditions, in any order? */
+static bool rule_same(const struct rule *a, const struct rule *b)
+{
+	if (!action_equal(&a->act, &b->act) || a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++) {
+		bool found = false;
+
+		for (size_t j = 0; j < b->n && !found; j++)
+			found = a->conds[i].index == b->conds[j].index &&
+				a->conds[i].op == b->conds[j].op &&
+				a->conds[i].value == b->conds[j].value &&
+				a->conds[i].value2 == b->conds[j].value2;
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* Is @v acid's rule for @name: that one syscall, that action, those args? */
+static bool is_ours(const struct plan *p, yajl_val v, const char *name)
+{
+	const struct rule *ours = strcmp(name, "socket") == 0 ?
+		&p->r_socket : &p->r_socketcall;
+	yajl_val names = get(v, "names");
+	const char *s;
+	struct rule r;
+
+	if (!YAJL_IS_ARRAY(names) || names->u.array.len != 1)
+		return false;
+	s = YAJL_GET_STRING(names->u.array.values[0]);
+	return s && strcmp(s, name) == 0 && !rule_read(v, &r) &&
+	       rule_same(&r, ours);
+}
+
+/* ------------------------------------------------------------ cutting */
+
+static const struct cond *find(const struct cond *c, size_t n,
+			       unsigned int index)
+{
+	for (size_t i = 0; i < n; i++)
+		if (c[i].index == index)
+			return &c[i];
+	return NULL;
+}
+
+/* Two conditions on one argument: runc and crun then read each alone. */
+static bool repeats_index(const struct rule *r)
+{
+	unsigned int seen = 0;
+
+	for (size_t i = 0; i < r->n; i++) {
+		if (seen & (1u << r->conds[i].index))
+			return true;
+		seen |= 1u << r->conds[i].index;
+	}
+	return false;
+}
+
+static struct out *out_add(struct plan *p)
+{
+	if (p->nouts == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		struct out *o = realloc(p->outs, cap * sizeof(*o));
+
+		if (!o)
+			return NULL;
+		p->outs = o;
+		p->cap = cap;
+	}
+	memset(&p->outs[p->nouts], 0, sizeof(p->outs[0]));
+	return &p->outs[p->nouts++];
+}
+
+/* A piece: @c without argument @drop (6: none), plus @extra conditions. */
+static void piece_set(struct out *o, const struct cond *c, size_t n,
+		      unsigned int drop, const struct cond *extra, size_t nx)
+{
+	o->n = 0;
+	for (size_t i = 0; i < n; i++)
+		if (c[i].index != drop)
+			o->conds[o->n++] = c[i];
+	for (size_t i = 0; i < nx; i++)
+		o->conds[o->n++] = extra[i];
+	/* by argument, as a reader expects; libseccomp does not care */
+	for (size_t i = 1; i < o->n; i++)
+		for (size_t j = i; j > 0 &&
+		     o->conds[j - 1].index > o->conds[j].index; j--) {
+			struct cond t = o->conds[j];
+
+			o->conds[j] = o->conds[j - 1];
+			o->conds[j - 1] = t;
+		}
+}
+
+static struct cond new_cond(unsigned int index, enum op op, uint64_t value)
+{
+	return (struct cond){ .index = index, .op = op, .value = value };
+}
+
+/*
+ * cut - conditions @c (one reading of a rule with action @act for
+ * syscall @name) against acid's case. Writes the pieces that keep the
+ * rule's effect everywhere but there into @pieces (conditions only).
+ * Returns the number of pieces (0 when the rule covered nothing else),
+ * -1 when the rule needs no cutting, -2 when a condition cannot be
+ * narrowed within one rule (a range on the family or protocol).
+ */
+static int cut(const struct plan *p, const char *name,
+	       const struct action *act, const struct cond *c, size_t n,
+	       struct out pieces[2])
+{
+	const struct cond *c0 = find(c, n, 0), *c2 = find(c, n, 2);
+	bool socket = strcmp(name, "socket") == 0;
+	struct cond x[2];
+	bool overlap, others = false;
+	int k = 0;
+
+	/* the same action as ours meets no conflict; the default is skipped */
+	if (action_equal(act, &p->r_socket.act) || action_equal(act, &p->deflt))
+		return -1;
+
+	if (!socket) {
+		/* socketcall: only SYS_SOCKET is ours */
+		if (c0 && !cond_holds(c0, p->sys_socket))
+			return -1;
+		if (c0 && c0->op != OP_EQ)
+			return -2;
+		if (!c0) {
+			x[0] = new_cond(0, OP_NE, p->sys_socket);
+			piece_set(&pieces[k++], c, n, 6, x, 1);
+		}
+		return k;
+	}
+
+	overlap = (!c0 || cond_holds(c0, p->family)) &&
+		  (!c2 || cond_holds(c2, p->protocol));
+	for (size_t i = 0; i < n; i++)
+		others |= c[i].index != 0;
+	/*
+	 * With the socketcall rule in, libseccomp must be able to fold every
+	 * socketcall rule it derives from a socket rule into ours: it can
+	 * when the derived rule is longer (a condition past the first
+	 * argument), and refuses (EEXIST) when it is not.
+	 */
+	if (!overlap && !(p->closed && !others))
+		return -1;
+
+	/* 1: the same where the protocol is not the audit one */
+	if (!c2) {
+		x[0] = new_cond(2, OP_NE, p->protocol);
+		piece_set(&pieces[k++], c, n, 6, x, 1);
+	} else if (c2->op != OP_EQ) {
+		return -2;
+	}
+	/* 2: the same where the family is not netlink */
+	if (c0 && cond_holds(c0, p->family) && c0->op != OP_EQ)
+		return -2;
+	if (c0 && c0->op == OP_EQ && cond_holds(c0, p->family))
+		return k;
+	if (p->closed) {
+		/* ...and the protocol is the audit one: a condition past
+		 * the first argument, see above */
+		size_t nx = 0;
+
+		x[nx++] = new_cond(2, OP_EQ, p->protocol);
+		if (!c0)
+			x[nx++] = new_cond(0, OP_NE, p->family);
+		piece_set(&pieces[k++], c, n, 2, x, nx);
+	} else {
+		x[0] = new_cond(0, OP_NE, p->family);
+		piece_set(&pieces[k++], c, n, 6, x, c0 ? 0 : 1);
+	}
+	return k;
+}
+
+/*
+ * cut_name - every reading of rule @v (parsed as @r) for syscall @name.
+ * Adds the pieces to the plan and returns 1, or 0 when the rule can stay
+ * as it is for @name, or -1 after an error message.
+ */
+static int cut_name(struct plan *p, size_t i, yajl_val v,
+		    const struct rule *r, const char *name)
+{
+	struct out pieces[ARGS_MAX][2];
+	int counts[ARGS_MAX];
+	size_t readings = repeats_index(r) ? r->n : 1;
+	bool any = false;
+
+	for (size_t j = 0; j < readings; j++) {
+		const struct cond *c = readings == 1 ? r->conds : &r->conds[j];
+		size_t n = readings == 1 ? r->n : 1;
+
+		counts[j] = cut(p, name, &r->act, c, n, pieces[j]);
+		if (counts[j] == -2) {
+			tool_error(CMD, "%s: linux.seccomp.syscalls[%zu] (%s) "
+				   "tests the family or protocol with a range "
+				   "that cannot be narrowed in one rule; edit it "
+				   "so that it does not cover socket(AF_NETLINK, "
+				   "*, NETLINK_AUDIT)", p->path, i, name);
+			return -1;
+		}
+		if (counts[j] == -1) {
+			/* this reading stays as it is, now a rule of its own */
+			piece_set(&pieces[j][0], c, n, 6, NULL, 0);
+		} else {
+			any = true;
+		}
+	}
+	if (!any)
+		return 0;
+	for (size_t j = 0; j < readings; j++) {
+		int k = counts[j] == -1 ? 1 : counts[j];
+
+		for (int m = 0; m < k; m++) {
+			struct out *o = out_add(p);
+
+			if (!o) {
+				tool_error(CMD, "out of memory");
+				return -1;
+			}
+			*o = pieces[j][m];
+			o->kind = OUT_PIECE;
+			o->rule = v;
+			o->name = name;
+		}
+	}
+	return 1;
+}
+
+static bool plan_rules(struct plan *p)
+{
+	static const char *const front_closed[] = { "socketcall", "socket" };
+	static const char *const front_open[] = { "socket" };
+	const char *const *front = p->closed ? front_closed : front_open;
+	size_t nfront = p->closed ? 2 : 1;
+	yajl_val arr = p->syscalls_arr;
+	size_t len = arr ? arr->u.array.len : 0;
+	bool prefix = len >= nfront;
+	struct out *o;
+
+	for (size_t i = 0; i < nfront && prefix; i++)
+		prefix = is_ours(p, arr->u.array.values[i], front[i]);
+	if (!prefix)
+		p->changed = true;
+	for (size_t i = 0; i < nfront; i++) {
+		o = out_add(p);
+		if (!o) {
+			tool_error(CMD, "out of memory");
+			return false;
+		}
+		o->kind = OUT_OURS;
+		o->rule = strcmp(front[i], "socket") == 0 ? p->ours_socket :
+			p->ours_socketcall;
+	}
+
+	for (size_t i = 0; i < len; i++) {
+		yajl_val v = arr->u.array.values[i];
+		yajl_val names = get(v, "names");
+		bool has_socket, has_call;
+		size_t first;
+		struct rule r;
+		const char *why;
+		int cs = 0, cc = 0;
+
+		/* acid's own, wherever they were: they are in front now */
+		if (is_ours(p, v, "socket") || is_ours(p, v, "socketcall")) {
+			if (!prefix || i >= nfront)
+				p->changed = true;
+			continue;
+		}
+		has_socket = names_has(names, "socket");
+		/* without the socketcall rule, socketcall rules meet nothing */
+		has_call = p->closed && names_has(names, "socketcall");
+		if (has_socket || has_call) {
+			why = rule_read(v, &r);
+			if (why) {
+				tool_error(CMD, "%s: linux.seccomp.syscalls[%zu] "
+					   "(%s) %s", p->path, i,
+					   has_socket ? "socket" : "socketcall",
+					   why);
+				return false;
+			}
+		}
+		first = p->nouts;
+		o = out_add(p);
+		if (!o) {
+			tool_error(CMD, "out of memory");
+			return false;
+		}
+		o->kind = OUT_KEEP;
+		o->rule = v;
+		if (has_socket)
+			cs = cut_name(p, i, v, &r, "socket");
+		if (cs >= 0 && has_call)
+			cc = cut_name(p, i, v, &r, "socketcall");
+		if (cs < 0 || cc < 0)
+			return false;
+		if (cs || cc) {
+			size_t left = 0;
+
+			p->changed = true;
+			o = &p->outs[first];
+			o->kind = OUT_NAMES;
+			o->drop_socket = cs > 0;
+			o->drop_socketcall = cc > 0;
+			for (size_t j = 0; j < names->u.array.len; j++) {
+				const char *s = YAJL_GET_STRING(
+					names->u.array.values[j]);
+
+				if (!s || !((o->drop_socket &&
+					     !strcmp(s, "socket")) ||
+					    (o->drop_socketcall &&
+					     !strcmp(s, "socketcall"))))
+					left++;
+			}
+			/* nothing else named: the pieces take its place */
+			if (!left) {
+				memmove(&p->outs[first], &p->outs[first + 1],
+					(p->nouts - first - 1) *
+						sizeof(p->outs[0]));
+				p->nouts--;
+			}
+		}
+	}
+	return true;
+}
+
+/* ----------------------------------------------------------- writing */
+
+struct gen {
+	yajl_gen g;
+	const struct plan *p;
+	bool failed;
+};
+
+#define G(gen, call)                                          \
+	do {                                                  \
+		if ((call) != yajl_gen_status_ok)             \
+			(gen)->failed = true;                 \
+	} while (0)
+
+static void gen_str(struct gen *gn, const char *s)
+{
+	G(gn, yajl_gen_string(gn->g, (const unsigned char *)s, strlen(s)));
+}
+
+static void gen_u64(struct gen *gn, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	G(gn, yajl_gen_number(gn->g, buf, strlen(buf)));
+}
+
+static void emit(struct gen *gn, yajl_val v);
+
+static void emit_syscalls_new(struct gen *gn)
+{
+	const struct plan *p = gn->p;
+
+	G(gn, yajl_gen_array_open(gn->g));
+	if (p->closed)
+		emit(gn, p->ours_socketcall);
+	emit(gn, p->ours_socket);
+	G(gn, yajl_gen_array_close(gn->g));
+}
+
+static void emit_seccomp_new(struct gen *gn)
+{
+	G(gn, yajl_gen_map_open(gn->g));
+	gen_str(gn, "defaultAction");
+	gen_str(gn, "SCMP_ACT_ALLOW");
+#if defined(__x86_64__)
+	/* no SCMP_ARCH_X32: see the top of this file */
+	gen_str(gn, "architectures");
+	G(gn, yajl_gen_array_open(gn->g));
+	gen_str(gn, "SCMP_ARCH_X86_64");
+	gen_str(gn, "SCMP_ARCH_X86");
+	G(gn, yajl_gen_array_close(gn->g));
+#endif
+	gen_str(gn, "syscalls");
+	emit_syscalls_new(gn);
+	G(gn, yajl_gen_map_close(gn->g));
+}
+
+static void emit_linux_new(struct gen *gn)
+{
+	G(gn, yajl_gen_map_open(gn->g));
+	gen_str(gn, "seccomp");
+	emit_seccomp_new(gn);
+	G(gn, yajl_gen_map_close(gn->g));
+}
+
+static void emit_cond(struct gen *gn, const struct cond *c)
+{
+	if (c->src) {
+		emit(gn, c->src);
+		return;
+	}
+	G(gn, yajl_gen_map_open(gn->g));
+	gen_str(gn, "index");
+	gen_u64(gn, c->index);
+	gen_str(gn, "value");
+	gen_u64(gn, c->value);
+	gen_str(gn, "op");
+	gen_str(gn, op_names[c->op]);
+	G(gn, yajl_gen_map_close(gn->g));
+}
+
+/* An input rule with fewer names (OUT_NAMES), or one piece of it. */
+static void emit_rule(struct gen *gn, const struct out *o)
+{
+	yajl_val v = o->rule;
+	bool args = false;
+
+	G(gn, yajl_gen_map_open(gn->g));
+	for (size_t i = 0; i < v->u.object.len; i++) {
+		const char *key = v->u.object.keys[i];
+		yajl_val val = v->u.object.values[i];
+
+		gen_str(gn, key);
+		if (strcmp(key, "names") == 0 && o->kind == OUT_PIECE) {
+			G(gn, yajl_gen_array_open(gn->g));
+			gen_str(gn, o->name);
+			G(gn, yajl_gen_array_close(gn->g));
+		} else if (strcmp(key, "names") == 0) {
+			G(gn, yajl_gen_array_open(gn->g));
+			for (size_t j = 0; j < val->u.array.len; j++) {
+				yajl_val s = val->u.array.values[j];
+				const char *n = YAJL_GET_STRING(s);
+
+				if (n && ((o->drop_socket &&
+					   !strcmp(n, "socket")) ||
+					  (o->drop_socketcall &&
+					   !strcmp(n, "socketcall"))))
+					continue;
+				emit(gn, s);
+			}
+			G(gn, yajl_gen_array_close(gn->g));
+		} else if (strcmp(key, "args") == 0 && o->kind == OUT_PIECE) {
+			args = true;
+			G(gn, yajl_gen_array_open(gn->g));
+			for (size_t j = 0; j < o->n; j++)
+				emit_cond(gn, &o->conds[j]);
+			G(gn, yajl_gen_array_close(gn->g));
+		} else {
+			emit(gn, val);
+		}
+	}
+	if (o->kind == OUT_PIECE && !args && o->n) {
+		gen_str(gn, "args");
+		G(gn, yajl_gen_array_open(gn->g));
+		for (size_t j = 0; j < o->n; j++)
+			emit_cond(gn, &o->conds[j]);
+		G(gn, yajl_gen_array_close(gn->g));
+	}
+	G(gn, yajl_gen_map_close(gn->g));
+}
+
+static void emit_syscalls(struct gen *gn)
+{
+	const struct plan *p = gn->p;
+
+	G(gn, yajl_gen_array_open(gn->g));
+	for (size_t i = 0; i < p->nouts; i++) {
+		const struct out *o = &p->outs[i];
+
+		if (o->kind == OUT_KEEP || o->kind == OUT_OURS)
+			emit(gn, o->rule);
+		else
+			emit_rule(gn, o);
+	}
+	G(gn, yajl_gen_array_close(gn->g));
+}
+
+/* The input tree as it was, with the plan's changes where they go. */
+static void emit(struct gen *gn, yajl_val v)
+{
+	const struct plan *p = gn->p;
+
+	switch (v->type) {
+	case yajl_t_string:
+		gen_str(gn, v->u.string);
+		break;
+	case yajl_t_number:
+		/* the number's own text: 1.50 stays 1.50, 2^64-1 stays */
+		G(gn, yajl_gen_number(gn->g, v->u.number.r,
+				      strlen(v->u.number.r)));
+		break;
+	case yajl_t_true:
+	case yajl_t_false:
+		G(gn, yajl_gen_bool(gn->g, v->type == yajl_t_true));
+		break;
+	case yajl_t_null:
+		if (v == p->null_linux)
+			emit_linux_new(gn);
+		else if (v == p->null_seccomp)
+			emit_seccomp_new(gn);
+		else if (v == p->null_syscalls)
+			emit_syscalls_new(gn);
+		else
+			G(gn, yajl_gen_null(gn->g));
+		break;
+	case yajl_t_array:
+		if (v == p->syscalls_arr) {
+			emit_syscalls(gn);
+			break;
+		}
+		G(gn, yajl_gen_array_open(gn->g));
+		for (size_t i = 0; i < v->u.array.len; i++)
+			emit(gn, v->u.array.values[i]);
+		G(gn, yajl_gen_array_close(gn->g));
+		break;
+	case yajl_t_object:
+		G(gn, yajl_gen_map_open(gn->g));
+		for (size_t i = 0; i < v->u.object.len; i++) {
+			gen_str(gn, v->u.object.keys[i]);
+			emit(gn, v->u.object.values[i]);
+		}
+		/* parts the config did not have, at the end of their parent */
+		if (v == p->root && !p->linux_obj && !p->null_linux) {
+			gen_str(gn, "linux");
+			emit_linux_new(gn);
+		} else if (v == p->linux_obj && !p->seccomp_obj &&
+			   !p->null_seccomp) {
+			gen_str(gn, "seccomp");
+			emit_seccomp_new(gn);
+		} else if (v == p->seccomp_obj && !p->syscalls_arr &&
+			   !p->null_syscalls) {
+			gen_str(gn, "syscalls");
+			emit_syscalls_new(gn);
+		}
+		G(gn, yajl_gen_map_close(gn->g));
+		break;
+	default:
+		gn->failed = true;
+	}
+}
+
+/*
+ * Replace @path by @len bytes of @buf, atomically: a temporary file in
+ * the same directory with the old file's mode and owner, synced, renamed
+ * over it. A symlink is followed: its target is replaced.
+ */
+static bool write_in_place(const char *path, const char *buf, size_t len)
+{
+	char *real = realpath(path, NULL), *dir = NULL, *tmp = NULL;
+	char *copy = NULL;
+	struct stat st;
+	size_t off = 0;
+	bool good = false;
+	int fd = -1, dfd;
+
+	if (!real || stat(real, &st) < 0) {
+		tool_error(CMD, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	copy = strdup(real);
+	if (!copy || asprintf(&tmp, "%s/.%s.acid-XXXXXX", dirname(copy),
+			      basename(real)) < 0) {
+		tmp = NULL;
+		tool_error(CMD, "%s: out of memory", path);
+		goto out;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		tool_error(CMD, "%s: cannot create a temporary file beside it: "
+			   "%s", path, strerror(errno));
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	if (fchown(fd, st.st_uid, st.st_gid) < 0 ||
+	    fchmod(fd, st.st_mode & 07777) < 0) {
+		tool_error(CMD, "%s: cannot give the new file the old one's "
+			   "owner and mode: %s", path, strerror(errno));
+		goto out;
+	}
+	while (off < len) {
+		ssize_t n = write(fd, buf + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			tool_error(CMD, "%s: writing: %s", path,
+				   strerror(errno));
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		fd = -1;
+		tool_error(CMD, "%s: writing: %s", path, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, real) < 0) {
+		tool_error(CMD, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	free(tmp);
+	tmp = NULL;
+	/* the rename itself, on disk */
+	strcpy(copy, real);
+	dir = dirname(copy);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	good = true;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tmp) {
+		unlink(tmp);
+		free(tmp);
+	}
+	free(copy);
+	free(real);
+	return good;
+}
+
+/* ------------------------------------------------------------- setup */
+
+static bool arch_is(const char *s, const char *short_name)
+{
+	if (strncasecmp(s, "SCMP_ARCH_", 10) == 0)
+		s += 10;
+	return strcasecmp(s, short_name) == 0;
+}
+
+/* acid's rules, from the library: one source for their numbers. */
+static bool load_ours(struct plan *p, char **texts)
+{
+	char err[128];
+	const char *why;
+	const struct cond *c;
+	int r;
+
+	r = acid_seccomp_oci_rule(&texts[0]);
+	if (r == 0)
+		r = acid_seccomp_oci_socketcall_rule(&texts[1]);
+	if (r < 0) {
+		tool_error(CMD, "%s", acid_strerror(r));
+		return false;
+	}
+	p->ours_socket = yajl_tree_parse(texts[0], err, sizeof(err));
+	p->ours_socketcall = yajl_tree_parse(texts[1], err, sizeof(err));
+	why = !p->ours_socket || !p->ours_socketcall ? "not JSON" :
+		rule_read(p->ours_socket, &p->r_socket);
+	if (!why)
+		why = rule_read(p->ours_socketcall, &p->r_socketcall);
+	if (!why) {
+		c = find(p->r_socket.conds, p->r_socket.n, 0);
+		p->family = c ? c->value : 0;
+		c = find(p->r_socket.conds, p->r_socket.n, 2);
+		p->protocol = c ? c->value : 0;
+		c = find(p->r_socketcall.conds, p->r_socketcall.n, 0);
+		p->sys_socket = c ? c->value : 0;
+	}
+	if (why) {
+		tool_error(CMD, "libacid's rule %s", why);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Does the profile keep a socketcall rule safe from libseccomp issue #284
+ * (see the top)? The miscompiled program loses its syscall-number load
+ * when the first rule libseccomp emits for x86_64 is the socketcall one,
+ * which x86_64 does not have; it emits rules with fewer conditions first,
+ * so an unconditional rule for a real x86_64 syscall that reaches
+ * libseccomp (an action other than the default) comes before it. Docker's
+ * and podman's profiles have hundreds.
+ */
+static bool shielded(const struct plan *p, yajl_val syscalls)
+{
+	if (!YAJL_IS_ARRAY(syscalls))
+		return false;
+	for (size_t i = 0; i < syscalls->u.array.len; i++) {
+		yajl_val v = syscalls->u.array.values[i];
+		yajl_val names = get(v, "names"), args = get(v, "args");
+		struct action act;
+
+		if (args && !YAJL_IS_NULL(args) &&
+		    !(YAJL_IS_ARRAY(args) && args->u.array.len == 0))
+			continue;
+		if (!YAJL_IS_ARRAY(names) ||
+		    !action_parse(get(v, "action"), get(v, "errnoRet"), &act) ||
+		    action_equal(&act, &p->deflt))
+			continue;
+		for (size_t j = 0; j < names->u.array.len; j++) {
+			yajl_val n = names->u.array.values[j];
+			const char *s = YAJL_GET_STRING(n);
+
+			/* not those two: they may be cut into conditions */
+			if (s && strcmp(s, "socket") != 0 &&
+			    strcmp(s, "socketcall") != 0 &&
+			    seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64,
+							      s) >= 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Where the config's parts are, and what the profile says. */
+static bool locate(struct plan *p)
+{
+	yajl_val v, arch;
+	bool x86 = false, x32 = false;
+
+	v = get(p->root, "linux");
+	if (v && YAJL_IS_NULL(v))
+		p->null_linux = v;
+	else if (v && !YAJL_IS_OBJECT(v))
+		goto not_object;
+	else
+		p->linux_obj = v;
+	v = p->linux_obj ? get(p->linux_obj, "seccomp") : NULL;
+	if (v && YAJL_IS_NULL(v))
+		p->null_seccomp = v;
+	else if (v && !YAJL_IS_OBJECT(v))
+		goto not_object;
+	else
+		p->seccomp_obj = v;
+
+	if (!p->seccomp_obj) {
+		/* the section we write: ALLOW, x86_64 and x86 */
+		p->changed = true;
+#if defined(__x86_64__)
+		p->closed = true;
+#endif
+		return true;
+	}
+	if (!action_parse(get(p->seccomp_obj, "defaultAction"),
+			  get(p->seccomp_obj, "defaultErrnoRet"), &p->deflt)) {
+		tool_error(CMD, "%s: linux.seccomp has no valid defaultAction "
+			   "or defaultErrnoRet", p->path);
+		return false;
+	}
+	arch = get(p->seccomp_obj, "architectures");
+	if (arch && !YAJL_IS_NULL(arch)) {
+		if (!YAJL_IS_ARRAY(arch))
+			goto not_object;
+		for (size_t i = 0; i < arch->u.array.len; i++) {
+			yajl_val a = arch->u.array.values[i];
+			const char *s = YAJL_GET_STRING(a);
+
+			if (!s) {
+				tool_error(CMD, "%s: linux.seccomp.architectures "
+					   "holds a non-string", p->path);
+				return false;
+			}
+			x86 |= arch_is(s, "x86");
+			x32 |= arch_is(s, "x32");
+		}
+	}
+	v = get(p->seccomp_obj, "syscalls");
+	p->closed = x86 && (!x32 || shielded(p, v));
+	if (x86 && !p->closed)
+		fprintf(stderr,
+			"acid %s: %s: warning: i386 socketcall(SYS_SOCKET) is "
+			"left as the profile has it: with SCMP_ARCH_X32 listed "
+			"and no unconditional rule, libseccomp < 2.6 would "
+			"miscompile acid's socketcall rule\n", CMD, p->path);
+
+	if (v && YAJL_IS_NULL(v))
+		p->null_syscalls = v;
+	else if (v && !YAJL_IS_ARRAY(v))
+		goto not_object;
+	else
+		p->syscalls_arr = v;
+	if (!p->syscalls_arr)
+		p->changed = true;
+	return true;
+
+not_object:
+	tool_error(CMD, "%s: linux, linux.seccomp, its architectures or its "
+		   "syscalls is not of the OCI type (object, object, array, "
+		   "array)", p->path);
+	return false;
+}
+
+int cmd_seccomp(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "in-place", no_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct plan p = { 0 };
+	struct gen gn = { 0 };
+	char *text = NULL, *ours[2] = { NULL, NULL }, err[256];
+	const unsigned char *buf;
+	bool in_place = false;
+	size_t len, outlen;
+	int c, ret = EXIT_RUNTIME;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "ih", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			in_place = true;
+			break;
+		case 'h':
+			fputs(seccomp_usage, stdout);
+			return 0;
+		default:
+			tool_error(CMD, "unknown option \"%s\" (see --help)",
+				   argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		tool_error(CMD, "%s (see --help)", optind == argc ?
+			   "CONFIG.json is required" : "one CONFIG.json only");
+		return EXIT_USAGE;
+	}
+	p.path = argv[optind];
+
+	text = read_config(p.path, &len);
+	if (!text || !scan_json(p.path, text, len))
+		goto out;
+	p.root = yajl_tree_parse(text, err, sizeof(err));
+	if (!p.root) {
+		tool_error(CMD, "%s: not valid JSON", p.path);
+		goto out;
+	}
+	if (!YAJL_IS_OBJECT(p.root)) {
+		tool_error(CMD, "%s: not a JSON object (an OCI config is one)",
+			   p.path);
+		goto out;
+	}
+	if (!load_ours(&p, ours) || !locate(&p))
+		goto out;
+	if (p.syscalls_arr && !plan_rules(&p))
+		goto out;
+	if (in_place && !p.changed) {
+		ret = 0;
+		goto out;
+	}
+
+	gn.p = &p;
+	gn.g = yajl_gen_alloc(NULL);
+	if (!gn.g) {
+		tool_error(CMD, "out of memory");
+		goto out;
+	}
+	yajl_gen_config(gn.g, yajl_gen_beautify, 1);
+	yajl_gen_config(gn.g, yajl_gen_indent_string, "  ");
+	yajl_gen_config(gn.g, yajl_gen_validate_utf8, 1);
+	emit(&gn, p.root);
+	if (gn.failed || yajl_gen_get_buf(gn.g, &buf, &outlen) !=
+				 yajl_gen_status_ok) {
+		tool_error(CMD, "%s: cannot write the new config", p.path);
+		goto out;
+	}
+	if (in_place) {
+		if (!write_in_place(p.path, (const char *)buf, outlen))
+			goto out;
+	} else if (fwrite(buf, 1, outlen, stdout) != outlen ||
+		   fflush(stdout) != 0) {
+		tool_error(CMD, "writing to stdout: %s", strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	if (gn.g)
+		yajl_gen_free(gn.g);
+	yajl_tree_free(p.root);
+	yajl_tree_free(p.ours_socket);
+	yajl_tree_free(p.ours_socketcall);
+	free(p.outs);
+	free(ours[0]);
+	free(ours[1]);
+	free(text);
+	return ret;
+}
