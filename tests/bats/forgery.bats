@@ -204,7 +204,7 @@ wait_for_container_records() {
 }
 
 forged_count() {
-	grep -ac "vm=\"$1\"" "$AUDIT_LOG" || true
+	audit_log | grep -ac "vm=\"$1\"" || true
 }
 
 # assert_forged NAME: the forged record reached the log.

@@ -5,10 +5,12 @@
  * says what each file holds and which events belong to whom): attribution
  * by ancestry with a reparented orphan, pid reuse during and after a
  * lifetime, session tags, two containers whose records interleave,
- * nesting and the forgery flag, hostile lines (warnings, the rest read),
- * more warnings than are printed, over-long lines; the fast reader and the
- * libauparse reader give the same answers; the printers; a container's
- * state against a prepared procfs; auditd's rotated files.
+ * nesting and the forgery flag, records that would cut a running
+ * container's lifetime short, hostile lines (warnings, the rest read),
+ * more warnings than are printed, over-long lines, damaged fields; the
+ * fast reader and the libauparse reader give the same answers; the
+ * printers; a container's state against a prepared procfs; auditd's
+ * rotated files; names made safe for a terminal.
  *
  * usage: test-auditlog DATADIR
  */
@@ -131,7 +133,8 @@ static struct al_log *run(const char *file, bool reference, const char *name,
 		bail("al_scan %s: %s", p, err);
 	if (g) {
 		g->n = 0;
-		r = al_replay(log, g->raw != NULL, collect, g, err, sizeof(err));
+		r = al_replay(log, g->raw != NULL, collect, g, err,
+			      sizeof(err));
 		if (r < 0)
 			bail("al_replay %s: %s", p, err);
 	}
@@ -279,7 +282,7 @@ static void test_interpreted(void)
 			"vm=web-1 uuid=" WEB1 " vm-pid=5000 ", 156) == 0,
 	   "-i: the start record as ausearch -i prints it");
 	ok(strstr(buf, "----\ntype=PROCTITLE msg=audit(11/28/26 "
-		       "10:23:36.064:16) : proctitle=/bin/ls -d /CTR.ls \n") != NULL,
+		       "10:23:36.064:16) : proctitle=/bin/ls -d /CTR.ls \n"),
 	   "-i: an execve event starts with its PROCTITLE");
 	ok(strstr(buf, "type=EXECVE msg=audit(11/28/26 10:23:36.064:16) : "
 		       "argc=3 a0=/bin/ls a1=-d a2=/CTR.ls \n") != NULL,
@@ -364,6 +367,7 @@ static void test_interleaved(bool ref)
 	is_int(e->forged, 0, "%s: east not forged", m);
 	is_int(f->forged, 1, "%s: west's stop came from inside east: forged?",
 	       m);
+	is_int(f->end, AL_END_NONE, "%s: ... and does not end west", m);
 	is_str(gi->parent, e->uuid, "%s: inner's parent", m);
 	is_int(gi->forged, 0, "%s: inner: registered from inside its parent "
 	       "(nesting), not forged", m);
@@ -404,8 +408,9 @@ static void test_hostile(bool ref)
 	       "line", m);
 	is_int(al_skipped(log), 16, "%s: hostile.log: records skipped", m);
 	ok(strstr(warns_text(&w), "test: warning: ") &&
-	   strstr(warns_text(&w), "hostile.log:5: acid record (serial 151) skipped: "
-			 "uuid \"not-a-uuid\" is not a container ID\n"),
+	   strstr(warns_text(&w), "hostile.log:5: acid record (serial 151) "
+				  "skipped: uuid \"not-a-uuid\" is not a "
+				  "container ID\n"),
 	   "%s: a warning names the file, the line and the problem", m);
 	ok(strstr(warns_text(&w), "hostile.log:13:") == NULL,
 	   "%s: someone else's VIRT_CONTROL (virt=kvm) is no warning", m);
@@ -425,7 +430,8 @@ static void test_hostile(bool ref)
  * then a good log: 20 warnings, a count of the rest, the log read. */
 static void test_many_warnings(void)
 {
-	char tmpl[] = "/tmp/test-auditlog-XXXXXX", *src = path_of("ancestry.log");
+	char tmpl[] = "/tmp/test-auditlog-XXXXXX";
+	char *src = path_of("ancestry.log");
 	struct warns w;
 	struct al_log *log;
 	const struct al_container *c;
@@ -457,8 +463,8 @@ static void test_many_warnings(void)
 	is_int(warns_lines(&w), AL_MAX_WARNINGS + 1,
 	       "many: %d warnings and one line counting the rest",
 	       AL_MAX_WARNINGS);
-	ok(strstr(warns_text(&w), "test: warning: 7 more warnings not shown; 27 "
-			 "records skipped in all\n") != NULL,
+	ok(strstr(warns_text(&w), "test: warning: 7 more warnings not "
+				  "shown; 27 records skipped in all\n"),
 	   "many: the count line says how many");
 	c = find(log, WEB1);
 	ok(c && c->events == 7, "many: the log after them is read (events %"
@@ -480,11 +486,11 @@ static void test_many_warnings(void)
 	fclose(f);
 	warns_open(&w);
 	log = run(tmpl, false, NULL, NULL, w.f);
-	ok(strstr(warns_text(&w), ":1: line of 70045 bytes, more than any audit "
-			 "record: skipped\n") != NULL,
+	ok(strstr(warns_text(&w), ":1: line of 70045 bytes, more than "
+				  "any audit record: skipped\n"),
 	   "long: a complete long line is skipped with a warning");
-	ok(strstr(warns_text(&w), ":2: line longer than 65536 bytes, more than any "
-			 "audit record: skipped\n") != NULL,
+	ok(strstr(warns_text(&w), ":2: line longer than 65536 bytes, "
+				  "more than any audit record: skipped\n"),
 	   "long: a line longer than the read buffer too");
 	ok(strstr(warns_text(&w), ":3: not an audit record") != NULL,
 	   "long: line numbers stay right after them");
@@ -494,16 +500,100 @@ static void test_many_warnings(void)
 	free(src);
 }
 
+/*
+ * Records that would end or replace a running container's lifetime, sent
+ * from inside it or naming another init: the run goes on, flagged.
+ */
+static void test_hijack(bool ref)
+{
+	const char *m = ref ? "reference" : "fast";
+	struct got g = { 0 };
+	struct warns w;
+	struct al_log *log;
+	const struct al_container *c;
+
+	warns_open(&w);
+	log = run("hijack.log", ref, "victim", &g, w.f);
+	is_int(al_count(log), 1, "%s: hijack.log: one run", m);
+	c = al_get(log, 0);
+	if (!ok(c != NULL, "%s: hijack.log: victim found", m))
+		goto out;
+	is_str(c->name, "victim", "%s: its name stays", m);
+	is_int(c->vm_pid, 1000, "%s: its init stays", m);
+	is_int(c->forged, 1, "%s: forged?", m);
+	is_u64(c->stop.serial, 207, "%s: ended by the stop sent from outside",
+	       m);
+	is_u64(c->events, 3, "%s: events (201 202 206)", m);
+	is_int(warns_lines(&w), 3, "%s: two starts while it runs and a stop "
+	       "from inside: warned", m);
+	ok(strstr(warns_text(&w), "hijack.log:12: start record (serial 203) "
+				  "for container 77777777-8888-4999-8aaa-"
+				  "bbbbbbbbbbbb while it runs, naming \"evil\" "
+				  "vm-pid 1 (its start at "),
+	   "%s: the warning says what the record claims", m);
+	ok(strstr(warns_text(&w), ": stop record (serial 205) for container "
+				  "77777777-8888-4999-8aaa-bbbbbbbbbbbb "
+				  "(\"victim\") sent by pid 1001 inside a "
+				  "container: the run goes on (forged?)\n"),
+	   "%s: and names the sender", m);
+	SERIALS(&g, "hijack.log: acid events victim", 200, 201, 202, 203, 204,
+		205, 206, 207);
+out:
+	al_close(log);
+	warns_close(&w);
+}
+
+/*
+ * Lines damaged in ways seen while fuzzing: a 0x1d inside the type or the
+ * node name (libauparse splits there and leaks a half record: not a
+ * record for us), a field with no value (libauparse drops it: so do we).
+ */
+static void test_odd_fields(bool ref)
+{
+	static const char text[] =
+		"type=VIRT_CONTROL msg=audit(1795861416.000:1): pid=1 uid=0 "
+		"auid=4294967295 ses=4294967295 msg='virt=oci op=start "
+		"reason=register vm=\"odd\" "
+		"uuid=66666666-7777-4888-8999-aaaaaaaaaaaa vm-pid=7 "
+		"exe=\"/x\" hostname=? addr=? terminal=? res=success'\n"
+		"type=\x1dPATH msg=audit(1795861416.000:2): item=0\n"
+		"node=a\x1d" "b type=SYSCALL "
+		"msg=audit(1795861416.000:3): pid=7\n"
+		"type=SYSCALL msg=audit(1795861416.000:4): arch=c000003e "
+		"syscall=59 pid= ppid=7 pid=8 ses=4294967295\n"
+		"type=SYSCALL msg=audit(1795861416.000:5): arch=c000003e "
+		"syscall=59 ppid=8 pid=9 ses= ses=4294967295\n";
+	const char *m = ref ? "reference" : "fast";
+	char tmpl[] = "/tmp/test-auditlog-odd-XXXXXX";
+	struct got g = { 0 };
+	struct warns w;
+	struct al_log *log;
+	int fd = mkstemp(tmpl);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		bail("mkstemp");
+	close(fd);
+	warns_open(&w);
+	log = run(tmpl, ref, "odd", &g, w.f);
+	is_int(warns_lines(&w), 2, "%s: odd: 0x1d in a type or a node name: "
+	       "not a record", m);
+	SERIALS(&g, "odd: an empty pid= is no field, the next one counts",
+		1, 4, 5);
+	al_close(log);
+	warns_close(&w);
+	unlink(tmpl);
+}
+
 /* Both readers agree on every container and every selection. */
 static void test_same_both_ways(void)
 {
 	static const char *const files[] = {
 		"ancestry.log", "reuse.log", "session.log", "interleaved.log",
-		"hostile.log",
+		"hostile.log", "hijack.log",
 	};
 	static const char *const names[] = {
 		"web-1", "job", "tagged", "plain", "east", "west", "inner",
-		"sneaky", "survivor",
+		"sneaky", "survivor", "victim",
 	};
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -674,6 +764,8 @@ int main(int argc, char **argv)
 		test_session(ref);
 		test_interleaved(ref);
 		test_hostile(ref);
+		test_hijack(ref);
+		test_odd_fields(ref);
 	}
 	test_raw_lines();
 	test_interpreted();

@@ -1,0 +1,398 @@
+#!/usr/bin/env bats
+# acid events and acid report against real runc containers, real auditd
+# and real audit rules (execve and clone/fork, loaded for this file and
+# removed at its end): a container's commands are attributed to it and the
+# same commands run on the host at the same time are not, by ancestry and
+# by session tag (acid-exec; compared with ausearch --session); several
+# runs of one name; running and lost containers; a record forged from
+# inside a container; hostile logs; usage errors.
+
+load helpers
+
+ACID=${ACID_BIN:-$BUILD/tools/acid}
+ACID_EXEC=${ACID_EXEC_BIN:-$BUILD/tools/acid-exec}
+DATA=$REPO/tests/data/auditlog
+
+setup_file() {
+	require_components
+	[ -x "$ACID" ] || fail "$ACID was not built"
+	# this file's rules, by a key of its own; teardown_file removes them
+	export RULE_KEY=acid-test-$$
+	auditctl -s | awk '$1 == "backlog_limit" { print $2 }' \
+		> "$BATS_FILE_TMPDIR/backlog"
+	echo "$RULE_KEY" > "$BATS_FILE_TMPDIR/rule-key"
+	# every fork on the machine is logged now: room for bursts
+	auditctl -b 8192 >/dev/null
+	auditctl -a always,exit -F arch=b64 -S execve -k "$RULE_KEY"
+	auditctl -a always,exit -F arch=b64 -S clone,fork,vfork,clone3 \
+		-k "$RULE_KEY"
+}
+
+teardown_file() {
+	local key backlog
+	key=$(cat "$BATS_FILE_TMPDIR/rule-key" 2>/dev/null) || return 0
+	auditctl -d always,exit -F arch=b64 -S execve -k "$key" || true
+	auditctl -d always,exit -F arch=b64 -S clone,fork,vfork,clone3 \
+		-k "$key" || true
+	backlog=$(cat "$BATS_FILE_TMPDIR/backlog" 2>/dev/null)
+	[ -n "$backlog" ] && auditctl -b "$backlog" >/dev/null || true
+}
+
+setup() {
+	STATE_DIR=$BATS_FILE_TMPDIR/state
+	export ACID_STATE_DIR=$STATE_DIR
+	TAG=$$-$RANDOM
+}
+
+teardown() {
+	local c
+	for c in $(runc --root "$BATS_FILE_TMPDIR/runc" list -q 2>/dev/null); do
+		runc --root "$BATS_FILE_TMPDIR/runc" delete -f "$c" >/dev/null 2>&1 || true
+	done
+}
+
+# The container's script: commands marked CTR.<what>.$TAG, a background
+# child, and a fork that outlives its parent (reparented to the init).
+container_cmd() {
+	echo "/bin/ls -d /CTR.ls.$TAG 2>/dev/null;" \
+	     "/bin/cat /dev/null /CTR.cat.$TAG 2>/dev/null;" \
+	     "/bin/date +CTR.date.$TAG >/dev/null;" \
+	     "/bin/date +CTR.bg.$TAG >/dev/null &" \
+	     "sh -c '(sleep 0.3; /bin/date +CTR.orphan.$TAG >/dev/null; /bin/uname >/dev/null) &';" \
+	     "wait; sleep 0.8"
+}
+
+# The same commands on the host, marked HOST.<what>.$TAG, meanwhile.
+host_commands() {
+	local i
+	for i in 1 2 3 4 5 6 7 8; do
+		/bin/ls -d "/HOST.ls.$TAG" 2>/dev/null || true
+		/bin/cat /dev/null "/HOST.cat.$TAG" 2>/dev/null || true
+		/bin/date "+HOST.date.$TAG" >/dev/null
+		/bin/date "+HOST.bg.$TAG" >/dev/null &
+		sh -c "(sleep 0.1; /bin/date +HOST.orphan.$TAG >/dev/null) &"
+		sleep 0.1
+	done
+	wait
+}
+
+# serials FILE: the distinct event serials in raw records, sorted.
+serials() {
+	grep -ao 'msg=audit([0-9.]*:[0-9]*)' "$1" | sed 's/.*:\([0-9]*\))/\1/' |
+		sort -n -u
+}
+
+# check_commands OUTPUT: every marked container command is in the -i
+# output of acid events as an EXECVE record, and no host command is.
+check_commands() {
+	local out=$1 what
+	for what in ls cat date bg orphan; do
+		printf '%s\n' "$out" | grep -q "^type=EXECVE .* a[0-9]*=[+/]CTR\.$what\.$TAG " ||
+			fail "no EXECVE of the container's $what command (CTR.$what.$TAG)"
+	done
+	printf '%s\n' "$out" | grep -q '^type=EXECVE .* a0=/bin/uname $' ||
+		fail "no EXECVE of the orphan's /bin/uname"
+	printf '%s\n' "$out" | grep -q '^type=PROCTITLE .* proctitle=/bin/date +CTR\.orphan\.' ||
+		fail "no PROCTITLE of the orphan's date"
+	if printf '%s\n' "$out" | grep "HOST\.[a-z]*\.$TAG"; then
+		fail "a host process is attributed to the container"
+	fi
+}
+
+@test "acid events NAME: the container's commands, and none of the host's (ancestry)" {
+	local name b=$BATS_TEST_TMPDIR/b uuid hostpid out
+	name=$(uname_for events)
+	BUNDLE_CMD=$(container_cmd) make_bundle "$b"
+	host_commands &
+	hostpid=$!
+	run run_runc "$b" "$name"
+	wait "$hostpid"
+	assert_success
+	uuid=$(field uuid "$(records "$name" 2 | grep -a op=start)")
+	[ -n "$uuid" ] || fail "no start record for $name"
+
+	run --separate-stderr "$ACID" events "$name" -i
+	assert_success
+	out=$output
+	check_commands "$out"
+	# its own two records, as ausearch -i prints them
+	assert_equal "$(printf '%s\n' "$out" | grep -c '^type=VIRT_CONTROL')" 2
+	assert_equal "$(printf '%s\n' "$out" | grep '^type=VIRT_CONTROL')" \
+		"$(ausearch -m VIRT_CONTROL --uuid "$uuid" -i | grep '^type=VIRT_CONTROL')"
+	# each event once, as ausearch prints them: ---- before each
+	assert_equal "$(printf '%s\n' "$out" | grep -c '^----$')" \
+		"$(printf '%s\n' "$out" | grep -o 'msg=audit([^)]*)' | sort -u | wc -l)"
+
+	# the UUID selects the same; the raw lines are the log's own
+	"$ACID" events "$name" > "$BATS_TEST_TMPDIR/by-name"
+	"$ACID" events "$uuid" > "$BATS_TEST_TMPDIR/by-uuid"
+	"$ACID" events "${uuid^^}" --raw > "$BATS_TEST_TMPDIR/by-UUID"
+	cmp "$BATS_TEST_TMPDIR/by-name" "$BATS_TEST_TMPDIR/by-uuid"
+	cmp "$BATS_TEST_TMPDIR/by-name" "$BATS_TEST_TMPDIR/by-UUID"
+	while IFS= read -r line; do
+		grep -qaxF -- "$line" "$AUDIT_LOG" /var/log/audit/audit.log.* 2>/dev/null ||
+			fail "not a line of the log: $line"
+	done < "$BATS_TEST_TMPDIR/by-name"
+
+	# the fast reader and libauparse on every line agree
+	"$ACID" events "$name" --no-prefilter > "$BATS_TEST_TMPDIR/ref"
+	cmp "$BATS_TEST_TMPDIR/by-name" "$BATS_TEST_TMPDIR/ref"
+
+	# the report: ended, with these events counted
+	run --separate-stderr "$ACID" report
+	assert_success
+	local line events n
+	line=$(printf '%s\n' "$output" | grep -F " $uuid  $name ")
+	[ -n "$line" ] || fail "acid report has no line for $uuid"
+	[[ "$line" =~ [0-9]{2}/[0-9]{2}/[0-9]{2}\ [0-9:]{8}\ +[0-9]{2}/[0-9]{2}/[0-9]{2}\ [0-9:]{8} ]] ||
+		fail "no start and stop time in: $line"
+	events=$(printf '%s\n' "$line" | awk '{ print $(NF - 1) }')
+	n=$(serials "$BATS_TEST_TMPDIR/by-name" | wc -l)
+	# its own two records are listed by events, not counted by report
+	assert_equal "$events" "$((n - 2))"
+}
+
+@test "acid events UUID under acid-exec: the session tag, as ausearch --session sees it" {
+	[ -x "$ACID_EXEC" ] || fail "$ACID_EXEC was not built (acid-exec)"
+	local name b=$BATS_TEST_TMPDIR/b start stop ses uuid first last hostpid
+	name=$(uname_for session)
+	BUNDLE_CMD=$(container_cmd) make_bundle "$b"
+	host_commands &
+	hostpid=$!
+	run "$ACID_EXEC" runc --root "$BATS_FILE_TMPDIR/runc" run -b "$b" "$name" </dev/null
+	wait "$hostpid"
+	assert_success
+	start=$(records "$name" 2 | grep -a op=start)
+	stop=$(records "$name" 2 | grep -a op=stop)
+	ses=$(field ses-tag "$start")
+	uuid=$(field uuid "$start")
+	[[ "$ses" =~ ^[0-9]+$ ]] || fail "no ses-tag in the start record: $start"
+	first=$(printf '%s\n' "$start" | sed 's/.*msg=audit([0-9.]*:\([0-9]*\)).*/\1/')
+	last=$(printf '%s\n' "$stop" | sed 's/.*msg=audit([0-9.]*:\([0-9]*\)).*/\1/')
+
+	run --separate-stderr "$ACID" events "$uuid" -i
+	assert_success
+	check_commands "$output"
+
+	"$ACID" events "$uuid" --raw > "$BATS_TEST_TMPDIR/acid"
+	ausearch --session "$ses" --raw > "$BATS_TEST_TMPDIR/ausearch"
+	serials "$BATS_TEST_TMPDIR/acid" > "$BATS_TEST_TMPDIR/a"
+	serials "$BATS_TEST_TMPDIR/ausearch" > "$BATS_TEST_TMPDIR/s"
+	[ -s "$BATS_TEST_TMPDIR/a" ] || fail "acid events found nothing"
+	# all acid lists is in the session; all of the session between the
+	# start and stop records is in what acid lists
+	run comm -23 "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/s"
+	assert_output ""
+	awk -v f="$first" -v l="$last" '$1 >= f && $1 <= l' "$BATS_TEST_TMPDIR/s" \
+		> "$BATS_TEST_TMPDIR/s-life"
+	run comm -13 "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/s-life"
+	assert_output ""
+	# the same records, line for line
+	run --separate-stderr "$ACID" events "$uuid" --no-prefilter --raw
+	assert_equal "$output" "$(cat "$BATS_TEST_TMPDIR/acid")"
+}
+
+@test "acid events NAME: every run of that name; acid report: one line each" {
+	local name b=$BATS_TEST_TMPDIR/b
+	name=$(uname_for twice)
+	BUNDLE_CMD="/bin/date +CTR.twice.$TAG >/dev/null" make_bundle "$b"
+	run run_runc "$b" "$name"
+	assert_success
+	run run_runc "$b" "$name"
+	assert_success
+	records "$name" 4 >/dev/null
+	run --separate-stderr "$ACID" events "$name" -i
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | grep -c "^type=VIRT_CONTROL .* op=start ")" 2
+	assert_equal "$(printf '%s\n' "$output" | grep -c "^type=VIRT_CONTROL .* op=stop ")" 2
+	assert_equal "$(printf '%s\n' "$output" | grep -c "^type=EXECVE .* a1=+CTR\.twice\.$TAG ")" 2
+	run --separate-stderr "$ACID" report
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | grep -c "  $name  ")" 2
+}
+
+@test "acid report: running while the init lives, lost when it died without a stop" {
+	local name b=$BATS_TEST_TMPDIR/b pid uuid line
+	name=$(uname_for running)
+	BUNDLE_CMD="sleep 60" make_bundle "$b"
+	runc --root "$BATS_FILE_TMPDIR/runc" run -d -b "$b" "$name" </dev/null >/dev/null 2>&1 ||
+		fail "runc run -d $name failed"
+	pid=$(runc --root "$BATS_FILE_TMPDIR/runc" state "$name" | jq -r .pid)
+	uuid=$(field uuid "$(records "$name" 1 | grep -a op=start)")
+	[ -n "$uuid" ] || fail "no start record for $name"
+
+	run --separate-stderr "$ACID" report
+	assert_success
+	line=$(printf '%s\n' "$output" | grep -F " $uuid ")
+	[[ "$line" == *"  running  "* ]] || fail "not running: $line"
+
+	# the init dies; no poststop has run yet: no stop record
+	kill -KILL "$pid"
+	for _ in $(seq 1 50); do
+		[ -d "/proc/$pid" ] || break
+		sleep 0.1
+	done
+	run --separate-stderr "$ACID" report
+	assert_success
+	line=$(printf '%s\n' "$output" | grep -F " $uuid ")
+	[[ "$line" == *"  lost  "* ]] || fail "not lost: $line"
+	runc --root "$BATS_FILE_TMPDIR/runc" delete -f "$name" >/dev/null 2>&1 || true
+}
+
+# build_forger: /forge in the test rootfs, a static program that sends
+# acid's start record for a container that does not exist (runc's default
+# spec gives a container CAP_AUDIT_WRITE, so the kernel takes it).
+build_forger() {
+	command -v cc >/dev/null || fail "cc is missing (the forger is built here)"
+	cat > "$BATS_FILE_TMPDIR/forge.c" <<'C'
+#include <linux/netlink.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_nl k = { .nl_family = AF_NETLINK };
+	struct {
+		struct nlmsghdr h;
+		char text[1024];
+	} m = { 0 };
+	int fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT);
+
+	if (argc != 3 || fd < 0)
+		return 2;
+	snprintf(m.text, sizeof(m.text), "virt=oci op=start reason=register "
+		 "vm=\"%s\" uuid=%s vm-pid=1 exe=\"/forge\" hostname=? "
+		 "addr=? terminal=? res=success", argv[1], argv[2]);
+	m.h.nlmsg_len = NLMSG_LENGTH(strlen(m.text) + 1);
+	m.h.nlmsg_type = 2500; /* VIRT_CONTROL */
+	m.h.nlmsg_flags = NLM_F_REQUEST;
+	return sendto(fd, &m, m.h.nlmsg_len, 0, (struct sockaddr *)&k,
+		      sizeof(k)) < 0;
+}
+C
+	cc -static -O2 -o "$(rootfs)/forge" "$BATS_FILE_TMPDIR/forge.c" ||
+		fail "cannot build the forger (static libc: libc6-dev)"
+}
+
+@test "forged?: acid's record sent from inside a container is flagged" {
+	local name b=$BATS_TEST_TMPDIR/b fake uuid line
+	build_forger
+	name=$(uname_for forger)
+	fake=$(cat /proc/sys/kernel/random/uuid)
+	BUNDLE_CMD="/bin/date +CTR.before.$TAG >/dev/null; /forge forged-$name $fake; echo forge=\$?" \
+		make_bundle "$b"
+	run run_runc "$b" "$name"
+	assert_success
+	assert_line "forge=0"
+	records "forged-$name" 1 >/dev/null
+	records "$name" 2 >/dev/null
+
+	# the forged container is flagged, the forger's is not
+	run --separate-stderr "$ACID" report
+	assert_success
+	line=$(printf '%s\n' "$output" | grep -F " $fake ")
+	[[ "$line" == *"  forged?" ]] || fail "not flagged: $line"
+	uuid=$(field uuid "$(records "$name" 2 | grep -a op=start)")
+	line=$(printf '%s\n' "$output" | grep -F " $uuid ")
+	[[ "$line" == *"  -" ]] || fail "the forger's own container is flagged: $line"
+
+	# the forged record is an event of the container that sent it
+	run --separate-stderr "$ACID" events "$name" -i
+	assert_success
+	assert_line --regexp "^type=VIRT_CONTROL .* vm=forged-$name uuid=$fake "
+	# (the live log may hold other tests' records: other warnings too)
+	run --separate-stderr "$ACID" events "$fake"
+	assert_success
+	printf '%s\n' "$stderr" | grep -qxF "acid events: warning: container $fake (\"forged-$name\"): an acid record of it was sent by a process inside a container (forged?)" ||
+		fail "no forged? warning for $fake in: $stderr"
+}
+
+@test "hostile logs: acid events and acid report warn, skip, and read the rest" {
+	local log=$BATS_TEST_TMPDIR/hostile.log i
+	{
+		cat "$DATA/hostile.log"
+		echo
+		head -c 300000 /dev/urandom | tr -d '\n\000'
+		echo
+		for i in $(seq 1 30); do echo "junk line $i"; done
+		cat "$DATA/ancestry.log"
+	} > "$log"
+
+	run --separate-stderr "$ACID" report --input "$log"
+	assert_success
+	assert_line --partial "  survivor  "
+	assert_line --partial "  web-1  "
+	# 20 warnings, then one line with the count of the rest
+	assert_equal "$(printf '%s\n' "$stderr" | grep -c '^acid report: warning: ')" 21
+	[[ "${stderr_lines[-1]}" =~ ^acid\ report:\ warning:\ [0-9]+\ more\ warnings\ not\ shown\;\ 47\ records\ skipped\ in\ all$ ]] ||
+		fail "last warning line: ${stderr_lines[-1]}"
+	[[ "${stderr_lines[0]}" == "acid report: warning: $log:1: not an audit record"* ]] ||
+		fail "first warning: ${stderr_lines[0]}"
+
+	run --separate-stderr "$ACID" events web-1 --input "$log" --raw
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | grep -ao 'msg=audit([^)]*)' | sort -u | wc -l)" 9
+	[ -n "$stderr" ] || fail "no warnings on stderr"
+
+	run --separate-stderr "$ACID" events survivor --input "$log" -i
+	assert_success
+	assert_line --partial "a1=+SURVIVOR.date "
+
+	# a name in the log made of escape sequences is printed escaped
+	run --separate-stderr "$ACID" report --input "$DATA/hostile.log"
+	assert_success
+	assert_line --partial '\033[31mred'
+	[[ "$output" != *$'\033'* ]] || fail "an escape sequence reached the terminal"
+}
+
+@test "acid events and report: usage errors exit 2, failures 1, one line each" {
+	run --separate-stderr "$ACID" events
+	assert_failure 2
+	assert_equal "${#stderr_lines[@]}" 1
+	[[ "$stderr" == "acid events: "* ]] || fail "$stderr"
+
+	run --separate-stderr "$ACID" events --bogus x
+	assert_failure 2
+	assert_equal "$stderr" 'acid events: unknown option "--bogus" (see --help)'
+
+	run --separate-stderr "$ACID" events a b
+	assert_failure 2
+	run --separate-stderr "$ACID" events -i --raw web-1
+	assert_failure 2
+	assert_equal "$stderr" "acid events: -i and --raw exclude each other"
+	run --separate-stderr "$ACID" events web-1 --input
+	assert_failure 2
+
+	run --separate-stderr "$ACID" events "nosuch-$TAG" --input "$DATA/ancestry.log"
+	assert_failure 1
+	assert_equal "$stderr" "acid events: no container \"nosuch-$TAG\" in the audit logs"
+	assert_output ""
+
+	run --separate-stderr "$ACID" events web-1 --input /nonexistent/audit.log
+	assert_failure 1
+	assert_equal "$stderr" 'acid events: cannot read "/nonexistent/audit.log": No such file or directory'
+
+	run --separate-stderr "$ACID" events --help
+	assert_success
+	assert_line --index 0 --partial "usage: acid events"
+	assert_equal "$stderr" ""
+
+	run --separate-stderr "$ACID" report --help
+	assert_success
+	assert_line --index 0 --partial "usage: acid report"
+	run --separate-stderr "$ACID" report extra
+	assert_failure 2
+	assert_equal "$stderr" 'acid report: unexpected argument "extra" (see --help)'
+	run --separate-stderr "$ACID" report --input /nonexistent/audit.log
+	assert_failure 1
+
+	# the UUID in upper case, and the 32-hex form, name the same one
+	run --separate-stderr "$ACID" events 11111111-2222-4333-8444-555555555555 --input "$DATA/ancestry.log"
+	assert_success
+	local lower=$output
+	run --separate-stderr "$ACID" events 11111111222243338444555555555555 --input "$DATA/ancestry.log"
+	assert_equal "$output" "$lower"
+	run --separate-stderr "$ACID" events 11111111-2222-4333-8444-555555555555 --input "$DATA/ancestry.log" --no-prefilter
+	assert_equal "$output" "$lower"
+}

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * acid report: one line per container run in the audit logs - when it
+ * lived, what became of it, how many events it is charged with - laid out
+ * as aureport lays out its reports.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auditlog.h"
+#include "tool.h"
+
+static const char usage[] =
+	"usage: acid report [--input FILE]... [--no-prefilter]\n"
+	"\n"
+	"Every container run in the audit logs, one line each: its ID, name,\n"
+	"start, stop (or \"running\": no stop record and its init is alive;\n"
+	"\"lost\": its init is gone without a stop record, or acid gc sent\n"
+	"reason=lost), duration, and the number of events attributed to it\n"
+	"(acid events lists them). \"forged?\": one of its acid records was\n"
+	"sent by a process inside a container.\n"
+	"\n"
+	"  --input FILE    read FILE instead of auditd's logs; repeat for\n"
+	"                  several, oldest first\n"
+	"  --no-prefilter  read every record with libauparse (slower)\n"
+	"\n"
+	"Exit status: 0 success, 1 a log cannot be read, 2 usage error.\n";
+
+enum { C_NUM, C_ID, C_NAME, C_START, C_STOP, C_DUR, C_EVENTS, C_FLAGS, C_N };
+
+static const char *const heads[C_N] = {
+	"#", "ID", "NAME", "START", "STOP", "DURATION", "EVENTS", "FLAGS",
+};
+
+struct row {
+	char cell[C_N][160];
+};
+
+static void fmt_time(const struct al_stamp *s, char *buf, size_t len)
+{
+	time_t t = (time_t)s->sec;
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm) ||
+	    !strftime(buf, len, "%m/%d/%y %H:%M:%S", &tm))
+		snprintf(buf, len, "?");
+}
+
+/* Milliseconds as H:MM:SS.mmm (hours unbounded). */
+static void fmt_dur(int64_t ms, const char *prefix, const char *suffix,
+		    char *buf, size_t len)
+{
+	if (ms < 0) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	snprintf(buf, len, "%s%" PRId64 ":%02d:%02d.%03d%s", prefix,
+		 ms / 3600000, (int)(ms / 60000 % 60), (int)(ms / 1000 % 60),
+		 (int)(ms % 1000), suffix);
+}
+
+static int64_t ms_of(const struct al_stamp *s)
+{
+	return s->sec * 1000 + s->milli;
+}
+
+static void fill_row(const struct al_container *c, size_t num,
+		     struct row *row)
+{
+	enum al_state st = al_state(c, NULL);
+	char *f = row->cell[C_FLAGS];
+	struct timespec now;
+
+	snprintf(row->cell[C_NUM], sizeof(row->cell[C_NUM]), "%zu.", num);
+	snprintf(row->cell[C_ID], sizeof(row->cell[C_ID]), "%s", c->uuid);
+	al_escape(c->name[0] ? c->name : "?", row->cell[C_NAME],
+		  sizeof(row->cell[C_NAME]));
+	if (c->has_start)
+		fmt_time(&c->start, row->cell[C_START],
+			 sizeof(row->cell[C_START]));
+	else
+		snprintf(row->cell[C_START], sizeof(row->cell[C_START]),
+			 "before the logs");
+
+	switch (st) {
+	case AL_STATE_ENDED:
+		fmt_time(&c->stop, row->cell[C_STOP],
+			 sizeof(row->cell[C_STOP]));
+		fmt_dur(c->has_start ? ms_of(&c->stop) - ms_of(&c->start) : -1,
+			"", "", row->cell[C_DUR], sizeof(row->cell[C_DUR]));
+		break;
+	case AL_STATE_RUNNING:
+		snprintf(row->cell[C_STOP], sizeof(row->cell[C_STOP]),
+			 "running");
+		clock_gettime(CLOCK_REALTIME, &now);
+		/* so far: it is still growing */
+		fmt_dur((int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 -
+				ms_of(&c->start),
+			"", "+", row->cell[C_DUR], sizeof(row->cell[C_DUR]));
+		break;
+	case AL_STATE_LOST:
+		snprintf(row->cell[C_STOP], sizeof(row->cell[C_STOP]), "lost");
+		/* acid gc's record is when the loss was seen: at most that */
+		if (c->end == AL_END_STOP && c->has_start)
+			fmt_dur(ms_of(&c->stop) - ms_of(&c->start), "<=", "",
+				row->cell[C_DUR], sizeof(row->cell[C_DUR]));
+		else
+			snprintf(row->cell[C_DUR], sizeof(row->cell[C_DUR]),
+				 "?");
+		break;
+	}
+	snprintf(row->cell[C_EVENTS], sizeof(row->cell[C_EVENTS]),
+		 "%" PRIu64, c->events);
+	strcpy(f, c->forged ? "forged?" : "-");
+}
+
+static void print_line(const struct row *r, const size_t *w)
+{
+	for (int k = 0; k < C_N; k++) {
+		/* numbers right-aligned, text left; no padding at the end */
+		if (k == C_EVENTS)
+			printf("%*s", (int)w[k], r->cell[k]);
+		else if (k == C_FLAGS)
+			printf("%s", r->cell[k]);
+		else
+			printf("%-*s", (int)w[k], r->cell[k]);
+		if (k != C_N - 1)
+			fputs("  ", stdout);
+	}
+	putchar('\n');
+}
+
+int cmd_report(int argc, char **argv)
+{
+	const char **inputs = NULL;
+	struct al_opts opts = { .cmd = "report" };
+	struct al_log *log = NULL;
+	struct row *rows = NULL, head;
+	size_t n_inputs = 0, n, w[C_N] = { 0 }, total = 0;
+	char err[512];
+	int r, ret = EXIT_RUNTIME;
+
+	inputs = calloc((size_t)argc + 1, sizeof(*inputs));
+	if (!inputs) {
+		tool_error("report", "out of memory");
+		return EXIT_RUNTIME;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(usage, stdout);
+			free(inputs);
+			return 0;
+		} else if (strcmp(a, "--no-prefilter") == 0) {
+			opts.reference = true;
+		} else if (strcmp(a, "--input") == 0) {
+			if (i + 1 >= argc || !argv[i + 1][0]) {
+				tool_error("report", "--input needs a FILE");
+				goto usage;
+			}
+			inputs[n_inputs++] = argv[++i];
+		} else if (strncmp(a, "--input=", 8) == 0) {
+			if (!a[8]) {
+				tool_error("report", "--input needs a FILE");
+				goto usage;
+			}
+			inputs[n_inputs++] = a + 8;
+		} else if (a[0] == '-') {
+			tool_error("report", "unknown option \"%s\" (see "
+				   "--help)", a);
+			goto usage;
+		} else {
+			tool_error("report", "unexpected argument \"%s\" "
+				   "(see --help)", a);
+			goto usage;
+		}
+	}
+	if (n_inputs) {
+		opts.inputs = inputs;
+		opts.n_inputs = n_inputs;
+	}
+	r = al_open(&opts, &log, err, sizeof(err));
+	if (r < 0) {
+		tool_error("report", "%s", err);
+		goto out;
+	}
+	r = al_scan(log, NULL, NULL, err, sizeof(err));
+	if (r < 0) {
+		tool_error("report", "%s", err);
+		goto out;
+	}
+	n = al_count(log);
+	rows = calloc(n ? n : 1, sizeof(*rows));
+	if (!rows) {
+		tool_error("report", "out of memory");
+		goto out;
+	}
+	for (int k = 0; k < C_N; k++) {
+		snprintf(head.cell[k], sizeof(head.cell[k]), "%s", heads[k]);
+		w[k] = strlen(heads[k]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		fill_row(al_get(log, i), i + 1, &rows[i]);
+		for (int k = 0; k < C_N; k++)
+			if (strlen(rows[i].cell[k]) > w[k])
+				w[k] = strlen(rows[i].cell[k]);
+	}
+	for (int k = 0; k < C_N; k++)
+		total += w[k] + (k != C_N - 1 ? 2 : 0);
+
+	puts("\nContainer Report");
+	for (size_t i = 0; i < total; i++)
+		putchar('=');
+	putchar('\n');
+	print_line(&head, w);
+	for (size_t i = 0; i < total; i++)
+		putchar('=');
+	putchar('\n');
+	for (size_t i = 0; i < n; i++)
+		print_line(&rows[i], w);
+	if (!n)
+		puts("<no containers in the audit logs>");
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		tool_error("report", "writing the report: %s",
+			   strerror(errno ? errno : EIO));
+		goto out;
+	}
+	ret = 0;
+out:
+	free(rows);
+	al_close(log);
+	free(inputs);
+	return ret;
+usage:
+	free(inputs);
+	return EXIT_USAGE;
+}
