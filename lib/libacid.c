@@ -519,6 +519,27 @@ fail:
 }
 
 /*
+ * The prologue of every change to the registry: the capability, the
+ * directory, and its lock (held until *lock is closed). A registry that
+ * does not exist yet is -ENOENT, or, with @missing_ok, fd -1 and 0.
+ */
+static int open_for_change(const struct acid_ctx *ctx, bool missing_ok,
+			   int *dirfd, int *lock)
+{
+	int r = acid_check_caps(ACID_CAP_CONTROL);
+
+	if (r < 0)
+		return r;
+	*dirfd = registry_open(ctx->state_dir, false);
+	if (*dirfd == -ENOENT && missing_ok)
+		return 0;
+	if (*dirfd < 0)
+		return *dirfd;
+	*lock = registry_lock(*dirfd);
+	return *lock < 0 ? *lock : 0;
+}
+
+/*
  * The record is sent while the registry lock is held: a second writer
  * waits, then finds the entry gone and answers -ENOENT instead of sending
  * the record again.
@@ -532,15 +553,9 @@ int acid_unregister(struct acid_ctx *ctx, const struct acid_entry *e,
 
 	if (!ctx || !e || !reason)
 		return -EINVAL;
-	r = acid_check_caps(ACID_CAP_CONTROL);
+	r = open_for_change(ctx, false, &dirfd, &lock);
 	if (r < 0)
 		return r;
-	dirfd = registry_open(ctx->state_dir, false);
-	if (dirfd < 0)
-		return dirfd;
-	lock = registry_lock(dirfd);
-	if (lock < 0)
-		return lock;
 	r = registry_get_id(dirfd, &e->id, &now);
 	if (r < 0)
 		return r;
@@ -563,15 +578,9 @@ int acid_forget(struct acid_ctx *ctx, const struct acid_entry *e)
 
 	if (!ctx || !e)
 		return -EINVAL;
-	r = acid_check_caps(ACID_CAP_CONTROL);
+	r = open_for_change(ctx, false, &dirfd, &lock);
 	if (r < 0)
 		return r;
-	dirfd = registry_open(ctx->state_dir, false);
-	if (dirfd < 0)
-		return dirfd;
-	lock = registry_lock(dirfd);
-	if (lock < 0)
-		return lock;
 	return registry_remove(dirfd, e);
 }
 
@@ -582,21 +591,12 @@ int acid_registry_clean(struct acid_ctx *ctx, size_t *removed)
 
 	if (!ctx)
 		return -EINVAL;
-	r = acid_check_caps(ACID_CAP_CONTROL);
-	if (r < 0)
-		return r;
-	dirfd = registry_open(ctx->state_dir, false);
-	if (dirfd == -ENOENT) {
-		if (removed)
-			*removed = 0;
-		return 0;
-	}
-	if (dirfd < 0)
-		return dirfd;
+	if (removed)
+		*removed = 0;
 	/* under the lock: no writer is between its temp file and rename */
-	lock = registry_lock(dirfd);
-	if (lock < 0)
-		return lock;
+	r = open_for_change(ctx, true, &dirfd, &lock);
+	if (r < 0 || dirfd < 0)
+		return r;
 	return registry_clean(dirfd, removed);
 }
 

@@ -272,22 +272,35 @@ int registry_get_pid(int dirfd, pid_t pid, struct acid_entry **out)
 	return 0;
 }
 
+/* A directory stream of its own over @dirfd, from the start. */
+static DIR *open_stream(int dirfd)
+{
+	int fd = dup(dirfd);
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (!d) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	rewinddir(d);
+	return d;
+}
+
 int registry_list(int dirfd, struct acid_entry ***out, size_t *count)
 {
 	struct acid_entry **list = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
-	DIR *d;
-	int fd = dup(dirfd);
+	DIR *d = open_stream(dirfd);
 
-	if (fd < 0)
+	if (!d)
 		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
-	rewinddir(d);
 	while ((de = readdir(d))) {
 		struct acid_entry *e;
 
@@ -330,17 +343,10 @@ int registry_clean(int dirfd, size_t *removed)
 {
 	struct dirent *de;
 	size_t n = 0;
-	DIR *d;
-	int fd = dup(dirfd);
+	DIR *d = open_stream(dirfd);
 
-	if (fd < 0)
+	if (!d)
 		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
-	rewinddir(d);
 	while ((de = readdir(d))) {
 		struct stat st;
 

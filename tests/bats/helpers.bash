@@ -150,3 +150,11 @@ field() {
 registry_entries() {
 	ls "${1:-$STATE_DIR}" 2>/dev/null | grep -c '\.entry$' || true
 }
+
+# Containers a failed test left behind in this file's runc root.
+delete_runc_containers() {
+	local c
+	for c in $(runc --root "$BATS_FILE_TMPDIR/runc" list -q 2>/dev/null); do
+		runc --root "$BATS_FILE_TMPDIR/runc" delete -f "$c" >/dev/null 2>&1 || true
+	done
+}

@@ -19,10 +19,7 @@ setup() {
 }
 
 teardown() {
-	local c
-	for c in $(runc --root "$BATS_FILE_TMPDIR/runc" list -q 2>/dev/null); do
-		runc --root "$BATS_FILE_TMPDIR/runc" delete -f "$c" >/dev/null 2>&1 || true
-	done
+	delete_runc_containers
 }
 
 snapshot() { # the registry's names and contents

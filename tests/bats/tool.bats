@@ -18,11 +18,7 @@ setup() {
 }
 
 teardown() {
-	# containers a failed test left behind
-	local c
-	for c in $(runc --root "$BATS_FILE_TMPDIR/runc" list -q 2>/dev/null); do
-		runc --root "$BATS_FILE_TMPDIR/runc" delete -f "$c" >/dev/null 2>&1 || true
-	done
+	delete_runc_containers
 }
 
 # start_detached BUNDLE NAME: runc run -d; prints the init pid
