@@ -28,7 +28,7 @@ teardown() {
 	local pid
 	pid=$(auditctl -s | awk '$1 == "pid" { print $2 }')
 	if [ "$pid" = 0 ] || [ -z "$pid" ]; then
-		auditd -s enable 3>&- >/dev/null 2>&1
+		"$REPO/scripts/auditd-start.sh" >/dev/null
 	else
 		kill -CONT "$pid" 2>/dev/null || true
 	fi
@@ -72,23 +72,47 @@ with_state_dir() { # BUNDLE DIR
 	assert_equal "$(registry_entries)" 0
 }
 
-@test "backlog full: the record is reported lost and the container refused" {
-	local name b=$BATS_TEST_TMPDIR/b pid lost
+# fill_audit_backlog N: send N user records at once, without waiting for
+# ACKs. With auditd stopped, they fill its socket buffer first, then the
+# kernel's queue up to the backlog limit: the rest are lost.
+fill_audit_backlog() {
+	python3 - "$1" <<'PY'
+import socket, struct, sys
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 9)  # NETLINK_AUDIT
+for i in range(int(sys.argv[1])):
+    text = b"acid-backlog-fill %d\0" % i
+    hdr = struct.pack("=LHHLL", 16 + len(text), 1005, 1, i + 1, 0)  # AUDIT_USER
+    s.sendto(hdr + text, (0, 0))
+PY
+}
+
+# On this kernel (6.x) a user record is never dropped for the backlog: it
+# is sent while its sender holds the audit control lock, which the kernel
+# does not make wait or fail (kernel/audit.c, audit_log_start); it queues
+# past the limit and the sender is slowed instead. The records the kernel
+# does drop (a full retry queue) are counted as lost, and acid refuses a
+# record during which that count grew (ENOBUFS, unit-tested by the code
+# path; not reproducible on demand here, because the drop comes later).
+@test "backlog full: acid's records queue past the limit and reach the log when auditd reads again" {
+	local name b=$BATS_TEST_TMPDIR/b pid
 	name=$(uname_for backlog)
 	BUNDLE_CMD="echo CONTAINER-RAN" make_bundle "$b"
 	pid=$(auditd_pid)
 	auditctl -b 3 >/dev/null
 	auditctl --backlog_wait_time 0 >/dev/null
 	kill -STOP "$pid"   # auditd stops reading: the backlog fills
-	for i in 1 2 3 4 5 6; do auditctl -m "acid-fill-$$-$i" >/dev/null 2>&1 || true; done
+	fill_audit_backlog 5000
+	[ "$(auditctl -s | awk '$1 == "backlog" { print $2 }')" -gt 3 ] ||
+		fail "the backlog did not fill"
 	run --separate-stderr run_runc "$b" "$name"
 	kill -CONT "$pid"
 	auditctl -b "$(cat "$BATS_FILE_TMPDIR/backlog")" >/dev/null
 	auditctl --backlog_wait_time "$(cat "$BATS_FILE_TMPDIR/wait")" >/dev/null
-	assert_failure
-	refute_output --partial CONTAINER-RAN
-	[[ "$stderr" == *"not sent, container refused (policy fail)"*"backlog overflowed"* ]] ||
-		fail "stderr: $stderr"
+	assert_success
+	assert_output --partial CONTAINER-RAN
+	run records "$name" 2
+	assert_equal "$(printf '%s\n' "$output" | grep -c op=start)" 1
+	assert_equal "$(printf '%s\n' "$output" | grep -c op=stop)" 1
 	assert_equal "$(registry_entries)" 0
 }
 
