@@ -203,8 +203,11 @@ state() { # id pid: a valid runc prestart state
 	assert_success
 	assert_equal "$(registry_entries)" 0
 	hex=$(printf '%s' "$name" | od -An -tx1 | tr -d ' \n' | tr a-f A-F)
-	rec=$(records "$hex" 2 || true)
-	rec=$(audit_log | grep -a "vm=$hex " | grep -a op=start)
+	for _ in $(seq 1 50); do
+		rec=$(audit_log | grep -a "vm=$hex " | grep -a op=start || true)
+		[ -n "$rec" ] && break
+		sleep 0.2
+	done
 	[ -n "$rec" ] || fail "no record with vm=$hex"
 	assert_equal "$(field bundle "$rec")" "$(printf '/tmp/a b' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)"
 	uuid=$(field uuid "$rec")
