@@ -41,7 +41,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-HARNESSES=(oci-state id entry record)
+HARNESSES=(oci-state id entry record auditlog)
 
 PKGS=(yajl uuid audit libcap-ng)
 # and whatever the library has come to depend on since

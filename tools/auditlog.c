@@ -23,8 +23,16 @@
 
 #include "auditlog.h"
 
-/* Read in big chunks: the logs are large and the per-call cost adds up. */
+/*
+ * Read in big chunks: the logs are large and the per-call cost adds up.
+ * Small inputs get a buffer their size (a 4 MiB buffer per al_open is
+ * most of the time spent on a small log, and under ASan it is mapped and
+ * its shadow cleared each time), never less than two of the longest
+ * lines: the reader needs room for a whole line and more to tell it is
+ * too long.
+ */
 #define READ_CHUNK (4u << 20)
+#define MIN_CHUNK (2u * AL_MAX_LINE)
 
 /*
  * Seconds beyond the year 33000 are no clock's: bounding them keeps every
@@ -334,6 +342,7 @@ struct al_log {
 	struct input *in;
 	size_t nin;
 	char *buf; /* the line reader's */
+	size_t chunk; /* its size, MIN_CHUNK to READ_CHUNK */
 	auparse_state_t *one; /* parses one line at a time */
 	char *scratch;
 	size_t scratchcap;
@@ -361,6 +370,9 @@ struct al_log {
 	auparse_state_t *feed;
 	struct hmap lines; /* line number fed -> copy of the line */
 	unsigned long fed;
+	struct skey *fedkey; /* line number fed -> its stamp */
+	size_t capfedkey;
+	struct sset done;  /* stamps of the events given to fn */
 	bool raw;
 	al_event_fn fn;
 	void *fn_arg;
@@ -590,6 +602,7 @@ int al_open(const struct al_opts *opts, struct al_log **out, char *err,
 	for (size_t i = 0; i < n; i++)
 		log->in[i].fd = -1;
 	log->nin = n;
+	log->chunk = MIN_CHUNK;
 	for (size_t i = 0; i < n; i++) {
 		struct input *in = &log->in[i];
 		struct stat st;
@@ -620,8 +633,12 @@ int al_open(const struct al_opts *opts, struct al_log **out, char *err,
 				 in->path);
 			goto fail;
 		}
+		if (st.st_size >= READ_CHUNK)
+			log->chunk = READ_CHUNK;
+		else if ((size_t)st.st_size + 1 > log->chunk)
+			log->chunk = (size_t)st.st_size + 1;
 	}
-	log->buf = malloc(READ_CHUNK + 1);
+	log->buf = malloc(log->chunk + 1);
 	log->one = auparse_init(AUSOURCE_BUFFER, "");
 	if (!log->buf || !log->one) {
 		r = -ENOMEM;
@@ -660,6 +677,8 @@ void al_close(struct al_log *log)
 	hmap_free(&log->uuids);
 	hmap_free(&log->lines);
 	free(log->sel.slot);
+	free(log->done.slot);
+	free(log->fedkey);
 	free(log->tmp);
 	free(log->tmp2);
 	free(log->match);
@@ -712,7 +731,7 @@ static int read_input(struct al_log *log, size_t idx, bool scan, line_fn fn,
 	log->file = in->path;
 	log->lineno = 0;
 	for (;;) {
-		size_t want = READ_CHUNK - have;
+		size_t want = log->chunk - have;
 		ssize_t got;
 		char *p, *end, *nl;
 
@@ -1639,13 +1658,43 @@ static void drop_lines(struct al_log *log, auparse_state_t *au)
 	} while (auparse_next_record(au) > 0);
 }
 
+/*
+ * An event is given once. A stamp names one event, but a log can hold its
+ * records twice (a log copied into itself, overlapping inputs, a record
+ * written again): libauparse would make a second event of the copy once
+ * the first is complete - at once for a single-record event such as
+ * acid's own. The stamps given are remembered; a later line with one of
+ * them is not fed (replay_line), and an event whose stamp was given
+ * already is not given again.
+ */
+static bool event_done(struct al_log *log, auparse_state_t *au)
+{
+	bool given = false, first = true;
+
+	if (auparse_first_record(au) <= 0)
+		return false;
+	do {
+		uint64_t ln = auparse_get_line_number(au);
+
+		if (!ln || ln > log->fed)
+			continue;
+		if (first && sset_has(&log->done, &log->fedkey[ln]))
+			given = true;
+		first = false;
+		if (sset_add(&log->done, &log->fedkey[ln]) < 0)
+			log->err = -ENOMEM;
+	} while (auparse_next_record(au) > 0);
+	auparse_first_record(au);
+	return given;
+}
+
 static void replay_cb(auparse_state_t *au, auparse_cb_event_t type, void *arg)
 {
 	struct al_log *log = arg;
 
 	if (type != AUPARSE_CB_EVENT_READY)
 		return;
-	if (!log->fn_ret)
+	if (!event_done(log, au) && !log->fn_ret)
 		log->fn_ret = log->fn(log, au, log->fn_arg);
 	drop_lines(log, au);
 }
@@ -1657,9 +1706,14 @@ static int replay_line(struct al_log *log, const char *line, size_t len)
 	char *s;
 
 	if (!len || len > AL_MAX_LINE || memchr(line, 0, len) ||
-	    !parse_header(line, len, &h) || !sset_has(&log->sel, &h.k))
+	    !parse_header(line, len, &h) || !sset_has(&log->sel, &h.k) ||
+	    sset_has(&log->done, &h.k))
 		return 0;
 	log->fed++;
+	if (grow(&log->fedkey, &log->capfedkey, log->fed + 1,
+		 sizeof(*log->fedkey)) < 0)
+		return -ENOMEM;
+	log->fedkey[log->fed] = h.k;
 	if (log->raw) {
 		char *copy = strndup(line, len);
 
@@ -1672,7 +1726,7 @@ static int replay_line(struct al_log *log, const char *line, size_t len)
 	s = scratch_line(log, line, len);
 	if (!s || auparse_feed(log->feed, s, len + 1) < 0)
 		return -ENOMEM;
-	return log->fn_ret;
+	return log->err ? log->err : log->fn_ret;
 }
 
 int al_replay(struct al_log *log, bool raw, al_event_fn fn, void *arg,
@@ -1692,11 +1746,15 @@ int al_replay(struct al_log *log, bool raw, al_event_fn fn, void *arg,
 	log->fn_arg = arg;
 	log->fn_ret = 0;
 	log->fed = 0;
+	free(log->done.slot);
+	log->done = (struct sset){ 0 };
 	auparse_add_callback(log->feed, replay_cb, log, NULL);
 	for (size_t i = 0; i < log->nin && !r; i++)
 		r = read_input(log, i, false, replay_line, err, errlen);
 	if (!r)
 		auparse_flush_feed(log->feed);
+	if (!r && log->err)
+		r = log->err;
 	auparse_destroy(log->feed);
 	log->feed = NULL;
 	/* lines libauparse never gave back (it found no record in them) */

@@ -316,6 +316,28 @@ static void test_reuse(bool ref)
 	al_close(log);
 }
 
+/*
+ * A log that holds some records twice (copied into itself): each event
+ * is given once, and the replay gives what al_selected() says.
+ */
+static void test_repeat(bool ref)
+{
+	const char *m = ref ? "reference" : "fast";
+	struct got g = { 0 };
+	struct al_log *log = run("repeat.log", ref, "twice", &g, NULL);
+	const struct al_container *c;
+
+	is_int(al_count(log), 1, "%s: repeat.log: one run of \"twice\"", m);
+	c = find(log, "33333333-4444-4555-8666-999999999999");
+	if (ok(c != NULL, "%s: repeat.log: \"twice\" found", m))
+		is_u64(c->events, 2, "%s: repeat.log: events counted once", m);
+	is_u64(g.n, al_selected(log),
+	       "%s: repeat.log: replayed as many events as selected", m);
+	SERIALS(&g, "repeat.log: acid events twice (each event once)", 300,
+		301, 302, 303);
+	al_close(log);
+}
+
 static void test_session(bool ref)
 {
 	const char *m = ref ? "reference" : "fast";
@@ -589,11 +611,11 @@ static void test_same_both_ways(void)
 {
 	static const char *const files[] = {
 		"ancestry.log", "reuse.log", "session.log", "interleaved.log",
-		"hostile.log", "hijack.log",
+		"hostile.log", "hijack.log", "repeat.log",
 	};
 	static const char *const names[] = {
 		"web-1", "job", "tagged", "plain", "east", "west", "inner",
-		"sneaky", "survivor", "victim",
+		"sneaky", "survivor", "victim", "twice",
 	};
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -761,6 +783,7 @@ int main(int argc, char **argv)
 	for (int ref = 0; ref <= 1; ref++) {
 		test_ancestry(ref);
 		test_reuse(ref);
+		test_repeat(ref);
 		test_session(ref);
 		test_interleaved(ref);
 		test_hostile(ref);
