@@ -129,7 +129,7 @@ int acid_id_to_u64(const struct acid_id *id, uint64_t *out)
 	for (int i = 8; i < 16; i++)
 		v = v << 8 | id->bytes[i];
 	if (v == ACID_U64_UNSET)
-		return -ERANGE;
+		return -EINVAL;	/* the kernel's "unset": not an ID */
 	*out = v;
 	return 0;
 }

@@ -11,6 +11,7 @@
  *   entry.c     the registry entry: its object and its text form
  *   record.c    building and sending the audit records
  *   session.c   audit session tags (acid-exec)
+ *   handoff.c   the kernel write handed to an acid-exec ancestor
  *   seccomp.c   the filter that keeps containers off the audit socket
  *   strerror.c  error sentences
  *   libacid.c   context and the public entry points that tie them together
@@ -113,6 +114,18 @@ int kernel_write_id(const struct acid_ctx *ctx, pid_t pid,
 		    const struct acid_id *id);
 int kernel_format_id(enum acid_mode mode, const struct acid_id *id,
 		     char *buf, size_t len);
+
+/*
+ * The kernel's record types for audit container IDs: v11's CONTAINER_OP,
+ * and CONTAINER_ID as acid's test kernel numbers it (v11's 1336 is
+ * URINGOP in released kernels; kernel/audit-containerid.patch).
+ */
+#define ACID_AUDIT_CONTAINER_OP 1020
+#define ACID_AUDIT_CONTAINER_ID 1350
+
+/* handoff.c: the write done by an acid-exec ancestor; -ENOENT: none */
+int handoff_write_id(const struct acid_ctx *ctx, pid_t target,
+		     const struct acid_id *id);
 
 /* entry.c */
 struct acid_entry *entry_new(void);

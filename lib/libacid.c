@@ -490,8 +490,16 @@ int acid_register(struct acid_ctx *ctx, const struct acid_reg *req,
 	}
 
 	if (ctx->mode != ACID_MODE_USER) {
-		/* the kernel's answer, unchanged */
+		/* the kernel's answer, unchanged. A hook is the container's
+		 * sibling, refused with EXDEV: its acid-exec ancestor may
+		 * write instead, and then that answer is the kernel's */
 		r = kernel_write_id(ctx, q.pid, &e->id);
+		if (r == -EXDEV) {
+			int h = handoff_write_id(ctx, q.pid, &e->id);
+
+			if (h != -ENOENT)
+				r = h;
+		}
 		if (r < 0)
 			goto fail;
 	}

@@ -71,7 +71,8 @@ ACID_API bool acid_id_equal(const struct acid_id *a, const struct acid_id *b);
 /*
  * acid_id_to_u64 - the ID as a u64 kernel carries it.
  * Returns 0, or -ERANGE when the upper 64 bits are not zero (the ID does
- * not fit; it is never truncated) and -EINVAL for a zero ID.
+ * not fit; it is never truncated) and -EINVAL for a zero ID or the unset
+ * value (u64)-1.
  */
 ACID_API int acid_id_to_u64(const struct acid_id *id, uint64_t *out);
 

@@ -9,12 +9,26 @@
  * stays the runtime's parent (the hooks find it as their ancestor; on a
  * kernel with the audit container ID interface only an ancestor may
  * register), passes signals on, and exits as the runtime did.
+ *
+ * On such a kernel it also serves the hooks below it: a hook is the
+ * container's sibling and the kernel refuses it the write (EXDEV), so it
+ * asks acid-exec, the ancestor, on the abstract unix socket
+ * "acid-exec/<pid>" (lib/handoff.c has the protocol). acid-exec answers
+ * only a peer that runs as root with CAP_AUDIT_CONTROL and descends from
+ * it, for a target that descends from it, and passes the kernel's errno
+ * back unchanged.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,11 +50,151 @@ static const char usage[] =
 	"immutable (auditctl --loginuid-immutable forbids this).\n";
 
 static pid_t child;
+static int chld_pipe[2] = { -1, -1 };
 
 static void forward(int sig)
 {
 	if (child > 0)
 		kill(child, sig);
+}
+
+static void on_sigchld(int sig)
+{
+	int e = errno;
+	ssize_t n = write(chld_pipe[1], "c", 1);
+
+	(void)n;
+	(void)sig;
+	errno = e;
+}
+
+/* ------------------------------------------- serving the hooks' writes */
+
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	int fd, ppid = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* the name may hold anything */
+	if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
+		return 0;
+	return ppid;
+}
+
+static bool descends_from_us(pid_t pid)
+{
+	for (int depth = 0; pid > 1 && depth < 4096; depth++) {
+		pid = parent_of(pid);
+		if (pid == getpid())
+			return true;
+	}
+	return false;
+}
+
+static bool has_audit_control(pid_t pid)
+{
+	char path[64], line[256];
+	unsigned long long eff = 0;
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1) {
+			found = true;
+			break;
+		}
+	fclose(f);
+	return found && (eff >> 30 & 1);	/* CAP_AUDIT_CONTROL */
+}
+
+static int write_id(pid_t target, const char *value)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/audit_containerid", (int)target);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? ESRCH : errno;
+	n = write(fd, value, strlen(value));
+	if (n < 0) {
+		int e = errno;
+
+		close(fd);
+		return e;
+	}
+	close(fd);
+	return (size_t)n == strlen(value) ? 0 : EIO;
+}
+
+static int serve_open(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, n;
+
+	n = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1,
+		     "acid-exec/%d", (int)getpid());
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa,
+		 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n)) < 0 ||
+	    listen(fd, 16) < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+/* One request: "<target pid> <decimal value>", answered with an errno. */
+static void serve_one(int lfd)
+{
+	struct timeval tv = { .tv_sec = 2 };
+	struct ucred peer;
+	socklen_t plen = sizeof(peer);
+	char buf[128], value[32];
+	int32_t answer;
+	int target, c;
+	ssize_t n;
+
+	c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (c < 0)
+		return;
+	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	n = recv(c, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		goto out;
+	buf[n] = '\0';
+	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &peer, &plen) < 0 ||
+	    peer.uid != 0 || !descends_from_us(peer.pid) ||
+	    !has_audit_control(peer.pid))
+		answer = EPERM;
+	else if (sscanf(buf, "%d %20[0-9]", &target, value) != 2)
+		answer = EINVAL;
+	else if (!descends_from_us(target))
+		answer = EXDEV;
+	else
+		answer = write_id(target, value);
+	send(c, &answer, sizeof(answer), MSG_NOSIGNAL);
+out:
+	close(c);
 }
 
 static uid_t default_uid(void)
@@ -64,7 +218,8 @@ int main(int argc, char **argv)
 	uid_t uid;
 	uint32_t ses;
 	int i = 1, r, status;
-	bool uid_given = false;
+	bool uid_given = false, serving;
+	int lfd = -1;
 
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
 			 strcmp(argv[1], "-h") == 0)) {
@@ -100,6 +255,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	r = acid_session_new(ctx, uid, &ses);
+	serving = acid_ctx_mode(ctx) != ACID_MODE_USER;
 	acid_ctx_free(ctx);
 	if (r == -EACCES) {
 		fprintf(stderr, "acid-exec: cannot start a new audit session: "
@@ -114,11 +270,29 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	if (serving) {
+		lfd = serve_open();
+		if (lfd < 0) {
+			fprintf(stderr, "acid-exec: cannot serve the hooks' "
+					"registrations (socket acid-exec/%d: "
+					"%s): they will get EXDEV\n",
+				(int)getpid(), strerror(-lfd));
+		}
+	}
+	if (pipe2(chld_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		perror("acid-exec: pipe");
+		return 1;
+	}
+
 	struct sigaction sa = { .sa_handler = forward };
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_RESTART;
 	for (size_t k = 0; k < sizeof(sigs) / sizeof(sigs[0]); k++)
 		sigaction(sigs[k], &sa, NULL);
+	struct sigaction sc = { .sa_handler = on_sigchld,
+				.sa_flags = SA_RESTART | SA_NOCLDSTOP };
+	sigemptyset(&sc.sa_mask);
+	sigaction(SIGCHLD, &sc, NULL);
 
 	child = fork();
 	if (child < 0) {
@@ -135,11 +309,27 @@ int main(int argc, char **argv)
 			strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
 	}
-	while (waitpid(child, &status, 0) < 0) {
-		if (errno != EINTR) {
+	/* wait for the runtime, serving the hooks' writes meanwhile */
+	for (;;) {
+		struct pollfd p[2] = { { .fd = chld_pipe[0], .events = POLLIN },
+				       { .fd = lfd, .events = POLLIN } };
+		pid_t w = waitpid(child, &status, WNOHANG);
+		char drain[64];
+
+		if (w == child)
+			break;
+		if (w < 0 && errno != EINTR) {
 			perror("acid-exec: waitpid");
 			return 1;
 		}
+		if (poll(p, lfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR) {
+			perror("acid-exec: poll");
+			return 1;
+		}
+		while (read(chld_pipe[0], drain, sizeof(drain)) > 0)
+			;
+		if (lfd >= 0 && (p[1].revents & POLLIN))
+			serve_one(lfd);
 	}
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
