@@ -14,8 +14,9 @@ failed=()
 
 started=$(scripts/auditd-start.sh)
 cleanup() {
+	# the auditd running now: faults.bats restarts it under a new pid
 	if [ -n "$started" ]; then
-		kill "$started" 2>/dev/null || true
+		kill "$(auditctl -s | awk '$1 == "pid" { print $2 }')" 2>/dev/null || true
 	fi
 }
 trap cleanup EXIT
