@@ -30,7 +30,7 @@ int cmd_gc(int argc, char **argv)
 	struct acid_entry **list;
 	struct acid_ctx *ctx;
 	bool dry = false;
-	size_t n, done = 0, failed = 0;
+	size_t n, failed = 0;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "nh", opts, NULL)) != -1) {
@@ -50,16 +50,9 @@ int cmd_gc(int argc, char **argv)
 		tool_error("gc", "unexpected argument \"%s\"", argv[optind]);
 		return EXIT_USAGE;
 	}
-	ctx = tool_ctx("gc");
-	if (!ctx)
-		return EXIT_RUNTIME;
-	r = acid_list(ctx, &list, &n);
-	if (r < 0) {
-		tool_error("gc", "%s: %s", acid_ctx_state_dir(ctx),
-			   acid_strerror(r));
-		acid_ctx_free(ctx);
-		return EXIT_RUNTIME;
-	}
+	r = tool_ctx_list("gc", &ctx, &list, &n);
+	if (r)
+		return r;
 	if (!dry) {
 		size_t removed;
 
@@ -97,7 +90,6 @@ int cmd_gc(int argc, char **argv)
 		printf("lost %s %s (pid %d): stop record sent, entry removed\n",
 		       id, acid_entry_name(list[i]),
 		       (int)acid_entry_pid(list[i]));
-		done++;
 	}
 	acid_list_free(list, n);
 	acid_ctx_free(ctx);

@@ -53,16 +53,9 @@ int cmd_ls(int argc, char **argv)
 		tool_error("ls", "unexpected argument \"%s\"", argv[optind]);
 		return EXIT_USAGE;
 	}
-	ctx = tool_ctx("ls");
-	if (!ctx)
-		return EXIT_RUNTIME;
-	r = acid_list(ctx, &list, &n);
-	if (r < 0) {
-		tool_error("ls", "%s: %s", acid_ctx_state_dir(ctx),
-			   acid_strerror(r));
-		acid_ctx_free(ctx);
-		return EXIT_RUNTIME;
-	}
+	r = tool_ctx_list("ls", &ctx, &list, &n);
+	if (r)
+		return r;
 	qsort(list, n, sizeof(*list), by_time);
 	if (json) {
 		r = tool_print_json(ctx, list, n);

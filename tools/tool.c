@@ -50,6 +50,24 @@ struct acid_ctx *tool_ctx(const char *cmd)
 	return ctx;
 }
 
+int tool_ctx_list(const char *cmd, struct acid_ctx **ctx,
+		  struct acid_entry ***list, size_t *n)
+{
+	int r;
+
+	*ctx = tool_ctx(cmd);
+	if (!*ctx)
+		return EXIT_RUNTIME;
+	r = acid_list(*ctx, list, n);
+	if (r < 0) {
+		tool_error(cmd, "%s: %s", acid_ctx_state_dir(*ctx),
+			   acid_strerror(r));
+		acid_ctx_free(*ctx);
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
 static const char *state_of(const struct acid_ctx *ctx,
 			    const struct acid_entry *e)
 {

@@ -34,6 +34,13 @@ bool tool_parse_pid(const char *s, pid_t *out);
 /* A context, or an error line and NULL. */
 struct acid_ctx *tool_ctx(const char *cmd);
 
+/*
+ * A context and every registry entry, or an error line: 0, or the exit
+ * status to leave with. Free with acid_list_free() and acid_ctx_free().
+ */
+int tool_ctx_list(const char *cmd, struct acid_ctx **ctx,
+		  struct acid_entry ***list, size_t *n);
+
 /* An entry, as text (show) or as one JSON object (ls --json). */
 void tool_print_entry(const struct acid_ctx *ctx, const struct acid_entry *e);
 /* The JSON array of entries; returns 0 or -errno. */
