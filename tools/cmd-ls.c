@@ -56,7 +56,8 @@ int cmd_ls(int argc, char **argv)
 	r = tool_ctx_list("ls", &ctx, &list, &n);
 	if (r)
 		return r;
-	qsort(list, n, sizeof(*list), by_time);
+	if (n)
+		qsort(list, n, sizeof(*list), by_time);
 	if (json) {
 		r = tool_print_json(ctx, list, n);
 	} else {

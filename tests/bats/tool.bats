@@ -88,6 +88,16 @@ start_detached() {
 		"$(stat -L -c %i "/proc/$init/ns/net")"
 }
 
+@test "acid ls: an empty registry is a header alone, or []" {
+	export ACID_STATE_DIR=$BATS_TEST_TMPDIR/empty
+	run "$ACID" ls
+	assert_success
+	assert_output --regexp '^UUID +NAME +PID +STATE +SINCE +BUNDLE$'
+	run "$ACID" ls --json
+	assert_success
+	assert_equal "$(printf '%s' "$output" | jq -c .)" "[]"
+}
+
 @test "acid register and unregister: records and entry for a plain process" {
 	local pid uuid
 	sleep 60 &
