@@ -19,6 +19,10 @@
 # exits 1 if any harness failed.
 #   FUZZ_RUNS=N       stop each harness after N executions as well (-runs=N)
 #   FUZZ_PARALLEL=N   run N harnesses at a time (default 1)
+#   FUZZ_WORKERS=N    run N processes of each harness on its one corpus
+#                     (libFuzzer reloads the corpus directory, so each
+#                     sees what the others found); logs <harness>.log,
+#                     <harness>.w2.log, ...; executions are their sum
 #   FUZZ_TIMEOUT=S    per-input timeout (default 25 s)
 #   FUZZ_FRESH=1      start from the seed corpus only (drop DIR/corpus)
 #
@@ -164,13 +168,30 @@ run_one() {
 	fi
 	[ -n "${FUZZ_RUNS:-}" ] && runs=(-runs="$FUZZ_RUNS")
 	read -ra opts <<<"$(options "$h")"
-	{
-		echo "+ $dir/fuzz-$h -max_total_time=$secs ${runs[*]} -print_final_stats=1 -artifact_prefix=$art/ ${opts[*]} $work"
-		"$dir/fuzz-$h" -max_total_time="$secs" "${runs[@]}" \
-			-print_final_stats=1 -artifact_prefix="$art/" \
-			"${opts[@]}" "$work"
-	} >"$log" 2>&1 || rc=$?
+	local w pids=() r
+	for w in $(seq 1 "${FUZZ_WORKERS:-1}"); do
+		[ "$w" = 1 ] || log=$dir/logs/$h.w$w.log
+		{
+			echo "+ $dir/fuzz-$h -max_total_time=$secs ${runs[*]} -print_final_stats=1 -artifact_prefix=$art/ ${opts[*]} $work"
+			exec "$dir/fuzz-$h" -max_total_time="$secs" "${runs[@]}" \
+				-print_final_stats=1 -artifact_prefix="$art/" \
+				"${opts[@]}" "$work"
+		} >"$log" 2>&1 &
+		pids+=("$!")
+	done
+	for w in "${pids[@]}"; do
+		r=0
+		wait "$w" || r=$?
+		[ "$r" = 0 ] || rc=$r
+	done
 	echo "$rc" >"$dir/logs/$h.rc"
+}
+
+# logs_of HARNESS DIR: the logs of the harness's workers
+logs_of() {
+	echo "$2/logs/$1.log"
+	local w
+	for w in $(seq 2 "${FUZZ_WORKERS:-1}"); do echo "$2/logs/$1.w$w.log"; done
 }
 
 run() {
@@ -193,10 +214,15 @@ run() {
 	done
 	wait || true
 	for h in "${list[@]}"; do
-		local log=$dir/logs/$h.log
+		local log=$dir/logs/$h.log l e p
 		rc=$(cat "$dir/logs/$h.rc" 2>/dev/null || echo 1)
-		execs=$(stat_of number_of_executed_units "$log")
-		eps=$(stat_of average_exec_per_sec "$log")
+		execs='' eps=''
+		for l in $(logs_of "$h" "$dir"); do
+			e=$(stat_of number_of_executed_units "$l")
+			p=$(stat_of average_exec_per_sec "$l")
+			[ -n "$e" ] && execs=$(( ${execs:-0} + e ))
+			[ -n "$p" ] && eps=$(( ${eps:-0} + p ))
+		done
 		last=$(grep -E '^#[0-9]+[[:space:]].*cov: ' "$log" | tail -n1 |
 			grep -oE 'cov: [0-9]+ ft: [0-9]+( corp: [0-9]+/[0-9]+[bKM]?b?)?' || true)
 		printf '%-10s executions %s  exec/s %s  %s  %s\n' "$h" \
@@ -204,8 +230,10 @@ run() {
 			"$([ "$rc" = 0 ] && echo ok || echo "FAILED (exit $rc)")"
 		if [ "$rc" != 0 ]; then
 			failed=1
-			grep -E '^(==[0-9]+==ERROR|SUMMARY|.*check failed|.*runtime error)' "$log" | head -n5 | sed 's/^/    /'
-			grep -E "^(artifact_prefix|Test unit written to)" "$log" | sed 's/^/    /'
+			for l in $(logs_of "$h" "$dir"); do
+				grep -E '^(==[0-9]+==ERROR|SUMMARY|.*check failed|.*runtime error)' "$l" | head -n5 | sed 's/^/    /'
+				grep -E "^(artifact_prefix|Test unit written to)" "$l" | sed 's/^/    /'
+			done
 		fi
 	done
 	return $failed
