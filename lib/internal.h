@@ -140,6 +140,8 @@ int registry_remove(int dirfd, const struct acid_entry *e);
 int registry_get_id(int dirfd, const struct acid_id *id,
 		    struct acid_entry **out);
 int registry_get_pid(int dirfd, pid_t pid, struct acid_entry **out);
+int registry_get_name(int dirfd, const char *name, const char *bundle,
+		      struct acid_entry **out);
 int registry_list(int dirfd, struct acid_entry ***out, size_t *n);
 int registry_clean(int dirfd, size_t *removed);
 

@@ -263,37 +263,13 @@ int acid_lookup_name(struct acid_ctx *ctx, const char *name,
 		     const char *bundle, struct acid_entry **out)
 {
 	_cleanup_close_ int dirfd = -1;
-	struct acid_entry **list, *found = NULL;
-	size_t n;
-	int r;
 
 	if (!ctx || !name || !*name || !out)
 		return -EINVAL;
 	dirfd = open_for_lookup(ctx);
 	if (dirfd < 0)
 		return dirfd;
-	r = registry_list(dirfd, &list, &n);
-	if (r < 0)
-		return r;
-	r = -ENOENT;
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(list[i]->name, name) != 0 ||
-		    (bundle && strcmp(list[i]->bundle, bundle) != 0))
-			continue;
-		if (found) {
-			r = -ENOTUNIQ;
-			break;
-		}
-		found = list[i];
-		list[i] = NULL;
-		r = 0;
-	}
-	if (r == 0)
-		*out = found;
-	else
-		acid_entry_free(found);
-	acid_list_free(list, n);
-	return r;
+	return registry_get_name(dirfd, name, bundle, out);
 }
 
 int acid_list(struct acid_ctx *ctx, struct acid_entry ***out, size_t *n)

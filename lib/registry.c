@@ -10,6 +10,12 @@
  *   pid-<pid>       symlink to the entry of the container whose first
  *                   process has that pid: lookups by pid walk a process's
  *                   ancestry and need one readlink per step, not a scan;
+ *   name-<hash>.<k> symlinks to the entries whose OCI name hashes to
+ *                   <hash> (64-bit FNV-1a, hex), k = 0, 1, ... with no
+ *                   gap: a lookup by name (every poststop) reads the
+ *                   slots up to the first missing one. A writer adds the
+ *                   next slot before the entry appears and, removing one,
+ *                   renames the last slot over it;
  *   .lock           flock()ed by writers, so that the checks before a
  *                   registration and its writes are one step for others.
  * Readers take no lock.
@@ -17,7 +23,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -119,10 +127,129 @@ static int rename_noreplace(int dirfd, const char *from, const char *to)
 	return 0;
 }
 
+/* ---- the name index ---- */
+
+#define NAME_LINK_MAX 40
+#define NAME_FREE "-" /* the target of a free slot */
+#define NAME_SLOT_LIMIT 65536 /* containers of one name hash, at most */
+
+static uint64_t name_hash(const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		h ^= *p;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static void name_link(uint64_t hash, unsigned slot, char *buf, size_t len)
+{
+	snprintf(buf, len, "name-%016" PRIx64 ".%u", hash, slot);
+}
+
+/*
+ * Slot @k of @hash: 1 and its target in @target if it leads to an entry
+ * file, 0 if free (or unreadable), -ENOENT past the last slot.
+ */
+static int name_slot_read(int dirfd, uint64_t hash, unsigned k, char *target,
+			  size_t len)
+{
+	char link[NAME_LINK_MAX];
+	ssize_t n;
+
+	name_link(hash, k, link, sizeof(link));
+	n = readlinkat(dirfd, link, target, len - 1);
+	if (n < 0)
+		return errno == ENOENT ? -ENOENT : 0;
+	target[n] = '\0';
+	return strcmp(target, NAME_FREE) != 0;
+}
+
+/* Point slot @k of @hash at @target, in one rename (lock held). */
+static int name_slot_set(int dirfd, uint64_t hash, unsigned k,
+			 const char *target)
+{
+	char link[NAME_LINK_MAX], tmp[128];
+	int r;
+
+	name_link(hash, k, link, sizeof(link));
+	snprintf(tmp, sizeof(tmp), ".tmp-%d-%ld-%s", (int)getpid(),
+		 (long)syscall(SYS_gettid), link);
+	unlinkat(dirfd, tmp, 0);
+	if (symlinkat(target, dirfd, tmp) < 0 ||
+	    renameat(dirfd, tmp, dirfd, link) < 0) {
+		r = -errno;
+		unlinkat(dirfd, tmp, 0);
+		return r;
+	}
+	return 0;
+}
+
+/* Unlink the free slots at the end of @hash's, the last first (lock held). */
+static void name_trim(int dirfd, uint64_t hash)
+{
+	char target[128], link[NAME_LINK_MAX];
+	unsigned n = 0;
+
+	while (name_slot_read(dirfd, hash, n, target, sizeof(target)) !=
+	       -ENOENT)
+		n++;
+	while (n > 0 &&
+	       name_slot_read(dirfd, hash, n - 1, target, sizeof(target)) == 0) {
+		name_link(hash, n - 1, link, sizeof(link));
+		if (unlinkat(dirfd, link, 0) < 0)
+			break;
+		n--;
+	}
+}
+
+/* Point the first free slot of @name at @final; the slot used. */
+static int name_add(int dirfd, const char *name, const char *final,
+		    unsigned *slot)
+{
+	uint64_t hash = name_hash(name);
+	char target[128];
+	unsigned k = 0;
+
+	while (name_slot_read(dirfd, hash, k, target, sizeof(target)) == 1)
+		if (++k >= NAME_SLOT_LIMIT)
+			return -ENOSPC;
+	*slot = k;
+	return name_slot_set(dirfd, hash, k, final);
+}
+
+/* Free slot @k of @hash, and the free slots it may end. */
+static void name_free(int dirfd, uint64_t hash, unsigned k)
+{
+	if (name_slot_set(dirfd, hash, k, NAME_FREE) == 0)
+		name_trim(dirfd, hash);
+}
+
+/* Free the slot of @name that leads to @final, if there is one. */
+static void name_remove(int dirfd, const char *name, const char *final)
+{
+	uint64_t hash = name_hash(name);
+	char target[128];
+	int r;
+
+	for (unsigned k = 0;
+	     (r = name_slot_read(dirfd, hash, k, target, sizeof(target))) !=
+	     -ENOENT;
+	     k++) {
+		if (r == 1 && strcmp(target, final) == 0) {
+			name_free(dirfd, hash, k);
+			return;
+		}
+	}
+}
+
 int registry_put(int dirfd, const struct acid_entry *e)
 {
 	char final[64], tmp[128], link[64];
 	_cleanup_free_ char *text = NULL;
+	unsigned slot = 0;
 	size_t len;
 	int fd, r;
 
@@ -143,8 +270,14 @@ int registry_put(int dirfd, const struct acid_entry *e)
 	r = write_all(fd, text, len);
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
-	if (r == 0)
+	/* the name slot first: an entry that exists is always found by name */
+	if (r == 0 && *e->name)
+		r = name_add(dirfd, e->name, final, &slot);
+	if (r == 0) {
 		r = rename_noreplace(dirfd, tmp, final);
+		if (r < 0 && *e->name)
+			name_free(dirfd, name_hash(e->name), slot);
+	}
 	if (r < 0) {
 		unlinkat(dirfd, tmp, 0);
 		return r == -EEXIST ? -ENOTUNIQ : r;
@@ -160,6 +293,8 @@ int registry_put(int dirfd, const struct acid_entry *e)
 		r = -errno;
 		unlinkat(dirfd, tmp, 0);
 		unlinkat(dirfd, final, 0);
+		if (*e->name)
+			name_remove(dirfd, e->name, final);
 		return r;
 	}
 	return 0;
@@ -180,6 +315,10 @@ int registry_remove(int dirfd, const struct acid_entry *e)
 	}
 	if (unlinkat(dirfd, final, 0) < 0)
 		return -errno;
+	/* after the entry: killed in between leaves a stale slot, not an
+	 * entry that a lookup by name misses */
+	if (*e->name)
+		name_remove(dirfd, e->name, final);
 	return 0;
 }
 
@@ -272,6 +411,49 @@ int registry_get_pid(int dirfd, pid_t pid, struct acid_entry **out)
 	return 0;
 }
 
+/*
+ * Readers take no lock: a slot is only ever replaced in one rename (an
+ * entry's target by the free mark, or the reverse) and free slots are
+ * trimmed from the end, so no live slot ever moves and a reader sees
+ * every entry that exists while it reads.
+ */
+int registry_get_name(int dirfd, const char *name, const char *bundle,
+		      struct acid_entry **out)
+{
+	uint64_t hash = name_hash(name);
+	struct acid_entry *found = NULL;
+	char target[128];
+	int r;
+
+	for (unsigned k = 0;
+	     (r = name_slot_read(dirfd, hash, k, target, sizeof(target))) !=
+	     -ENOENT;
+	     k++) {
+		struct acid_entry *e;
+
+		/* free, stale (its entry gone), or another name's slot */
+		if (r != 1 || !is_entry_name(target) ||
+		    read_entry_checked(dirfd, target, &e) < 0)
+			continue;
+		if (strcmp(e->name, name) != 0 ||
+		    (bundle && strcmp(e->bundle, bundle) != 0) ||
+		    (found && acid_id_equal(&found->id, &e->id))) {
+			acid_entry_free(e);
+			continue;
+		}
+		if (found) {
+			acid_entry_free(e);
+			acid_entry_free(found);
+			return -ENOTUNIQ;
+		}
+		found = e;
+	}
+	if (!found)
+		return -ENOENT;
+	*out = found;
+	return 0;
+}
+
 /* A directory stream of its own over @dirfd, from the start. */
 static DIR *open_stream(int dirfd)
 {
@@ -331,23 +513,163 @@ int registry_list(int dirfd, struct acid_entry ***out, size_t *count)
 	return 0;
 }
 
+/* "name-" 16 lower-case hex digits "." digits */
+static bool is_name_link(const char *s)
+{
+	if (strncmp(s, "name-", 5) != 0)
+		return false;
+	for (int i = 5; i < 21; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	if (s[21] != '.' || !s[22])
+		return false;
+	for (const char *p = s + 22; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return true;
+}
+
+struct name_slot {
+	uint64_t hash;
+	unsigned slot;
+};
+
+static int by_hash_slot(const void *a, const void *b)
+{
+	const struct name_slot *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+static int by_string(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* a growable array of @size-byte elements */
+static int push(void *vp, size_t *n, size_t *cap, const void *x, size_t size)
+{
+	char **v = vp;
+
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		char *nv = realloc(*v, nc * size);
+
+		if (!nv)
+			return -ENOMEM;
+		*v = nv;
+		*cap = nc;
+	}
+	memcpy(*v + *n * size, x, size);
+	(*n)++;
+	return 0;
+}
+
 /*
- * A writer killed between creating its temporary file and renaming it
- * leaves the file; one killed between the entry's rename and the pid
- * link's leaves no link (lookups by pid fall back to namespaces); a
- * removal interrupted after the link went leaves nothing stale either.
- * What can be stale: temporary files and links to entries that are gone.
- * Called with the registry lock held.
+ * Repair the slots @v[0..n) (sorted) name: a slot to an entry that is
+ * gone is freed (counted in *@removed), a gap below a hash's last slot
+ * (no writer makes one) is filled with a free slot, free slots at the end
+ * are trimmed. The targets of the live slots go to @live. Lock held.
  */
-int registry_clean(int dirfd, size_t *removed)
+static int name_repair(int dirfd, const struct name_slot *v, size_t n,
+		       char ***live, size_t *n_live, size_t *removed)
+{
+	size_t cap = 0;
+
+	for (size_t i = 0; i < n;) {
+		uint64_t hash = v[i].hash;
+		unsigned top = 0;
+
+		for (; i < n && v[i].hash == hash; i++)
+			top = v[i].slot;
+		for (unsigned k = 0; k <= top; k++) {
+			char target[128];
+			struct stat st;
+			char *copy;
+			int r = name_slot_read(dirfd, hash, k, target,
+					       sizeof(target));
+
+			if (r == -ENOENT) {
+				name_slot_set(dirfd, hash, k, NAME_FREE);
+				continue;
+			}
+			if (r == 0)
+				continue;
+			if (!is_entry_name(target) ||
+			    (fstatat(dirfd, target, &st, AT_SYMLINK_NOFOLLOW) <
+				     0 &&
+			     errno == ENOENT)) {
+				if (name_slot_set(dirfd, hash, k, NAME_FREE) == 0)
+					(*removed)++;
+				continue;
+			}
+			copy = strdup(target);
+			if (!copy || push(live, n_live, &cap, &copy,
+					  sizeof(copy)) < 0) {
+				free(copy);
+				return -ENOMEM;
+			}
+		}
+		name_trim(dirfd, hash);
+	}
+	return 0;
+}
+
+/*
+ * Give a slot to every named entry that has none (one whose slot was
+ * removed by hand, say), @live being the sorted targets of the slots.
+ */
+static int name_fill(int dirfd, char **live, size_t n_live)
 {
 	struct dirent *de;
-	size_t n = 0;
 	DIR *d = open_stream(dirfd);
 
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {
+		const char *key = de->d_name;
+		struct acid_entry *e;
+		unsigned slot;
+
+		if (!is_entry_name(de->d_name) ||
+		    (n_live && bsearch(&key, live, n_live, sizeof(*live),
+				       by_string)))
+			continue;
+		if (read_entry_checked(dirfd, de->d_name, &e) < 0)
+			continue;
+		if (*e->name)
+			name_add(dirfd, e->name, de->d_name, &slot);
+		acid_entry_free(e);
+	}
+	closedir(d);
+	return 0;
+}
+
+/*
+ * A writer killed between creating its temporary file and renaming it
+ * leaves the file; one killed between the entry's rename and the pid
+ * link's leaves no link (lookups by pid fall back to namespaces); one
+ * killed between its name slot and the entry, or between removing the
+ * entry and freeing its slot, leaves a slot to nothing. What can be
+ * stale: temporary files, links to entries that are gone. The name index
+ * is repaired whole: stale slots freed, gaps filled, named entries
+ * without a slot given one. Called with the registry lock held.
+ */
+int registry_clean(int dirfd, size_t *removed)
+{
+	struct name_slot *slots = NULL;
+	char **live = NULL;
+	size_t n = 0, n_slots = 0, cap = 0, n_live = 0;
+	struct dirent *de;
+	DIR *d = open_stream(dirfd);
+	int r = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		struct name_slot ns;
 		struct stat st;
 
 		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -363,10 +685,35 @@ int registry_clean(int dirfd, size_t *removed)
 			if (fstatat(dirfd, de->d_name, &target, 0) < 0 &&
 			    errno == ENOENT && unlinkat(dirfd, de->d_name, 0) == 0)
 				n++;
+		} else if (S_ISLNK(st.st_mode) && is_name_link(de->d_name) &&
+			   sscanf(de->d_name, "name-%16" SCNx64 ".%u", &ns.hash,
+				  &ns.slot) == 2) {
+			/* no writer numbers a slot this high: not ours */
+			if (ns.slot >= NAME_SLOT_LIMIT) {
+				if (unlinkat(dirfd, de->d_name, 0) == 0)
+					n++;
+				continue;
+			}
+			r = push(&slots, &n_slots, &cap, &ns, sizeof(ns));
+			if (r < 0)
+				break;
 		}
 	}
 	closedir(d);
+	if (r == 0 && n_slots) {
+		qsort(slots, n_slots, sizeof(*slots), by_hash_slot);
+		r = name_repair(dirfd, slots, n_slots, &live, &n_live, &n);
+	}
+	if (r == 0) {
+		if (n_live)
+			qsort(live, n_live, sizeof(*live), by_string);
+		r = name_fill(dirfd, live, n_live);
+	}
+	for (size_t i = 0; i < n_live; i++)
+		free(live[i]);
+	free(live);
+	free(slots);
 	if (removed)
 		*removed = n;
-	return 0;
+	return r;
 }

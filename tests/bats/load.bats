@@ -81,7 +81,7 @@ no_audit_write_bundle() {
 	# runc shows a hook's stderr only on failure: the warning went to
 	# syslog; the entry is kept for acid gc because no stop record went out
 	assert_equal "$(registry_entries)" 1
-	rm -f "$STATE_DIR"/*.entry "$STATE_DIR"/pid-*
+	rm -f "$STATE_DIR"/*.entry "$STATE_DIR"/pid-* "$STATE_DIR"/name-*
 }
 
 @test "fail-closed: CAP_AUDIT_WRITE dropped, the container does not start" {
@@ -108,5 +108,5 @@ no_audit_write_bundle() {
 	assert_success
 	assert_output --partial CONTAINER-RAN
 	assert_equal "$(registry_entries)" 1
-	rm -f "$STATE_DIR"/*.entry "$STATE_DIR"/pid-*
+	rm -f "$STATE_DIR"/*.entry "$STATE_DIR"/pid-* "$STATE_DIR"/name-*
 }

@@ -288,6 +288,7 @@ static inline void remove_tree(const char *path)
 struct dir_census {
 	int entries;	/* *.entry */
 	int pidlinks;	/* pid-* */
+	int namelinks;	/* name-* */
 	int tmps;	/* .tmp-* */
 	int others;	/* anything but these and .lock */
 	int lock;	/* .lock */
@@ -315,6 +316,8 @@ static inline struct dir_census census(const char *path)
 			c.entries++;
 		else if (!strncmp(de->d_name, "pid-", 4))
 			c.pidlinks++;
+		else if (!strncmp(de->d_name, "name-", 5))
+			c.namelinks++;
 		else if (!strncmp(de->d_name, ".tmp-", 5))
 			c.tmps++;
 		else if (!strcmp(de->d_name, ".lock"))

@@ -96,16 +96,29 @@ static const char *idstr(const struct acid_id *id, char buf[ACID_ID_STRLEN])
 	return buf;
 }
 
-/* The state directory holds exactly @entries entries and pid links. */
+/*
+ * The state directory holds exactly @entries entries and pid links, and
+ * one name slot for each entry that has a name.
+ */
 static void expect_dir(const char *dir, int entries, const char *what)
 {
 	struct dir_census c = census(dir);
+	struct acid_entry **list = NULL;
+	size_t n = 0;
+	int named = 0, dirfd = registry_open(dir, false);
 
-	ok(c.entries == entries && c.pidlinks == entries && c.tmps == 0 &&
-		   c.others == 0,
-	   "%s: state dir holds %d entries, %d pid links, %d .tmp-*, %d "
-	   "others; want %d, %d, 0, 0",
-	   what, c.entries, c.pidlinks, c.tmps, c.others, entries, entries);
+	if (dirfd >= 0 && registry_list(dirfd, &list, &n) == 0)
+		for (size_t i = 0; i < n; i++)
+			named += *acid_entry_name(list[i]) != '\0';
+	if (dirfd >= 0)
+		close(dirfd);
+	acid_list_free(list, n);
+	ok(c.entries == entries && c.pidlinks == entries &&
+		   c.namelinks == named && c.tmps == 0 && c.others == 0,
+	   "%s: state dir holds %d entries, %d pid links, %d name slots "
+	   "(%d named), %d .tmp-*, %d others; want %d, %d, %d, 0, 0",
+	   what, c.entries, c.pidlinks, c.namelinks, named, c.tmps, c.others,
+	   entries, entries, named);
 }
 
 /* A failed registration left nothing behind. */

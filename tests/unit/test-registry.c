@@ -378,6 +378,7 @@ static void test_concurrent_puts(void)
 
 	is_int(c.entries, NWRITERS * PER_WRITER / 2, "final dir: *.entry");
 	is_int(c.pidlinks, NWRITERS * PER_WRITER / 2, "final dir: pid-*");
+	is_int(c.namelinks, NWRITERS * PER_WRITER / 2, "final dir: name-*");
 	is_int(c.tmps, 0, "final dir: .tmp-* left");
 	is_int(c.others, 0, "final dir: other files");
 
@@ -405,10 +406,36 @@ static void test_concurrent_puts(void)
 				acid_entry_free(e);
 		}
 	}
+	/* and the name index, read alone (no scan behind it) */
+	int badname = 0, stalename = 0;
+
+	for (int w = 0; w < NWRITERS; w++) {
+		for (int i = 0; i < PER_WRITER; i++) {
+			struct acid_entry *want = crafted(w, i), *e;
+			int r, x, y;
+
+			if (!want)
+				bail("crafted");
+			r = registry_get_name(dirfd, want->name, NULL, &e);
+			if (i % 2) {
+				stalename += r != -ENOENT;
+			} else if (r < 0) {
+				badname++;
+			} else {
+				badname += !crafted_ok(e, &x, &y) || x != w ||
+					   y != i;
+			}
+			if (r == 0)
+				acid_entry_free(e);
+			acid_entry_free(want);
+		}
+	}
 	close(dirfd);
 	is_int(badlink, 0, "pid links of live entries that do not lead to "
 			   "them");
 	is_int(stale, 0, "pid links of removed entries still answering");
+	is_int(badname, 0, "live entries the name index does not lead to");
+	is_int(stalename, 0, "removed entries the name index still finds");
 	acid_ctx_free(ctx);
 	remove_tree(dir);
 	free(dir);
@@ -713,6 +740,226 @@ static void test_damaged_files(void)
 	free(dir);
 }
 
+/* ------------------------------------------------- the name index */
+
+/* Entry k of the same-name family: one name, bundle /b/<k>. */
+static struct acid_entry *same_name(int k)
+{
+	struct acid_entry *e = crafted(0, k);
+
+	if (!e)
+		bail("crafted");
+	free(e->name);
+	free(e->bundle);
+	e->name = strdup("web");
+	if (asprintf(&e->bundle, "/b/%d", k) < 0 || !e->name)
+		bail("strdup");
+	return e;
+}
+
+/* The slot links of @dir: how many lead to entries, how many are free. */
+static void slots_of(const char *dir, int *live, int *free_)
+{
+	char path[4096], target[128];
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	*live = *free_ = 0;
+	while (d && (de = readdir(d))) {
+		ssize_t n;
+
+		if (strncmp(de->d_name, "name-", 5) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		if (strcmp(target, "-") == 0)
+			(*free_)++;
+		else
+			(*live)++;
+	}
+	if (d)
+		closedir(d);
+}
+
+/* The path of slot @k of the family (all share the hash of "web"). */
+static void family_slot(const char *dir, unsigned k, char *buf, size_t len)
+{
+	char hash[17] = "";
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d)))
+		if (!strncmp(de->d_name, "name-", 5))
+			snprintf(hash, sizeof(hash), "%.16s", de->d_name + 5);
+	if (d)
+		closedir(d);
+	if (!hash[0])
+		bail("no name slot in %s", dir);
+	snprintf(buf, len, "%s/name-%s.%u", dir, hash, k);
+}
+
+/* Does the index alone (no lock, no scan) lead to family member @k? */
+static bool index_finds(int dirfd, int k)
+{
+	struct acid_entry *want = same_name(k), *got;
+	int r = registry_get_name(dirfd, "web", want->bundle, &got);
+	bool yes = r == 0 && acid_id_equal(&got->id, &want->id);
+
+	if (r == 0)
+		acid_entry_free(got);
+	acid_entry_free(want);
+	return yes;
+}
+
+static void expect_slots(const char *dir, int live, int free_,
+			 const char *what)
+{
+	int l, f;
+
+	slots_of(dir, &l, &f);
+	ok(l == live && f == free_, "%s: %d live slots and %d free; want %d "
+	   "and %d", what, l, f, live, free_);
+}
+
+/* a reader that must find family member 4 every time, writers or not */
+struct steady_job {
+	const char *dir;
+	atomic_bool stop;
+	long rounds, misses;
+};
+
+static void *steady_reader(void *arg)
+{
+	struct steady_job *j = arg;
+	int dirfd = registry_open(j->dir, false);
+
+	if (dirfd < 0)
+		bail("registry_open");
+	while (!atomic_load(&j->stop)) {
+		j->misses += !index_finds(dirfd, 4);
+		j->rounds++;
+	}
+	close(dirfd);
+	return NULL;
+}
+
+static void test_name_index(void)
+{
+	char *dir = temp_dir("names"), path[4096], final[64];
+	struct acid_ctx *ctx = ctx_at(dir);
+	struct acid_entry *e, *fam[8];
+	int dirfd = registry_open(dir, true), found = 0, lock;
+	size_t removed = 99;
+
+	if (dirfd < 0)
+		bail("registry_open");
+	for (int k = 0; k < 8; k++)
+		fam[k] = same_name(k);
+	for (int k = 0; k < 6; k++)
+		if (registry_put(dirfd, fam[k]) < 0)
+			bail("registry_put");
+	expect_slots(dir, 6, 0, "6 entries of one name");
+	is_err(acid_lookup_name(ctx, "web", NULL, &e), -ENOTUNIQ,
+	       "lookup of a name 6 entries share");
+	for (int k = 0; k < 6; k++)
+		found += index_finds(dirfd, k);
+	is_int(found, 6, "each of the 6 found by name and bundle");
+
+	/* a removal frees its slot in place; free slots at the end go */
+	registry_remove(dirfd, fam[2]);
+	registry_remove(dirfd, fam[0]);
+	expect_slots(dir, 4, 2, "/b/2 and /b/0 removed");
+	registry_remove(dirfd, fam[5]);
+	expect_slots(dir, 3, 2, "/b/5 removed (the last slot: trimmed)");
+	ok(index_finds(dirfd, 1) && index_finds(dirfd, 3) &&
+		   index_finds(dirfd, 4),
+	   "the other 3 found in place (slots 1, 3, 4)");
+	ok(!index_finds(dirfd, 0) && !index_finds(dirfd, 2) &&
+		   !index_finds(dirfd, 5),
+	   "the removed 3 not found");
+	is_err(registry_get_name(dirfd, "Web", NULL, &e), -ENOENT,
+	       "another name: not found");
+	/* a put takes the first free slot */
+	if (registry_put(dirfd, fam[6]) < 0)
+		bail("registry_put");
+	family_slot(dir, 0, path, sizeof(path));
+	{
+		char target[128], idstr[ACID_ID_STRLEN];
+		ssize_t n = readlink(path, target, sizeof(target) - 1);
+
+		acid_id_format(&fam[6]->id, idstr, sizeof(idstr));
+		snprintf(final, sizeof(final), "%s.entry", idstr);
+		ok(n > 0 && (target[n] = '\0', !strcmp(target, final)),
+		   "/b/6 put into the first free slot, 0");
+	}
+
+	/*
+	 * No slot moves, so a reader without the lock never misses an
+	 * entry that stays, however the others come and go around it.
+	 */
+	{
+		struct steady_job j = { .dir = dir };
+		pthread_t t;
+		int errs = 0;
+
+		pthread_create(&t, NULL, steady_reader, &j);
+		for (int round = 0; round < 300; round++) {
+			lock = registry_lock(dirfd);
+			errs += registry_put(dirfd, fam[7]) < 0;
+			errs += registry_remove(dirfd, fam[1]) < 0;
+			errs += registry_put(dirfd, fam[1]) < 0;
+			errs += registry_remove(dirfd, fam[7]) < 0;
+			close(lock);
+		}
+		atomic_store(&j.stop, true);
+		pthread_join(t, NULL);
+		is_int(errs, 0, "300 rounds of puts and removes of /b/1 and "
+				"/b/7: failures");
+		diag("steady reader: %ld lookups", j.rounds);
+		ok(j.rounds > 0 && j.misses == 0,
+		   "a lock-free reader of /b/4 during them: %ld misses in %ld",
+		   j.misses, j.rounds);
+	}
+	expect_slots(dir, 4, 1, "after the rounds (0: /b/6, 1: /b/1, 2 free, "
+				"3: /b/3, 4: /b/4)");
+
+	/*
+	 * What only a hand or a crash makes: a slot removed (a gap, which
+	 * hides the slots above it), slots to entries that are gone. gc
+	 * frees the stale, fills the gap, and slots the entry that lost its
+	 * own.
+	 */
+	registry_remove(dirfd, fam[1]);
+	family_slot(dir, 3, path, sizeof(path));
+	ok(unlink(path) == 0, "setup: slot 3 (/b/3) removed by hand");
+	ok(!index_finds(dirfd, 3) && !index_finds(dirfd, 4),
+	   "the gap hides /b/4 above it, and /b/3 has no slot");
+	family_slot(dir, 1, path, sizeof(path));
+	ok(unlink(path) == 0 && symlink("0f1e2d3c-4b5a-4978-8695-"
+					"a4b3c2d1e0f9.entry", path) == 0,
+	   "setup: slot 1 to an entry that is gone");
+	family_slot(dir, 7, path, sizeof(path));
+	ok(symlink("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9.entry", path) == 0,
+	   "setup: slot 7 to an entry that is gone");
+	is_err(acid_registry_clean(ctx, &removed), 0, "clean the index");
+	is_int(removed, 2, "clean: the 2 slots to nothing freed");
+	found = index_finds(dirfd, 6) + index_finds(dirfd, 3) +
+		index_finds(dirfd, 4);
+	is_int(found, 3, "after clean, /b/6, /b/3 and /b/4 found again");
+	expect_slots(dir, 3, 2, "after clean (0: /b/6, 1: /b/3 in the first "
+				"free slot, 2 free, 3 the gap, free, 4: /b/4; "
+				"5-7 trimmed)");
+	close(dirfd);
+	for (int k = 0; k < 8; k++)
+		acid_entry_free(fam[k]);
+	acid_ctx_free(ctx);
+	remove_tree(dir);
+	free(dir);
+}
+
 /* What interrupted writers leave: temporary files, dangling pid links. */
 static void test_clean(void)
 {
@@ -740,9 +987,11 @@ static void test_clean(void)
 	is_int(removed, 2, "registry clean: files removed (a .tmp-* and a "
 			   "dangling pid link)");
 	c = census(dir);
-	ok(c.entries == 1 && c.pidlinks == 1 && c.tmps == 0 && c.others == 0,
-	   "after clean: %d entries, %d pid links, %d .tmp-*, %d others; "
-	   "want 1, 1, 0, 0", c.entries, c.pidlinks, c.tmps, c.others);
+	ok(c.entries == 1 && c.pidlinks == 1 && c.namelinks == 1 &&
+		   c.tmps == 0 && c.others == 0,
+	   "after clean: %d entries, %d pid links, %d name slots, %d .tmp-*, "
+	   "%d others; want 1, 1, 1, 0, 0", c.entries, c.pidlinks,
+	   c.namelinks, c.tmps, c.others);
 	removed = 99;
 	is_err(acid_registry_clean(ctx, &removed), 0, "registry clean again");
 	is_int(removed, 0, "registry clean again: files removed");
@@ -1089,6 +1338,7 @@ int main(void)
 	test_refused_texts();
 	test_damaged_files();
 	test_clean();
+	test_name_index();
 	test_concurrent_puts();
 	test_concurrent_registrations();
 	return tap_done();
