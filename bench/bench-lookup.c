@@ -24,7 +24,11 @@
  *                     its ancestry to pid 1 (one readlink per step), then
  *                     falls back to the namespace scan, which reads every
  *                     entry: the expensive case (-ENOENT expected)
- *   name (scan)       acid_lookup_name(child's name): reads every entry
+ *   name (index)      acid_lookup_name(child's name): the name slots of
+ *                     its hash, one readlink and one entry read each
+ *   name: none such   acid_lookup_name() of a name no entry has (a
+ *                     poststop whose prestart registered nothing): the
+ *                     first slot of its hash is missing, -ENOENT
  *   registry_list     the internal scan alone (open, read and parse every
  *                     entry), which both the above scans are made of
  *   id (direct)       acid_lookup_id(child's id): one file, for contrast
@@ -219,6 +223,7 @@ enum case_kind {
 	C_PID_GRANDCHILD,
 	C_PID_HOST,
 	C_NAME,
+	C_NAME_MISS,
 	C_SCAN,
 	C_ID,
 	C_REGISTER,
@@ -229,7 +234,8 @@ static const char *const case_name[C_COUNT] = {
 	[C_PID_CHILD] = "pid: child (ancestry, 1 step)",
 	[C_PID_GRANDCHILD] = "pid: grandchild (ancestry, 2)",
 	[C_PID_HOST] = "pid: host process (ns scan)",
-	[C_NAME] = "name (scan)",
+	[C_NAME] = "name (index)",
+	[C_NAME_MISS] = "name: none such (index)",
 	[C_SCAN] = "registry_list (the scan itself)",
 	[C_ID] = "id (direct, for contrast)",
 	[C_REGISTER] = "register+forget (nesting lookup)",
@@ -311,6 +317,13 @@ static uint64_t run_case(enum case_kind k)
 		r = acid_lookup_name(ctx, child_name, NULL, &e);
 		t1 = now_ns();
 		check_found("acid_lookup_name", r, e);
+		break;
+	case C_NAME_MISS:
+		t0 = now_ns();
+		r = acid_lookup_name(ctx, "acid-bench-lookup-none", NULL, &e);
+		t1 = now_ns();
+		if (r != -ENOENT)
+			die("acid_lookup_name(none such)", r < 0 ? r : -EEXIST);
 		break;
 	case C_ID:
 		t0 = now_ns();
