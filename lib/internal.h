@@ -115,13 +115,8 @@ int kernel_write_id(const struct acid_ctx *ctx, pid_t pid,
 int kernel_format_id(enum acid_mode mode, const struct acid_id *id,
 		     char *buf, size_t len);
 
-/*
- * The kernel's record types for audit container IDs: v11's CONTAINER_OP,
- * and CONTAINER_ID as acid's test kernel numbers it (v11's 1336 is
- * URINGOP in released kernels; kernel/audit-containerid.patch).
- */
-#define ACID_AUDIT_CONTAINER_OP 1020
-#define ACID_AUDIT_CONTAINER_ID 1350
+/* ACID_AUDIT_CONTAINER_OP and _ID */
+#include "audit-types.h"
 
 /* handoff.c: the write done by an acid-exec ancestor; -ENOENT: none */
 int handoff_write_id(const struct acid_ctx *ctx, pid_t target,

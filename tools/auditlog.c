@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <linux/audit.h>
 
+#include "audit-types.h"
 #include "auditlog.h"
 
 /*
@@ -327,10 +328,17 @@ struct ctr {
 	uint32_t node;
 	bool open;
 	bool selected;
+	bool kernel; /* the kernel holds its ID: CONTAINER_ID decides */
 	uint32_t *pids; /* every pid added to S, to drop them at the stop */
 	size_t npids, cappids;
 	struct skey recent[RECENT];
 	unsigned int nrecent;
+};
+
+/* A CONTAINER_OP op=set record: which ID, where, and its stamp. */
+struct kop {
+	uint64_t contid;
+	struct skey k;
 };
 
 struct al_log {
@@ -352,6 +360,11 @@ struct al_log {
 	struct hmap pids;  /* (node, pid) -> container: the sets S */
 	struct hmap ses;   /* (node, ses) -> open container tagged ses */
 	struct hmap uuids; /* hash of the uuid -> container, all of them */
+	struct hmap kset;  /* (node, contid) -> index in kops */
+	struct kop *kops;  /* the kernel's set records, the latest per ID */
+	size_t nkops, capkops;
+	struct skey ev;	   /* the event of the last SYSCALL record ... */
+	uint32_t ev_pid;   /* ... and its pid */
 	struct sset sel;   /* stamps of the selected events */
 	uint64_t *tmp, *tmp2;
 	size_t captmp, captmp2;
@@ -675,6 +688,8 @@ void al_close(struct al_log *log)
 	hmap_free(&log->pids);
 	hmap_free(&log->ses);
 	hmap_free(&log->uuids);
+	hmap_free(&log->kset);
+	free(log->kops);
 	hmap_free(&log->lines);
 	free(log->sel.slot);
 	free(log->done.slot);
@@ -1196,6 +1211,50 @@ static int parse_acid(struct al_log *log, const char *line, size_t len,
 	return 1;
 }
 
+/* ----------------------------------------------- the kernel's records */
+
+/*
+ * CONTAINER_OP and CONTAINER_ID, by number (libaudit names neither:
+ * auditd writes UNKNOWN[1020], UNKNOWN[1350]) or by name (a libaudit that
+ * learns them). The kernel writes them whole; no process can send them.
+ */
+static bool type_is_num(const struct hdr *h, const char *name, int num)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "UNKNOWN[%d]", num);
+	return type_is(h, buf) || type_is(h, name);
+}
+
+/* The kernel-written field @name= of @h as a number; false if absent. */
+static bool kernel_field(const struct hdr *h, const char *name, uint64_t max,
+			 uint64_t *v)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = h->body; p && p < h->end;) {
+		const char *q = p + n + 1;
+
+		if ((size_t)(h->end - p) > n + 1 && memcmp(p, name, n) == 0 &&
+		    p[n] == '=')
+			return digits(&q, h->end, max, v) &&
+			       (q == h->end || *q == ' ');
+		p = memchr(p, ' ', (size_t)(h->end - p));
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+/* The kernel's u64 container ID @v as acid's canonical UUID form. */
+static bool contid_uuid(uint64_t v, char *out)
+{
+	char dec[24];
+
+	snprintf(dec, sizeof(dec), "%" PRIu64, v);
+	return id_field(dec, out);
+}
+
 /* ---------------------------------------------------------- attribution */
 
 static inline uint64_t nkey(uint32_t node, uint32_t v)
@@ -1385,6 +1444,52 @@ static struct ctr *keep_run(struct al_log *log, struct ctr *c,
 	return c;
 }
 
+/* The key of a kernel container ID on @node in log->kset. */
+static inline uint64_t kkey(uint32_t node, uint64_t contid)
+{
+	return mix(contid) ^ node;
+}
+
+/* The kernel's latest set record of @contid on @node, or NULL. */
+static struct kop *kop_find(struct al_log *log, uint64_t contid,
+			    uint32_t node)
+{
+	size_t n;
+
+	if (hmap_all(&log->kset, kkey(node, contid), &log->tmp2, &n,
+		     &log->captmp2) < 0) {
+		log->err = -ENOMEM;
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct kop *o = &log->kops[log->tmp2[i]];
+
+		if (o->contid == contid && o->k.node == node)
+			return o;
+	}
+	return NULL;
+}
+
+/*
+ * Did the kernel log the setting of @uuid (a u64 ID) on @node? Its set
+ * record is then listed with the run's own records.
+ */
+static bool kernel_set(struct al_log *log, const char *uuid, uint32_t node,
+		       struct skey *set)
+{
+	struct acid_id id;
+	struct kop *o;
+	uint64_t v;
+
+	if (acid_id_parse(uuid, &id) < 0 || acid_id_to_u64(&id, &v) < 0)
+		return false;
+	o = kop_find(log, v, node);
+	if (!o)
+		return false;
+	*set = o->k;
+	return true;
+}
+
 /* A start record; returns the run it is the record of. */
 static struct ctr *on_start(struct al_log *log, const struct hdr *h,
 			    const struct subject *s, const struct acid_rec *r)
@@ -1392,6 +1497,7 @@ static struct ctr *on_start(struct al_log *log, const struct hdr *h,
 	struct ctr *old = find_open(log, r->uuid, h->k.node), *c;
 	bool forged = sender_inside(log, h->k.node, s->pid, r->parent);
 	char q[128], q2[128];
+	struct skey set;
 	uint64_t idx;
 
 	if (old) {
@@ -1428,11 +1534,13 @@ static struct ctr *on_start(struct al_log *log, const struct hdr *h,
 	c->pub.sender = (pid_t)s->pid;
 	c->pub.ses_tag = r->ses_tag;
 	c->pub.forged = forged;
+	c->kernel = kernel_set(log, r->uuid, c->node, &set);
 	select_ctr(log, c);
 	if (add_pid(log, c, idx, r->vm_pid) < 0 ||
-	    (r->ses_tag &&
+	    (r->ses_tag && !c->kernel &&
 	     hmap_add(&log->ses, nkey(c->node, r->ses_tag), idx) < 0) ||
-	    (c->selected && sset_add(&log->sel, &h->k) < 0))
+	    (c->selected && sset_add(&log->sel, &h->k) < 0) ||
+	    (c->selected && c->kernel && sset_add(&log->sel, &set) < 0))
 		log->err = -ENOMEM;
 	return c;
 }
@@ -1528,6 +1636,9 @@ static void attribute(struct al_log *log, const struct hdr *h,
 			 * parent is outside is a host process that got a
 			 * pid the container used before.
 			 */
+			/* the kernel's records say which are its own */
+			if (c->kernel)
+				continue;
 			if (s->has_ppid && s->pid != (uint32_t)c->pub.vm_pid &&
 			    !hmap_has(&log->pids, nkey(node, s->ppid), idx)) {
 				hmap_del(&log->pids, nkey(node, s->pid), idx);
@@ -1545,6 +1656,8 @@ static void attribute(struct al_log *log, const struct hdr *h,
 			uint64_t idx = log->tmp[i];
 			struct ctr *c = log->ctr[idx];
 
+			if (c->kernel)
+				continue;
 			if (add_pid(log, c, idx, s->pid) < 0)
 				goto nomem;
 			if (!c->pub.ses_tag)
@@ -1567,6 +1680,69 @@ static void attribute(struct al_log *log, const struct hdr *h,
 	return;
 nomem:
 	log->err = -ENOMEM;
+}
+
+/*
+ * The kernel's own records. CONTAINER_OP op=set res=1: the kernel holds
+ * that ID from now on (its acid start record comes next). CONTAINER_ID:
+ * the event is that container's, whatever its ancestry says; the pid of
+ * the event's SYSCALL record joins the container's S, so that an acid
+ * record it sends is seen to come from inside.
+ */
+static void on_kernel_record(struct al_log *log, const struct hdr *h,
+			     bool op)
+{
+	char uuid[ACID_ID_STRLEN];
+	uint64_t contid, res;
+	struct ctr *c;
+
+	if (!kernel_field(h, "contid", UINT64_MAX, &contid) ||
+	    !contid_uuid(contid, uuid))
+		return;
+	if (op && h->end - h->body > 7 && memcmp(h->body, "op=set ", 7) == 0) {
+		struct kop *o;
+
+		if (!kernel_field(h, "res", 1, &res) || res != 1)
+			return;
+		o = kop_find(log, contid, h->k.node);
+		if (!o) {
+			if (grow(&log->kops, &log->capkops, log->nkops + 1,
+				 sizeof(*log->kops)) < 0 ||
+			    hmap_add(&log->kset, kkey(h->k.node, contid),
+				     log->nkops) < 0) {
+				log->err = -ENOMEM;
+				return;
+			}
+			o = &log->kops[log->nkops++];
+		}
+		o->contid = contid;
+		o->k = h->k;
+		return;
+	}
+	c = find_open(log, uuid, h->k.node);
+	if (!c)
+		c = find_last(log, uuid, h->k.node);
+	if (!c)
+		return; /* not a container acid registered */
+	if (op) {
+		/* the drop: the kernel's record of the run, not an event */
+		if (c->kernel && c->selected && sset_add(&log->sel, &h->k) < 0)
+			log->err = -ENOMEM;
+		return;
+	}
+	if (!c->kernel && c->open) {
+		/* its set record was in a log rotated away */
+		c->kernel = true;
+		if (c->pub.ses_tag)
+			hmap_del(&log->ses, nkey(c->node, c->pub.ses_tag),
+				 c->idx);
+	}
+	if (c->open && skey_eq(&log->ev, &h->k) && log->ev_pid &&
+	    add_pid(log, c, c->idx, log->ev_pid) < 0) {
+		log->err = -ENOMEM;
+		return;
+	}
+	charge(log, c, &h->k);
 }
 
 static int scan_line(struct al_log *log, const char *line, size_t len)
@@ -1594,11 +1770,21 @@ static int scan_line(struct al_log *log, const char *line, size_t len)
 			excerpt(line, len, q, sizeof(q)));
 		return 0;
 	}
+	if (type_is_num(&h, "CONTAINER_ID", ACID_AUDIT_CONTAINER_ID)) {
+		on_kernel_record(log, &h, false);
+		return log->err;
+	}
+	if (type_is_num(&h, "CONTAINER_OP", ACID_AUDIT_CONTAINER_OP))
+		on_kernel_record(log, &h, true);
 	if (!no_subject(&h)) {
 		if (log->reference)
 			auparse_subject(log, line, &h, &s);
 		else
 			scan_subject(&h, &s);
+	}
+	if (type_is(&h, "SYSCALL")) {
+		log->ev = h.k;
+		log->ev_pid = s.has_pid ? s.pid : 0;
 	}
 	if (type_is(&h, "VIRT_CONTROL")) {
 		struct acid_rec r;

@@ -17,7 +17,18 @@
  *     record whose pid is in S belongs to it, a record whose ppid is in S
  *     adds its pid to S. S is dropped at the stop record. A pid in S that
  *     shows up with a parent outside S (and is not the init) is a reused
- *     pid: it leaves S and the record is not counted.
+ *     pid: it leaves S and the record is not counted;
+ *   - by the kernel, on a kernel that holds container IDs
+ *     (kernel/audit-containerid.patch): a container whose u64 ID the
+ *     kernel logged setting (CONTAINER_OP op=set res=1, just before the
+ *     start record) is "kernel"; an event belongs to it exactly when it
+ *     carries a CONTAINER_ID record with its ID, and ancestry and session
+ *     are not used for it. The pids of its events join S (for the
+ *     forgery check below). A container whose set record was rotated
+ *     away turns "kernel" at its first CONTAINER_ID record. The kernel's
+ *     set and drop records are listed with the container's own records.
+ *     No process can send those record types: the kernel takes user
+ *     records of 1100-1199 and 2100-2999 only.
  * acid records sent from inside a container (the sender's pid is in some
  * S, and that container does not hold the one named: nesting) flag the
  * container they name "forged?". Such a stop record does not end a

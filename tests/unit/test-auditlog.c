@@ -606,16 +606,57 @@ static void test_odd_fields(bool ref)
 	unlink(tmpl);
 }
 
+/*
+ * A kernel that holds container IDs (kernel/audit-containerid.patch):
+ * its CONTAINER_ID record decides, not ancestry or session.
+ */
+static void test_kernel(bool ref)
+{
+	const char *m = ref ? "reference" : "fast";
+	struct got g = { 0 };
+	struct warns w;
+	const struct al_container *kc, *kr, *sneak;
+	struct al_log *log;
+
+	warns_open(&w);
+	log = run("kernel.log", ref, "kc", &g, w.f);
+	is_int(warns_lines(&w), 0, "%s: kernel.log: warnings", m);
+	is_int(al_count(log), 3, "%s: kernel.log: containers", m);
+	kc = find(log, "00000000-0000-0000-0000-000000001092");
+	kr = find(log, "00000000-0000-0000-0000-00000000004d");
+	sneak = find(log, "44444444-5555-4666-8777-888888888888");
+	if (!ok(kc && kr && sneak, "%s: kernel.log: kc, kr, sneak found", m))
+		goto out;
+	/*
+	 * 402 the init, 403 a child of a subshell never seen (ancestry
+	 * misses it), 405 a process the orchestrator gave the ID (not a
+	 * descendant at all). Not: 404 (a child of the init without the
+	 * kernel's record), 406 host, 407 another ID, 411 after the stop.
+	 */
+	is_u64(kc->events, 3, "%s: kc: events by CONTAINER_ID", m);
+	SERIALS(&g, "kernel.log: acid events kc (the kernel's set and drop "
+		"with its own records)", 400, 401, 402, 403, 405, 409, 410);
+	/* 4002 carried kc's ID: a start record it sends is from inside */
+	is_int(sneak->forged, 1, "%s: sneak, registered from inside kc: "
+	       "forged?", m);
+	/* the set record rotated away: the first CONTAINER_ID tells */
+	is_u64(kr->events, 1, "%s: kr: 421 only (422 has no CONTAINER_ID)",
+	       m);
+out:
+	al_close(log);
+	warns_close(&w);
+}
+
 /* Both readers agree on every container and every selection. */
 static void test_same_both_ways(void)
 {
 	static const char *const files[] = {
 		"ancestry.log", "reuse.log", "session.log", "interleaved.log",
-		"hostile.log", "hijack.log", "repeat.log",
+		"hostile.log", "hijack.log", "repeat.log", "kernel.log",
 	};
 	static const char *const names[] = {
 		"web-1", "job", "tagged", "plain", "east", "west", "inner",
-		"sneaky", "survivor", "victim", "twice",
+		"sneaky", "survivor", "victim", "twice", "kc", "kr", "sneak",
 	};
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -789,6 +830,7 @@ int main(int argc, char **argv)
 		test_hostile(ref);
 		test_hijack(ref);
 		test_odd_fields(ref);
+		test_kernel(ref);
 	}
 	test_raw_lines();
 	test_interpreted();
