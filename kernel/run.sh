@@ -26,7 +26,7 @@ die() { echo "kernel/run.sh: $*" >&2; exit 2; }
 # --- packages, installed when missing (Debian 12)
 pkgs="linux-source-6.1 qemu-system-x86 bc bison flex libelf-dev libssl-dev
       cpio xz-utils patch make gcc libc6-dev busybox-static libaudit-dev
-      libcap-ng-dev libseccomp-dev libyajl-dev uuid-dev"
+      libauparse-dev libcap-ng-dev libseccomp-dev libyajl-dev uuid-dev"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -102,13 +102,16 @@ link acid-example-orchestrator "$src/examples/orchestrator.c"
 link acid-prestart "$src/hooks/acid-prestart.c" "$src/hooks/hook-common.c" \
 	"$src/hooks/oci-state.c"
 link ktest "$src/tests/kernel/ktest.c"
+# shellcheck disable=SC2046
+link acid $(ls "$src"/tools/acid.c "$src"/tools/tool.c "$src"/tools/cmd-*.c \
+	"$src"/tools/auditlog.c) -I"$src/tools" -lauparse
 
 # --- the initramfs
 root=$work/initramfs
 rm -rf "$root" && mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,etc}
 cp /bin/busybox "$root/bin/busybox"
 cp "$out"/acid-exec "$out"/acid-example-orchestrator "$out"/acid-prestart \
-	"$out"/ktest "$root/bin/"
+	"$out"/ktest "$out"/acid "$root/bin/"
 install -m 0755 "$src/tests/kernel/init" "$root/init"
 mknod -m 600 "$root/dev/console" c 5 1
 mknod -m 666 "$root/dev/null" c 1 3

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include <cap-ng.h>
+#include <libaudit.h>
 
 #include "internal.h"
 
@@ -455,6 +456,152 @@ static void test_orchestrator(void)
 		dump_recs(from);
 }
 
+/*
+ * The records since @from as auditd writes them (log_format = RAW):
+ * "type=NAME msg=audit(...): ...", NAME as libaudit knows it, else
+ * UNKNOWN[n]. With @no_ids, the kernel's CONTAINER_OP and CONTAINER_ID
+ * records are left out: the log of a kernel without them.
+ */
+static bool write_log(const char *path, size_t from, bool no_ids)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f)
+		return false;
+	for (size_t i = from; i < nrecs; i++) {
+		const char *name = audit_msg_type_to_name(recs[i].type);
+		char unknown[32];
+
+		if (no_ids && (recs[i].type == ACID_AUDIT_CONTAINER_OP ||
+			       recs[i].type == ACID_AUDIT_CONTAINER_ID))
+			continue;
+		if (!name) {
+			snprintf(unknown, sizeof(unknown), "UNKNOWN[%d]",
+				 recs[i].type);
+			name = unknown;
+		}
+		fprintf(f, "type=%s msg=%s\n", name, recs[i].text);
+	}
+	return fclose(f) == 0;
+}
+
+/* Does acid events' raw output hold an EXECVE record with @arg? */
+static bool printed_arg(const char *out, const char *arg)
+{
+	char needle[80];
+
+	snprintf(needle, sizeof(needle), "a1=\"%s\"", arg);
+	return strstr(out, needle) != NULL;
+}
+
+/* The serials of the SYSCALL records in @out, sorted, as "a,b,c". */
+static void syscall_serials(const char *out, char *buf, size_t len)
+{
+	unsigned long v[512];
+	size_t n = 0, o = 0;
+
+	for (const char *p = out; (p = strstr(p, "type=SYSCALL ")); p++)
+		if (n < 512)
+			v[n++] = serial_of(p);
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			unsigned long t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && o + 24 < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%lu", i ? "," : "",
+				      v[i]);
+}
+
+/*
+ * acid events on this kernel's own log: a container runs a subshell whose
+ * child is a process ancestry cannot place (its parent, the subshell,
+ * never execs, so no record names it), while the host runs the same
+ * commands. The kernel's CONTAINER_ID records decide: acid events gives
+ * exactly the execve events the kernel stamped with the container's ID.
+ */
+static void test_events(void)
+{
+	static char out[65536], noid[65536], want[4096], got[4096];
+	char *orch[] = { "/bin/acid-example-orchestrator", "--name", "kev",
+			 "--", "/bin/sh", "-c",
+			 "( /bin/true KEV.sub1; /bin/true KEV.sub2 ); "
+			 "/bin/true KEV.last", NULL };
+	char *host[] = { "/bin/sh", "-c",
+			 "( /bin/true HOST.sub1; /bin/true HOST.sub2 ); "
+			 "/bin/true HOST.last", NULL };
+	char uuid[64] = "", c[40];
+	char *ev[] = { "/bin/acid", "events", uuid, "--input",
+		       "/tmp/audit.log", NULL };
+	char *ev_noid[] = { "/bin/acid", "events", uuid, "--input",
+			    "/tmp/audit-noid.log", NULL };
+	size_t from = nrecs, o = 0;
+	unsigned long serials[512];
+	size_t ns = 0;
+	struct acid_id id;
+	uint64_t v = 0;
+	int pid = 0, st;
+	char *line;
+
+	st = run(orch, out, sizeof(out));
+	run(host, noid, sizeof(noid));
+	line = strstr(out, "uuid=");
+	if (line && sscanf(line, "uuid=%63s pid=%d", uuid, &pid) == 2 &&
+	    acid_id_parse(uuid, &id) == 0)
+		acid_id_to_u64(&id, &v);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0 && v,
+	      "events: container kev ran (uuid %s)", uuid);
+	if (!v)
+		return;
+	audit_drain(1000);
+	check(write_log("/tmp/audit.log", from, false) &&
+		      write_log("/tmp/audit-noid.log", from, true),
+	      "events: the records written as auditd's log");
+
+	/* the kernel's truth: the execve events stamped with the ID */
+	snprintf(c, sizeof(c), "contid=%" PRIu64, v);
+	for (size_t i = from; i < nrecs; i++)
+		if (recs[i].type == ACID_AUDIT_CONTAINER_ID &&
+		    strstr(recs[i].text, c) && ns < 512)
+			serials[ns++] = serial_of(recs[i].text);
+	for (size_t i = 0; i < ns; i++)
+		o += (size_t)snprintf(want + o, sizeof(want) - o, "%s%lu",
+				      i ? "," : "", serials[i]);
+
+	st = run(ev, out, sizeof(out));
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "events: acid events %s exits 0", uuid);
+	syscall_serials(out, got, sizeof(got));
+	check(ns >= 4 && strcmp(got, want) == 0,
+	      "events: exactly the kernel's CONTAINER_ID events: {%s}, "
+	      "kernel {%s}", got, want);
+	check(printed_arg(out, "KEV.sub1") && printed_arg(out, "KEV.sub2") &&
+		      printed_arg(out, "KEV.last"),
+	      "events: every command of the container, the subshell's "
+	      "child included");
+	check(!printed_arg(out, "HOST.sub1") && !printed_arg(out, "HOST.sub2") &&
+		      !printed_arg(out, "HOST.last"),
+	      "events: none of the host's");
+	check(strstr(out, "type=UNKNOWN[1020]") && strstr(out, "op=set") &&
+		      strstr(out, "op=drop"),
+	      "events: the kernel's set and drop records listed with it");
+
+	/* the same log without the kernel's records: ancestry alone */
+	st = run(ev_noid, noid, sizeof(noid));
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
+		      printed_arg(noid, "KEV.last") &&
+		      !printed_arg(noid, "KEV.sub1"),
+	      "events: without CONTAINER_ID, ancestry finds KEV.last but "
+	      "not the subshell's child KEV.sub1");
+	if (failed) {
+		note("acid events said:\n%s", out);
+		dump_recs(from);
+	}
+}
+
 static void eperm_child(int out[2], void *arg)
 {
 	struct acid_ctx *ctx = NULL;
@@ -667,6 +814,7 @@ int main(int argc, char **argv)
 		test_orchestrator();
 		test_errnos(ctx);
 		test_handoff();
+		test_events();
 		acid_ctx_free(ctx);
 	}
 	printf("%d passed, %d failed\n", passed, failed);
