@@ -29,6 +29,18 @@
  *     set and drop records are listed with the container's own records.
  *     No process can send those record types: the kernel takes user
  *     records of 1100-1199 and 2100-2999 only.
+ * Limits, on a stock kernel (a kernel that holds IDs has none of them):
+ *   - ancestry sees only what the rules record: a process is placed by a
+ *     record naming its parent. With execve audited but not clone/fork, a
+ *     child of a process that never execs (a subshell's) is missed;
+ *   - a process that joins the container from outside (runc exec, setns)
+ *     is not a descendant of its init: missed by ancestry; under the
+ *     session tag only if it runs in that session;
+ *   - records the kernel dropped (backlog, rate limit) cut the chain;
+ *   - a reused pid is told apart only when its parent is outside S;
+ *   - by session, every process of the session counts (the runtime and
+ *     its hooks too, by design); a process that takes a new session
+ *     inside (a login writing its loginuid) leaves it.
  * acid records sent from inside a container (the sender's pid is in some
  * S, and that container does not hold the one named: nesting) flag the
  * container they name "forged?". Such a stop record does not end a
