@@ -602,6 +602,65 @@ static void test_events(void)
 	}
 }
 
+/* AUDIT_SET_FEATURE: loginuid immutable on or off (not locked). */
+static int set_loginuid_immutable(bool on)
+{
+	struct audit_features f = {
+		.vers = AUDIT_FEATURE_VERSION,
+		.mask = AUDIT_FEATURE_TO_MASK(AUDIT_FEATURE_LOGINUID_IMMUTABLE),
+		.features = on ? AUDIT_FEATURE_TO_MASK(
+					 AUDIT_FEATURE_LOGINUID_IMMUTABLE)
+			       : 0,
+	};
+	int r = audit_request(AUDIT_SET_FEATURE, &f, sizeof(f));
+
+	audit_drain(300);
+	return r;
+}
+
+/*
+ * acid-exec, from a process whose loginuid is set (a login), with
+ * loginuid immutable and without: "-c" runs "echo RAN" through it.
+ */
+static int acid_exec_logged_in(char *out, size_t len)
+{
+	char *argv[] = { "/bin/sh", "-c",
+			 "echo 0 > /proc/self/loginuid && "
+			 "exec /bin/acid-exec /bin/sh -c 'echo RAN'",
+			 NULL };
+
+	return run(argv, out, len);
+}
+
+/*
+ * Last: it changes what the kernel allows. The loginuid-immutable
+ * feature on, acid-exec in a logged-in process must say why it cannot
+ * start a session and run nothing; off again, the same works.
+ */
+static void test_immutable(void)
+{
+	char out[4096];
+	int st, r, lines;
+
+	r = set_loginuid_immutable(true);
+	check(r == 0, "immutable: AUDIT_SET_FEATURE loginuid_immutable on (%s)",
+	      r ? strerror(-r) : "ok");
+	st = acid_exec_logged_in(out, sizeof(out));
+	lines = 0;
+	for (const char *p = out; (p = strchr(p, '\n')); p++)
+		lines++;
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 1 && lines == 1 &&
+		      strstr(out, "loginuid is immutable") && !strstr(out, "RAN"),
+	      "immutable: acid-exec exits 1 with one line and runs nothing: "
+	      "\"%s\"", out);
+	r = set_loginuid_immutable(false);
+	check(r == 0, "immutable: off again (%s)", r ? strerror(-r) : "ok");
+	st = acid_exec_logged_in(out, sizeof(out));
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0 && strstr(out, "RAN"),
+	      "immutable: off, the same acid-exec runs its command: \"%s\"",
+	      out);
+}
+
 static void eperm_child(int out[2], void *arg)
 {
 	struct acid_ctx *ctx = NULL;
@@ -815,6 +874,7 @@ int main(int argc, char **argv)
 		test_errnos(ctx);
 		test_handoff();
 		test_events();
+		test_immutable();
 		acid_ctx_free(ctx);
 	}
 	printf("%d passed, %d failed\n", passed, failed);
