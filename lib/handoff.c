@@ -8,11 +8,17 @@
  * that is ours: acid-exec listens on the abstract unix socket
  * "acid-exec/<its pid>" and writes /proc/<target>/audit_containerid for a
  * privileged descendant that asks. The request is one datagram of text,
- * "<target pid> <value as the kernel reads it>"; the answer is the
- * kernel's errno as an int32_t (0: written).
+ * "<target pid> <value as the kernel reads it> <asker's start time>";
+ * the answer is the kernel's errno as an int32_t (0: written).
+ *
+ * acid-exec knows the asker by SO_PEERCRED's pid, taken at connect time
+ * (6.1 has no SO_PEERPIDFD): the start time, in clock ticks since boot as
+ * /proc/<pid>/stat gives it, tells that pid's process from a later one
+ * that got the pid after the asker died.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -63,6 +69,7 @@ int handoff_write_id(const struct acid_ctx *ctx, pid_t target,
 	socklen_t plen = sizeof(peer), salen;
 	char value[64], msg[128];
 	_cleanup_close_ int fd = -1;
+	uint64_t self_start;
 	int32_t answer;
 	pid_t server;
 	ssize_t n;
@@ -91,7 +98,11 @@ int handoff_write_id(const struct acid_ctx *ctx, pid_t target,
 		return -ENOENT;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 
-	snprintf(msg, sizeof(msg), "%d %s", (int)target, value);
+	r = proc_stat(ctx->proc_root, getpid(), NULL, &self_start);
+	if (r < 0)
+		return r;
+	snprintf(msg, sizeof(msg), "%d %s %" PRIu64, (int)target, value,
+		 self_start);
 	if (send(fd, msg, strlen(msg), MSG_NOSIGNAL) < 0)
 		return -errno;
 	n = recv(fd, &answer, sizeof(answer), 0);

@@ -70,10 +70,12 @@ static void on_sigchld(int sig)
 
 /* ------------------------------------------- serving the hooks' writes */
 
-static pid_t parent_of(pid_t pid)
+/* The parent of @pid, and its start time in *@start if not NULL. */
+static pid_t parent_of(pid_t pid, unsigned long long *start)
 {
-	char path[64], buf[512], *p;
+	char path[64], buf[1024], *p;
 	int fd, ppid = 0;
+	unsigned long long st;
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
@@ -86,15 +88,21 @@ static pid_t parent_of(pid_t pid)
 		return 0;
 	buf[n] = '\0';
 	p = strrchr(buf, ')');	/* the name may hold anything */
-	if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
+	/* state ppid pgrp session tty tpgid flags 4 faults utime stime
+	 * cutime cstime priority nice threads itrealvalue starttime */
+	if (!p || sscanf(p + 1, " %*c %d %*d %*d %*d %*d %*u %*u %*u %*u "
+			 "%*u %*u %*u %*d %*d %*d %*d %*d %*d %llu", &ppid,
+			 &st) != 2)
 		return 0;
+	if (start)
+		*start = st;
 	return ppid;
 }
 
 static bool descends_from_us(pid_t pid)
 {
 	for (int depth = 0; pid > 1 && depth < 4096; depth++) {
-		pid = parent_of(pid);
+		pid = parent_of(pid, NULL);
 		if (pid == getpid())
 			return true;
 	}
@@ -163,13 +171,19 @@ static int serve_open(void)
 	return fd;
 }
 
-/* One request: "<target pid> <decimal value>", answered with an errno. */
+/*
+ * One request: "<target pid> <decimal value> <asker's start time>",
+ * answered with an errno. The asker is the peer of the connection, a
+ * descendant with CAP_AUDIT_CONTROL, and still the process that
+ * connected: its start time is the one it sent.
+ */
 static void serve_one(int lfd)
 {
 	struct timeval tv = { .tv_sec = 2 };
 	struct ucred peer;
 	socklen_t plen = sizeof(peer);
 	char buf[128], value[32];
+	unsigned long long said, now = 0;
 	int32_t answer;
 	int target, c;
 	ssize_t n;
@@ -182,12 +196,12 @@ static void serve_one(int lfd)
 	if (n <= 0)
 		goto out;
 	buf[n] = '\0';
-	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &peer, &plen) < 0 ||
-	    peer.uid != 0 || !descends_from_us(peer.pid) ||
-	    !has_audit_control(peer.pid))
-		answer = EPERM;
-	else if (sscanf(buf, "%d %20[0-9]", &target, value) != 2)
+	if (sscanf(buf, "%d %20[0-9] %llu", &target, value, &said) != 3)
 		answer = EINVAL;
+	else if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &peer, &plen) < 0 ||
+		 peer.uid != 0 || !parent_of(peer.pid, &now) || now != said ||
+		 !descends_from_us(peer.pid) || !has_audit_control(peer.pid))
+		answer = EPERM;
 	else if (!descends_from_us(target))
 		answer = EXDEV;
 	else

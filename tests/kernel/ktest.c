@@ -6,6 +6,8 @@
  *   ktest             run every test, print TAP-like lines and the
  *                     closing line "N passed, N failed"
  *   ktest runtime     a stand-in for an OCI runtime (see fake_runtime)
+ *   ktest forge       under acid-exec: a hand-off asked with a start time
+ *                     not its own, then with its own (see forge)
  *
  * It is also the audit daemon of the VM: it registers itself with the
  * kernel's audit netlink (AUDIT_SET pid), loads a rule on execve and reads
@@ -24,10 +26,12 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -799,6 +803,53 @@ static int fake_runtime(void)
 	return 0;
 }
 
+/*
+ * "ktest forge", run under acid-exec: ask acid-exec (our parent) to write
+ * a child's ID, once with a start time that is not ours (what a process
+ * that got a dead asker's pid would present) and once with ours. Prints
+ * "forge: wrong=<errno> right=<errno> contid=<read back>".
+ */
+static int ask_parent(pid_t target, uint64_t v, uint64_t start)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char msg[128];
+	int32_t answer = -1;
+	int fd, n;
+
+	n = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1, "acid-exec/%d",
+		     (int)getppid());
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0 ||
+	    connect(fd, (struct sockaddr *)&sa,
+		    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+				n)) < 0)
+		return -1;
+	snprintf(msg, sizeof(msg), "%d %" PRIu64 " %" PRIu64, (int)target, v,
+		 start);
+	if (send(fd, msg, strlen(msg), 0) < 0 ||
+	    recv(fd, &answer, sizeof(answer), 0) != sizeof(answer))
+		answer = -1;
+	close(fd);
+	return answer;
+}
+
+static int forge(void)
+{
+	pid_t child = spawn_waiter(0);
+	uint64_t start = 0, v = next_id + 900;
+	int wrong, right;
+
+	if (child <= 0 || proc_stat("/proc", getpid(), NULL, &start) < 0)
+		return 1;
+	wrong = ask_parent(child, v, start + 1);
+	right = ask_parent(child, v, start);
+	printf("forge: wrong=%d right=%d contid=%" PRIu64 " want=%" PRIu64
+	       "\n", wrong, right, read_contid(child), v);
+	fflush(stdout);
+	end_waiter(child);
+	return 0;
+}
+
 static void test_handoff(void)
 {
 	char out[8192], a[64];
@@ -853,6 +904,28 @@ static void test_handoff(void)
 	      "no acid-exec: the hook says EXDEV, registration belongs to "
 	      "the orchestrator");
 	note("hook said: %.*s", (int)(line ? line - out : 300), out);
+
+	/* the asker proves it is the process that connected */
+	{
+		char *forger[] = { "/bin/acid-exec", "--uid", "0",
+				   "/bin/ktest", "forge", NULL };
+		int wrong = -2, right = -2;
+		uint64_t got = 0, want = 1;
+
+		run(forger, out, sizeof(out));
+		line = strstr(out, "forge: ");
+		if (line)
+			sscanf(line, "forge: wrong=%d right=%d contid=%" SCNu64
+			       " want=%" SCNu64, &wrong, &right, &got, &want);
+		check(wrong == EPERM,
+		      "hand-off: a start time not the asker's: EPERM (got %d)",
+		      wrong);
+		check(right == 0 && got == want,
+		      "hand-off: the asker's own: written (%d, contid %" PRIu64
+		      ")", right, got);
+		if (wrong != EPERM || right != 0)
+			note("output: %s", out);
+	}
 }
 
 int main(int argc, char **argv)
@@ -862,6 +935,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "runtime") == 0)
 		return fake_runtime();
+	if (argc > 1 && strcmp(argv[1], "forge") == 0)
+		return forge();
 
 	r = audit_setup();
 	check(r == 0, "audit: this program is the audit daemon, execve rule "
