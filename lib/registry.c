@@ -167,14 +167,15 @@ static int name_slot_read(int dirfd, uint64_t hash, unsigned k, char *target,
 	return strcmp(target, NAME_FREE) != 0;
 }
 
-/* Point slot @k of @hash at @target, in one rename (lock held). */
-static int name_slot_set(int dirfd, uint64_t hash, unsigned k,
-			 const char *target)
+/*
+ * Make @link a symlink to @target, replacing what it was in one rename: a
+ * reader sees the old link or the new one, never none.
+ */
+static int link_replace(int dirfd, const char *link, const char *target)
 {
-	char link[NAME_LINK_MAX], tmp[128];
+	char tmp[128];
 	int r;
 
-	name_link(hash, k, link, sizeof(link));
 	snprintf(tmp, sizeof(tmp), ".tmp-%d-%ld-%s", (int)getpid(),
 		 (long)syscall(SYS_gettid), link);
 	unlinkat(dirfd, tmp, 0);
@@ -185,6 +186,16 @@ static int name_slot_set(int dirfd, uint64_t hash, unsigned k,
 		return r;
 	}
 	return 0;
+}
+
+/* Point slot @k of @hash at @target (lock held). */
+static int name_slot_set(int dirfd, uint64_t hash, unsigned k,
+			 const char *target)
+{
+	char link[NAME_LINK_MAX];
+
+	name_link(hash, k, link, sizeof(link));
+	return link_replace(dirfd, link, target);
 }
 
 /* Unlink the free slots at the end of @hash's, the last first (lock held). */
@@ -285,13 +296,8 @@ int registry_put(int dirfd, const struct acid_entry *e)
 
 	/* the pid index: replace a stale link left by a dead container */
 	snprintf(link, sizeof(link), "pid-%d", (int)e->pid);
-	snprintf(tmp, sizeof(tmp), ".tmp-%d-%ld-%s", (int)getpid(),
-		 (long)syscall(SYS_gettid), link);
-	unlinkat(dirfd, tmp, 0);
-	if (symlinkat(final, dirfd, tmp) < 0 ||
-	    renameat(dirfd, tmp, dirfd, link) < 0) {
-		r = -errno;
-		unlinkat(dirfd, tmp, 0);
+	r = link_replace(dirfd, link, final);
+	if (r < 0) {
 		unlinkat(dirfd, final, 0);
 		if (*e->name)
 			name_remove(dirfd, e->name, final);
