@@ -241,6 +241,26 @@ static void *reader_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * One lookup of entry (w, i) after the writers: the even ones must be
+ * found whole (else *@bad), the odd ones, removed, not at all (else
+ * *@stale). Frees what was found.
+ */
+static void tally(int r, struct acid_entry *e, int w, int i, int *bad,
+		  int *stale)
+{
+	int x, y;
+
+	if (i % 2)
+		*stale += r != -ENOENT;
+	else if (r < 0)
+		(*bad)++;
+	else
+		*bad += !crafted_ok(e, &x, &y) || x != w || y != i;
+	if (r == 0)
+		acid_entry_free(e);
+}
+
 static void test_concurrent_puts(void)
 {
 	char *dir = temp_dir("conc");
@@ -386,47 +406,20 @@ static void test_concurrent_puts(void)
 	dirfd = registry_open(dir, false);
 	if (dirfd < 0)
 		bail("registry_open");
-	int badlink = 0, stale = 0;
-
-	for (int w = 0; w < NWRITERS; w++) {
-		for (int i = 0; i < PER_WRITER; i++) {
-			struct acid_entry *e;
-			int r = registry_get_pid(dirfd, 100000 + w * 100 + i, &e),
-			    x, y;
-
-			if (i % 2) {
-				stale += r != -ENOENT;
-			} else if (r < 0) {
-				badlink++;
-			} else {
-				badlink += !crafted_ok(e, &x, &y) || x != w ||
-					   y != i;
-			}
-			if (r == 0)
-				acid_entry_free(e);
-		}
-	}
-	/* and the name index, read alone (no scan behind it) */
-	int badname = 0, stalename = 0;
+	int badlink = 0, stale = 0, badname = 0, stalename = 0;
 
 	for (int w = 0; w < NWRITERS; w++) {
 		for (int i = 0; i < PER_WRITER; i++) {
 			struct acid_entry *want = crafted(w, i), *e;
-			int r, x, y;
+			int r;
 
 			if (!want)
 				bail("crafted");
+			r = registry_get_pid(dirfd, want->pid, &e);
+			tally(r, e, w, i, &badlink, &stale);
+			/* and the name index, read alone (no scan behind it) */
 			r = registry_get_name(dirfd, want->name, NULL, &e);
-			if (i % 2) {
-				stalename += r != -ENOENT;
-			} else if (r < 0) {
-				badname++;
-			} else {
-				badname += !crafted_ok(e, &x, &y) || x != w ||
-					   y != i;
-			}
-			if (r == 0)
-				acid_entry_free(e);
+			tally(r, e, w, i, &badname, &stalename);
 			acid_entry_free(want);
 		}
 	}
