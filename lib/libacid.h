@@ -333,10 +333,11 @@ ACID_API int acid_entry_alive(const struct acid_ctx *ctx,
 /*
  * acid_registry_clean - remove what interrupted writers left in the
  * registry: temporary files (every writer works under the registry lock,
- * which this takes, so none is in use) and pid links whose entry is gone.
- * Never touches an entry.
- * *@removed (if not NULL) receives how many files went. Needs
- * CAP_AUDIT_CONTROL.
+ * which this takes, so none is in use), pid links and name-index slots
+ * whose entry is gone; and it makes the name index whole again (a named
+ * entry without a slot gets one). Never touches an entry.
+ * *@removed (if not NULL) receives how many stale files went (a freed
+ * name slot counts as one). Needs CAP_AUDIT_CONTROL.
  */
 ACID_API int acid_registry_clean(struct acid_ctx *ctx, size_t *removed);
 

@@ -18,7 +18,8 @@ static const char usage[] =
 	"\n"
 	"Send a stop record with reason=lost for every registered container\n"
 	"whose init process is gone, and remove its entry; remove the files\n"
-	"interrupted writers left. --dry-run lists the lost containers only.\n";
+	"interrupted writers left and repair the index of names. --dry-run\n"
+	"lists the lost containers only.\n";
 
 int cmd_gc(int argc, char **argv)
 {
