@@ -11,13 +11,18 @@
  *                   process has that pid: lookups by pid walk a process's
  *                   ancestry and need one readlink per step, not a scan;
  *   name-<hash>.<k> symlinks to the entries whose OCI name hashes to
- *                   <hash> (64-bit FNV-1a, hex), k = 0, 1, ... with no
- *                   gap: a lookup by name (every poststop) reads the
- *                   slots up to the first missing one. A writer adds the
- *                   next slot before the entry appears and, removing one,
- *                   renames the last slot over it;
+ *                   <hash> (64-bit FNV-1a, hex), or to "-" (a free
+ *                   slot), k = 0, 1, ... with no gap: a lookup by name
+ *                   (every poststop) reads the slots up to the first
+ *                   missing one. A writer takes the first free slot
+ *                   before the entry appears; a removal frees its slot in
+ *                   place, and free slots at the end are unlinked;
  *   .lock           flock()ed by writers, so that the checks before a
  *                   registration and its writes are one step for others.
+ *                   Its content, once a writer has made the name index
+ *                   whole, is NAME_INDEX_MARK: a registry an older acid
+ *                   wrote has entries without slots, and until then a
+ *                   lookup by name that the index misses reads every entry.
  * Readers take no lock.
  */
 #include <dirent.h>
@@ -72,17 +77,43 @@ int registry_open(const char *state_dir, bool create)
 	return fd;
 }
 
+#define NAME_INDEX_MARK "acid-registry name-index 1\n"
+
+/* Has a writer made the name index whole (see the layout above)? */
+static bool index_marked(int lockfd)
+{
+	char buf[sizeof(NAME_INDEX_MARK)];
+	ssize_t n = pread(lockfd, buf, sizeof(buf), 0);
+
+	return n == (ssize_t)strlen(NAME_INDEX_MARK) &&
+	       memcmp(buf, NAME_INDEX_MARK, (size_t)n) == 0;
+}
+
 int registry_lock(int dirfd)
 {
 	int fd = openat(dirfd, ".lock",
-			O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+			O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600), r;
 
 	if (fd < 0)
 		return -errno;
 	while (flock(fd, LOCK_EX) < 0) {
 		if (errno != EINTR) {
-			int r = -errno;
-
+			r = -errno;
+			close(fd);
+			return r;
+		}
+	}
+	/*
+	 * The first writer of this version on a registry an older one
+	 * wrote: make the name index whole, once, then say so.
+	 */
+	if (!index_marked(fd)) {
+		r = registry_clean(dirfd, NULL);
+		if (r == 0 && (pwrite(fd, NAME_INDEX_MARK,
+				      strlen(NAME_INDEX_MARK), 0) < 0 ||
+			       ftruncate(fd, strlen(NAME_INDEX_MARK)) < 0))
+			r = -errno;
+		if (r < 0) {
 			close(fd);
 			return r;
 		}
@@ -151,7 +182,8 @@ static void name_link(uint64_t hash, unsigned slot, char *buf, size_t len)
 
 /*
  * Slot @k of @hash: 1 and its target in @target if it leads to an entry
- * file, 0 if free (or unreadable), -ENOENT past the last slot.
+ * file, 0 if free, -ENOENT past the last slot, another -errno when it
+ * cannot be read (-EINVAL: not a symlink): taken, by nothing we know.
  */
 static int name_slot_read(int dirfd, uint64_t hash, unsigned k, char *target,
 			  size_t len)
@@ -162,7 +194,7 @@ static int name_slot_read(int dirfd, uint64_t hash, unsigned k, char *target,
 	name_link(hash, k, link, sizeof(link));
 	n = readlinkat(dirfd, link, target, len - 1);
 	if (n < 0)
-		return errno == ENOENT ? -ENOENT : 0;
+		return -errno;
 	target[n] = '\0';
 	return strcmp(target, NAME_FREE) != 0;
 }
@@ -224,9 +256,14 @@ static int name_add(int dirfd, const char *name, const char *final,
 	char target[128];
 	unsigned k = 0;
 
-	while (name_slot_read(dirfd, hash, k, target, sizeof(target)) == 1)
+	for (;;) {
+		int r = name_slot_read(dirfd, hash, k, target, sizeof(target));
+
+		if (r == 0 || r == -ENOENT)
+			break;
 		if (++k >= NAME_SLOT_LIMIT)
 			return -ENOSPC;
+	}
 	*slot = k;
 	return name_slot_set(dirfd, hash, k, final);
 }
@@ -310,6 +347,7 @@ int registry_remove(int dirfd, const struct acid_entry *e)
 {
 	char final[64], link[64], target[128];
 	ssize_t n;
+	int r;
 
 	entry_file_name(&e->id, final, sizeof(final));
 	snprintf(link, sizeof(link), "pid-%d", (int)e->pid);
@@ -319,13 +357,15 @@ int registry_remove(int dirfd, const struct acid_entry *e)
 		if (strcmp(target, final) == 0)
 			unlinkat(dirfd, link, 0);
 	}
-	if (unlinkat(dirfd, final, 0) < 0)
-		return -errno;
-	/* after the entry: killed in between leaves a stale slot, not an
-	 * entry that a lookup by name misses */
-	if (*e->name)
+	r = unlinkat(dirfd, final, 0) < 0 ? -errno : 0;
+	/*
+	 * After the entry: killed in between leaves a stale slot, not an
+	 * entry that a lookup by name misses. An entry already gone (a
+	 * removal killed there, done again) may have left its slot.
+	 */
+	if ((r == 0 || r == -ENOENT) && *e->name)
 		name_remove(dirfd, e->name, final);
-	return 0;
+	return r;
 }
 
 static int read_entry(int dirfd, const char *name, struct acid_entry **out)
@@ -418,6 +458,48 @@ int registry_get_pid(int dirfd, pid_t pid, struct acid_entry **out)
 }
 
 /*
+ * Not in the index: the answer, unless no writer of this version has made
+ * the index whole yet. Then every entry is read, as before the index.
+ */
+static int name_scan_unindexed(int dirfd, const char *name,
+			       const char *bundle, struct acid_entry **out)
+{
+	_cleanup_close_ int lock = openat(dirfd, ".lock",
+					  O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct acid_entry **list, *found = NULL;
+	size_t n;
+	int r;
+
+	/* no .lock: no writer was ever here, nor any entry */
+	if (lock < 0)
+		return errno == ENOENT ? -ENOENT : -errno;
+	if (index_marked(lock))
+		return -ENOENT;
+	r = registry_list(dirfd, &list, &n);
+	if (r < 0)
+		return r;
+	r = -ENOENT;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(list[i]->name, name) != 0 ||
+		    (bundle && strcmp(list[i]->bundle, bundle) != 0))
+			continue;
+		if (found) {
+			r = -ENOTUNIQ;
+			break;
+		}
+		found = list[i];
+		list[i] = NULL;
+		r = 0;
+	}
+	if (r == 0)
+		*out = found;
+	else
+		acid_entry_free(found);
+	acid_list_free(list, n);
+	return r;
+}
+
+/*
  * Readers take no lock: a slot is only ever replaced in one rename (an
  * entry's target by the free mark, or the reverse) and free slots are
  * trimmed from the end, so no live slot ever moves and a reader sees
@@ -454,10 +536,11 @@ int registry_get_name(int dirfd, const char *name, const char *bundle,
 		}
 		found = e;
 	}
-	if (!found)
-		return -ENOENT;
-	*out = found;
-	return 0;
+	if (found) {
+		*out = found;
+		return 0;
+	}
+	return name_scan_unindexed(dirfd, name, bundle, out);
 }
 
 /* A directory stream of its own over @dirfd, from the start. */
@@ -519,19 +602,32 @@ int registry_list(int dirfd, struct acid_entry ***out, size_t *count)
 	return 0;
 }
 
-/* "name-" 16 lower-case hex digits "." digits */
-static bool is_name_link(const char *s)
+/*
+ * "name-", 16 lower-case hex digits, ".", a slot number as name_link()
+ * writes it (no leading zero, below NAME_SLOT_LIMIT): the hash in *@hash,
+ * the slot in *@slot.
+ */
+static bool parse_name_link(const char *s, uint64_t *hash, unsigned *slot)
 {
+	unsigned long v = 0;
+	size_t digits = 0;
+
 	if (strncmp(s, "name-", 5) != 0)
 		return false;
 	for (int i = 5; i < 21; i++)
 		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
 			return false;
-	if (s[21] != '.' || !s[22])
+	if (s[21] != '.' || (s[22] == '0' && s[23]))
 		return false;
-	for (const char *p = s + 22; *p; p++)
-		if (*p < '0' || *p > '9')
+	for (const char *p = s + 22; *p; p++, digits++) {
+		if (*p < '0' || *p > '9' || digits >= 5)
 			return false;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	if (!digits || v >= NAME_SLOT_LIMIT)
+		return false;
+	*hash = strtoull(s + 5, NULL, 16);
+	*slot = (unsigned)v;
 	return true;
 }
 
@@ -601,7 +697,8 @@ static int name_repair(int dirfd, const struct name_slot *v, size_t n,
 				name_slot_set(dirfd, hash, k, NAME_FREE);
 				continue;
 			}
-			if (r == 0)
+			/* free, or not a link of ours: left as it is */
+			if (r <= 0)
 				continue;
 			if (!is_entry_name(target) ||
 			    (fstatat(dirfd, target, &st, AT_SYMLINK_NOFOLLOW) <
@@ -691,15 +788,8 @@ int registry_clean(int dirfd, size_t *removed)
 			if (fstatat(dirfd, de->d_name, &target, 0) < 0 &&
 			    errno == ENOENT && unlinkat(dirfd, de->d_name, 0) == 0)
 				n++;
-		} else if (S_ISLNK(st.st_mode) && is_name_link(de->d_name) &&
-			   sscanf(de->d_name, "name-%16" SCNx64 ".%u", &ns.hash,
-				  &ns.slot) == 2) {
-			/* no writer numbers a slot this high: not ours */
-			if (ns.slot >= NAME_SLOT_LIMIT) {
-				if (unlinkat(dirfd, de->d_name, 0) == 0)
-					n++;
-				continue;
-			}
+		} else if (S_ISLNK(st.st_mode) &&
+			   parse_name_link(de->d_name, &ns.hash, &ns.slot)) {
 			r = push(&slots, &n_slots, &cap, &ns, sizeof(ns));
 			if (r < 0)
 				break;

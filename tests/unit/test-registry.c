@@ -44,6 +44,18 @@ static struct acid_ctx *ctx_at(const char *state_dir)
 	return ctx;
 }
 
+/* Take the registry lock once, as every writer does: it marks the index. */
+static void mark_index(int dirfd)
+{
+	int lock = registry_lock(dirfd);
+
+	if (lock < 0) {
+		errno = -lock;
+		bail("registry_lock");
+	}
+	close(lock);
+}
+
 /* ------------------------------------------------- crafted entries */
 
 #define NTHREADS 16
@@ -276,10 +288,14 @@ static void test_concurrent_puts(void)
 	int dup = 0, missing = 0, extra = 0, wrong = 0;
 
 	g_dir = dir;
-	/* make the registry as a first registration would */
+	/*
+	 * make the registry as a first registration would (its lock marks
+	 * the name index whole: lookups by name then trust it alone)
+	 */
 	dirfd = registry_open(dir, true);
 	if (dirfd < 0)
 		bail("registry_open");
+	mark_index(dirfd);
 	close(dirfd);
 	/* the threads, and one for the processes (counted down by main) */
 	atomic_store(&g_writers_left, NTHREADS + 1);
@@ -849,6 +865,7 @@ static void test_name_index(void)
 
 	if (dirfd < 0)
 		bail("registry_open");
+	mark_index(dirfd);
 	for (int k = 0; k < 8; k++)
 		fam[k] = same_name(k);
 	for (int k = 0; k < 6; k++)
@@ -953,6 +970,78 @@ static void test_name_index(void)
 	free(dir);
 }
 
+/*
+ * A registry an older acid wrote: entries without name slots, a .lock
+ * without the mark. Lookups by name read every entry until the first
+ * writer of this version makes the index whole and marks it; from then
+ * on the index alone answers.
+ */
+static void test_unindexed_registry(void)
+{
+	char *dir = temp_dir("legacy"), path[4096], buf[64] = "";
+	struct acid_ctx *ctx = ctx_at(dir);
+	struct acid_entry *e, *fam[3];
+	int dirfd = registry_open(dir, true), fd, live, free_, found = 0;
+	ssize_t n;
+
+	if (dirfd < 0)
+		bail("registry_open");
+	for (int k = 0; k < 3; k++) {
+		fam[k] = same_name(k);
+		if (registry_put(dirfd, fam[k]) < 0)
+			bail("registry_put");
+	}
+	/* as the old layout had it: no slots, a .lock that says nothing */
+	{
+		DIR *d = opendir(dir);
+		struct dirent *de;
+
+		while (d && (de = readdir(d)))
+			if (!strncmp(de->d_name, "name-", 5))
+				unlinkat(dirfd, de->d_name, 0);
+		if (d)
+			closedir(d);
+	}
+	snprintf(path, sizeof(path), "%s/.lock", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		bail("%s", path);
+	close(fd);
+	slots_of(dir, &live, &free_);
+	is_int(live + free_, 0, "old layout: no name slots");
+	for (int k = 0; k < 3; k++)
+		found += index_finds(dirfd, k);
+	is_int(found, 3, "old layout: each found by name (every entry read)");
+	is_err(acid_lookup_name(ctx, "web", NULL, &e), -ENOTUNIQ,
+	       "old layout: a shared name is ENOTUNIQ by the scan too");
+	is_err(acid_lookup_name(ctx, "none", NULL, &e), -ENOENT,
+	       "old layout: a name no entry has");
+
+	mark_index(dirfd);
+	slots_of(dir, &live, &free_);
+	is_int(live, 3, "the first writer's lock gave each entry its slot");
+	fd = open(path, O_RDONLY);
+	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	is_str(buf, "acid-registry name-index 1\n", "and marked .lock");
+	/* from now on the index alone: a slot removed by hand is a miss */
+	family_slot(dir, 2, path, sizeof(path));
+	ok(unlink(path) == 0, "setup: the last slot, 2, removed by hand");
+	found = 0;
+	for (int k = 0; k < 3; k++)
+		found += index_finds(dirfd, k);
+	is_int(found, 2, "marked: the one without a slot is not found (no "
+			 "scan behind the index)");
+	close(dirfd);
+	for (int k = 0; k < 3; k++)
+		acid_entry_free(fam[k]);
+	acid_ctx_free(ctx);
+	remove_tree(dir);
+	free(dir);
+}
+
 /* What interrupted writers leave: temporary files, dangling pid links. */
 static void test_clean(void)
 {
@@ -965,6 +1054,7 @@ static void test_clean(void)
 
 	if (dirfd < 0 || !good || registry_put(dirfd, good) < 0)
 		bail("registry_put");
+	mark_index(dirfd);
 	snprintf(path, sizeof(path), "%s/.tmp-1-1-0f1e2d3c-4b5a-4978-8695-"
 		 "a4b3c2d1e0f9.entry", dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
@@ -1332,6 +1422,7 @@ int main(void)
 	test_damaged_files();
 	test_clean();
 	test_name_index();
+	test_unindexed_registry();
 	test_concurrent_puts();
 	test_concurrent_registrations();
 	return tap_done();
