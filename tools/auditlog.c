@@ -335,6 +335,17 @@ struct ctr {
 	unsigned int nrecent;
 };
 
+/*
+ * A SYSCALL record's event, until it is known whether the kernel stamped
+ * it with a container ID (its CONTAINER_ID record follows in the event).
+ */
+struct kev {
+	struct skey k;
+	uint32_t pid;
+	bool seen; /* a CONTAINER_ID record came */
+	bool open; /* not yet judged */
+};
+
 /* A CONTAINER_OP op=set record: which ID, where, and its stamp. */
 struct kop {
 	uint64_t contid;
@@ -363,8 +374,8 @@ struct al_log {
 	struct hmap kset;  /* (node, contid) -> index in kops */
 	struct kop *kops;  /* the kernel's set records, the latest per ID */
 	size_t nkops, capkops;
-	struct skey ev;	   /* the event of the last SYSCALL record ... */
-	uint32_t ev_pid;   /* ... and its pid */
+	struct kev kring[RECENT]; /* the latest SYSCALL records' events */
+	unsigned long nkring;
 	struct sset sel;   /* stamps of the selected events */
 	uint64_t *tmp, *tmp2;
 	size_t captmp, captmp2;
@@ -1487,7 +1498,69 @@ static bool kernel_set(struct al_log *log, const char *uuid, uint32_t node,
 	if (!o)
 		return false;
 	*set = o->k;
+	/* one set record, one run: a later run of the ID needs its own */
+	hmap_del(&log->kset, kkey(node, v), (uint64_t)(o - log->kops));
 	return true;
+}
+
+/*
+ * @pid on @node ran a syscall the kernel did not stamp with a container
+ * ID: it is in no kernel-attributed container now (a pid such a
+ * container used, since reused outside it), so it leaves their sets.
+ */
+static void kernel_leave(struct al_log *log, uint32_t node, uint32_t pid)
+{
+	size_t n;
+
+	if (hmap_all(&log->pids, nkey(node, pid), &log->tmp, &n,
+		     &log->captmp) < 0) {
+		log->err = -ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (log->ctr[log->tmp[i]]->kernel)
+			hmap_del(&log->pids, nkey(node, pid), log->tmp[i]);
+}
+
+static void kev_judge(struct al_log *log, struct kev *e)
+{
+	if (!e->open)
+		return;
+	e->open = false;
+	if (!e->seen)
+		kernel_leave(log, e->k.node, e->pid);
+}
+
+/*
+ * A record of @pid with stamp @k: the events of @pid before it are
+ * complete (a process is in one syscall at a time), so whether the
+ * kernel stamped them is known. A SYSCALL record then opens its own.
+ */
+static void kev_record(struct al_log *log, const struct skey *k,
+		       uint32_t pid, bool syscall)
+{
+	struct kev *e;
+
+	for (unsigned int i = 0; i < RECENT; i++) {
+		e = &log->kring[i];
+		if (e->open && e->pid == pid && e->k.node == k->node &&
+		    !skey_eq(&e->k, k))
+			kev_judge(log, e);
+	}
+	if (!syscall)
+		return;
+	e = &log->kring[log->nkring++ % RECENT];
+	kev_judge(log, e); /* the oldest: complete long ago */
+	*e = (struct kev){ .k = *k, .pid = pid, .open = true };
+}
+
+/* The open SYSCALL event of stamp @k, or NULL. */
+static struct kev *kev_find(struct al_log *log, const struct skey *k)
+{
+	for (unsigned int i = 0; i < RECENT; i++)
+		if (log->kring[i].open && skey_eq(&log->kring[i].k, k))
+			return &log->kring[i];
+	return NULL;
 }
 
 /* A start record; returns the run it is the record of. */
@@ -1694,6 +1767,7 @@ static void on_kernel_record(struct al_log *log, const struct hdr *h,
 {
 	char uuid[ACID_ID_STRLEN];
 	uint64_t contid, res;
+	struct kev *ev;
 	struct ctr *c;
 
 	if (!kernel_field(h, "contid", UINT64_MAX, &contid) ||
@@ -1704,6 +1778,14 @@ static void on_kernel_record(struct al_log *log, const struct hdr *h,
 
 		if (!kernel_field(h, "res", 1, &res) || res != 1)
 			return;
+		/* an ID given to one more process of a running container */
+		c = find_open(log, uuid, h->k.node);
+		if (c) {
+			if (c->kernel && c->selected &&
+			    sset_add(&log->sel, &h->k) < 0)
+				log->err = -ENOMEM;
+			return;
+		}
 		o = kop_find(log, contid, h->k.node);
 		if (!o) {
 			if (grow(&log->kops, &log->capkops, log->nkops + 1,
@@ -1737,10 +1819,13 @@ static void on_kernel_record(struct al_log *log, const struct hdr *h,
 			hmap_del(&log->ses, nkey(c->node, c->pub.ses_tag),
 				 c->idx);
 	}
-	if (c->open && skey_eq(&log->ev, &h->k) && log->ev_pid &&
-	    add_pid(log, c, c->idx, log->ev_pid) < 0) {
-		log->err = -ENOMEM;
-		return;
+	ev = kev_find(log, &h->k);
+	if (ev) {
+		ev->seen = true;
+		if (c->open && add_pid(log, c, c->idx, ev->pid) < 0) {
+			log->err = -ENOMEM;
+			return;
+		}
 	}
 	charge(log, c, &h->k);
 }
@@ -1782,10 +1867,8 @@ static int scan_line(struct al_log *log, const char *line, size_t len)
 		else
 			scan_subject(&h, &s);
 	}
-	if (type_is(&h, "SYSCALL")) {
-		log->ev = h.k;
-		log->ev_pid = s.has_pid ? s.pid : 0;
-	}
+	if (s.has_pid)
+		kev_record(log, &h.k, s.pid, type_is(&h, "SYSCALL"));
 	if (type_is(&h, "VIRT_CONTROL")) {
 		struct acid_rec r;
 		char why[200];

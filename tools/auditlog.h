@@ -23,10 +23,13 @@
  *     kernel logged setting (CONTAINER_OP op=set res=1, just before the
  *     start record) is "kernel"; an event belongs to it exactly when it
  *     carries a CONTAINER_ID record with its ID, and ancestry and session
- *     are not used for it. The pids of its events join S (for the
- *     forgery check below). A container whose set record was rotated
- *     away turns "kernel" at its first CONTAINER_ID record. The kernel's
- *     set and drop records are listed with the container's own records.
+ *     are not used for it. A set record serves one run. The pid of an
+ *     event with its CONTAINER_ID joins its S, and leaves it at the first
+ *     later event of that pid without one (a reused pid) - S serves the
+ *     forgery check below. A container whose set record was rotated away
+ *     turns "kernel" at its first CONTAINER_ID record. The kernel's set
+ *     records (more come when the ID is given to one more process) and
+ *     its drop record are listed with the container's own records.
  *     No process can send those record types: the kernel takes user
  *     records of 1100-1199 and 2100-2999 only.
  * Limits, on a stock kernel (a kernel that holds IDs has none of them):

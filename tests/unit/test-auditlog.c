@@ -615,32 +615,50 @@ static void test_kernel(bool ref)
 	const char *m = ref ? "reference" : "fast";
 	struct got g = { 0 };
 	struct warns w;
-	const struct al_container *kc, *kr, *sneak;
+	const struct al_container *kc = NULL, *kc2 = NULL, *kr, *sneak,
+				  *sneak2, *honest;
 	struct al_log *log;
 
 	warns_open(&w);
 	log = run("kernel.log", ref, "kc", &g, w.f);
 	is_int(warns_lines(&w), 0, "%s: kernel.log: warnings", m);
-	is_int(al_count(log), 3, "%s: kernel.log: containers", m);
-	kc = find(log, "00000000-0000-0000-0000-000000001092");
+	is_int(al_count(log), 6, "%s: kernel.log: runs", m);
+	for (size_t i = 0; i < al_count(log); i++) {
+		const struct al_container *c = al_get(log, i);
+
+		if (!strcmp(c->uuid, "00000000-0000-0000-0000-000000001092"))
+			*(kc ? &kc2 : &kc) = c;
+	}
 	kr = find(log, "00000000-0000-0000-0000-00000000004d");
 	sneak = find(log, "44444444-5555-4666-8777-888888888888");
-	if (!ok(kc && kr && sneak, "%s: kernel.log: kc, kr, sneak found", m))
+	sneak2 = find(log, "44444444-5555-4666-8777-999999999999");
+	honest = find(log, "55555555-6666-4777-8888-999999999999");
+	if (!ok(kc && kc2 && kr && sneak && sneak2 && honest,
+		"%s: kernel.log: every run found", m))
 		goto out;
 	/*
 	 * 402 the init, 403 a child of a subshell never seen (ancestry
-	 * misses it), 405 a process the orchestrator gave the ID (not a
-	 * descendant at all). Not: 404 (a child of the init without the
-	 * kernel's record), 406 host, 407 another ID, 411 after the stop.
+	 * misses it), 405 a process given the ID from outside, 414, and
+	 * 417 whose CONTAINER_ID comes after another event's records. Not:
+	 * 404 (a child of the init without the kernel's record), 406 host,
+	 * 407 another ID, 415 a host process on a pid kc used, 418 host.
 	 */
-	is_u64(kc->events, 3, "%s: kc: events by CONTAINER_ID", m);
-	SERIALS(&g, "kernel.log: acid events kc (the kernel's set and drop "
-		"with its own records)", 400, 401, 402, 403, 405, 409, 410);
+	is_u64(kc->events, 5, "%s: kc: events by CONTAINER_ID", m);
+	/* its second run, same ID, no set record: ancestry (441) */
+	is_u64(kc2->events, 1, "%s: kc's second run, on no kernel's word: by "
+	       "ancestry", m);
+	SERIALS(&g, "kernel.log: acid events kc (both runs; the kernel's set, "
+		"second set and drop with the first)", 400, 401, 402, 403, 405,
+		413, 414, 417, 420, 421, 440, 441, 442);
 	/* 4002 carried kc's ID: a start record it sends is from inside */
 	is_int(sneak->forged, 1, "%s: sneak, registered from inside kc: "
 	       "forged?", m);
+	is_int(sneak2->forged, 1, "%s: sneak2, from 4020, whose CONTAINER_ID "
+	       "came after another event's records: forged?", m);
+	is_int(honest->forged, 0, "%s: honest, from a host process on a pid "
+	       "kc used before: not forged", m);
 	/* the set record rotated away: the first CONTAINER_ID tells */
-	is_u64(kr->events, 1, "%s: kr: 421 only (422 has no CONTAINER_ID)",
+	is_u64(kr->events, 1, "%s: kr: 431 only (432 has no CONTAINER_ID)",
 	       m);
 out:
 	al_close(log);
@@ -657,6 +675,7 @@ static void test_same_both_ways(void)
 	static const char *const names[] = {
 		"web-1", "job", "tagged", "plain", "east", "west", "inner",
 		"sneaky", "survivor", "victim", "twice", "kc", "kr", "sneak",
+		"sneak2", "honest",
 	};
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
