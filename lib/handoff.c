@@ -11,10 +11,12 @@
  * "<target pid> <value as the kernel reads it> <asker's start time>";
  * the answer is the kernel's errno as an int32_t (0: written).
  *
- * acid-exec knows the asker by SO_PEERCRED's pid, taken at connect time
- * (6.1 has no SO_PEERPIDFD): the start time, in clock ticks since boot as
- * /proc/<pid>/stat gives it, tells that pid's process from a later one
- * that got the pid after the asker died.
+ * acid-exec knows the asker by the credentials the kernel stamps on the
+ * datagram (SO_PASSCRED; the same pid as SO_PEERCRED's, taken at connect
+ * time: a socket handed on to another process does not ask). 6.1 has no
+ * SO_PEERPIDFD, so the start time, in clock ticks since boot as
+ * /proc/<pid>/stat gives it and read after every other check, tells the
+ * asker from a process that got its pid after it died.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -73,7 +75,7 @@ int handoff_write_id(const struct acid_ctx *ctx, pid_t target,
 	int32_t answer;
 	pid_t server;
 	ssize_t n;
-	int r;
+	int r, one = 1;
 
 	r = kernel_format_id(ctx->mode, id, value, sizeof(value));
 	if (r < 0)
@@ -89,6 +91,8 @@ int handoff_write_id(const struct acid_ctx *ctx, pid_t target,
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
+	/* the kernel stamps what we send with our credentials */
+	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
 	/* an acid-exec that does not serve (user mode, older) is none */
 	if (connect(fd, (struct sockaddr *)&sa, salen) < 0)
 		return -ENOENT;

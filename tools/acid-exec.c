@@ -160,6 +160,8 @@ static int serve_open(void)
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
+	/* every datagram carries its sender (accepted sockets inherit it) */
+	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int));
 	if (bind(fd, (struct sockaddr *)&sa,
 		 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n)) < 0 ||
 	    listen(fd, 16) < 0) {
@@ -172,42 +174,80 @@ static int serve_open(void)
 }
 
 /*
+ * The sender of the one datagram on @c, as the kernel stamped it at send
+ * time (SCM_CREDENTIALS: a process can only send its own pid), into
+ * @cred; the datagram into @buf. Returns its length, or -1.
+ */
+static ssize_t recv_with_sender(int c, char *buf, size_t len,
+				struct ucred *cred)
+{
+	union {
+		char space[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = control.space,
+			      .msg_controllen = sizeof(control.space) };
+	struct cmsghdr *cm;
+	ssize_t n = recvmsg(c, &msg, MSG_CMSG_CLOEXEC);
+
+	if (n <= 0 || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
+		return -1;
+	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_CREDENTIALS &&
+		    cm->cmsg_len == CMSG_LEN(sizeof(*cred))) {
+			memcpy(cred, CMSG_DATA(cm), sizeof(*cred));
+			return n;
+		}
+	return -1;
+}
+
+/*
  * One request: "<target pid> <decimal value> <asker's start time>",
- * answered with an errno. The asker is the peer of the connection, a
- * descendant with CAP_AUDIT_CONTROL, and still the process that
- * connected: its start time is the one it sent.
+ * answered with an errno. The asker is who sent the datagram (its kernel
+ * credentials, not SO_PEERCRED's connect-time pid alone: a socket can be
+ * handed on), the process that connected, root, a descendant of ours with
+ * CAP_AUDIT_CONTROL, and, read last, still started when it says: its pid
+ * was not taken over by another process meanwhile.
  */
 static void serve_one(int lfd)
 {
 	struct timeval tv = { .tv_sec = 2 };
-	struct ucred peer;
+	struct ucred peer, sender;
 	socklen_t plen = sizeof(peer);
 	char buf[128], value[32];
 	unsigned long long said, now = 0;
 	int32_t answer;
-	int target, c;
+	int target, c, one = 1;
 	ssize_t n;
 
 	c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	if (c < 0)
 		return;
 	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	n = recv(c, buf, sizeof(buf) - 1, 0);
-	if (n <= 0)
-		goto out;
+	setsockopt(c, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+	n = recv_with_sender(c, buf, sizeof(buf) - 1, &sender);
+	if (n < 0) {
+		answer = EPERM;
+		goto answer;
+	}
 	buf[n] = '\0';
 	if (sscanf(buf, "%d %20[0-9] %llu", &target, value, &said) != 3)
 		answer = EINVAL;
 	else if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &peer, &plen) < 0 ||
-		 peer.uid != 0 || !parent_of(peer.pid, &now) || now != said ||
-		 !descends_from_us(peer.pid) || !has_audit_control(peer.pid))
+		 peer.pid != sender.pid || sender.uid != 0 ||
+		 !descends_from_us(sender.pid) ||
+		 !has_audit_control(sender.pid) ||
+		 !parent_of(sender.pid, &now) || now != said)
 		answer = EPERM;
 	else if (!descends_from_us(target))
 		answer = EXDEV;
 	else
 		answer = write_id(target, value);
+answer:
 	send(c, &answer, sizeof(answer), MSG_NOSIGNAL);
-out:
 	close(c);
 }
 

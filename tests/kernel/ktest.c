@@ -809,25 +809,51 @@ static int fake_runtime(void)
  * that got a dead asker's pid would present) and once with ours. Prints
  * "forge: wrong=<errno> right=<errno> contid=<read back>".
  */
-static int ask_parent(pid_t target, uint64_t v, uint64_t start)
+/*
+ * Ask acid-exec (our parent) to write @v for @target, saying we started
+ * at @start. With @handed, the connection is ours but a child of ours
+ * sends the request on it (a socket handed on), with its own start time.
+ */
+static int ask_parent(pid_t target, uint64_t v, uint64_t start, bool handed)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char msg[128];
 	int32_t answer = -1;
-	int fd, n;
+	int fd, n, one = 1;
+	pid_t child;
 
 	n = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1, "acid-exec/%d",
 		     (int)getppid());
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (fd < 0 ||
-	    connect(fd, (struct sockaddr *)&sa,
-		    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
-				n)) < 0)
+	if (fd < 0)
 		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+	if (connect(fd, (struct sockaddr *)&sa,
+		    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+				n)) < 0) {
+		close(fd);
+		return -1;
+	}
 	snprintf(msg, sizeof(msg), "%d %" PRIu64 " %" PRIu64, (int)target, v,
 		 start);
-	if (send(fd, msg, strlen(msg), 0) < 0 ||
-	    recv(fd, &answer, sizeof(answer), 0) != sizeof(answer))
+	if (handed) {
+		child = fork();
+		if (child == 0) {
+			uint64_t own = 0;
+
+			/* all true of itself: root, descendant, capable,
+			 * its own start time; only not the connector */
+			proc_stat("/proc", getpid(), NULL, &own);
+			snprintf(msg, sizeof(msg), "%d %" PRIu64 " %" PRIu64,
+				 (int)target, v, own);
+			_exit(send(fd, msg, strlen(msg), 0) < 0);
+		}
+		waitpid(child, NULL, 0);
+	} else if (send(fd, msg, strlen(msg), 0) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (recv(fd, &answer, sizeof(answer), 0) != sizeof(answer))
 		answer = -1;
 	close(fd);
 	return answer;
@@ -837,14 +863,16 @@ static int forge(void)
 {
 	pid_t child = spawn_waiter(0);
 	uint64_t start = 0, v = next_id + 900;
-	int wrong, right;
+	int wrong, handed, right;
 
 	if (child <= 0 || proc_stat("/proc", getpid(), NULL, &start) < 0)
 		return 1;
-	wrong = ask_parent(child, v, start + 1);
-	right = ask_parent(child, v, start);
-	printf("forge: wrong=%d right=%d contid=%" PRIu64 " want=%" PRIu64
-	       "\n", wrong, right, read_contid(child), v);
+	wrong = ask_parent(child, v, start + 1, false);
+	handed = ask_parent(child, v, start, true);
+	right = ask_parent(child, v, start, false);
+	printf("forge: wrong=%d handed=%d right=%d contid=%" PRIu64
+	       " want=%" PRIu64 "\n", wrong, handed, right, read_contid(child),
+	       v);
 	fflush(stdout);
 	end_waiter(child);
 	return 0;
@@ -909,21 +937,25 @@ static void test_handoff(void)
 	{
 		char *forger[] = { "/bin/acid-exec", "--uid", "0",
 				   "/bin/ktest", "forge", NULL };
-		int wrong = -2, right = -2;
+		int wrong = -2, handed = -2, right = -2;
 		uint64_t got = 0, want = 1;
 
 		run(forger, out, sizeof(out));
 		line = strstr(out, "forge: ");
 		if (line)
-			sscanf(line, "forge: wrong=%d right=%d contid=%" SCNu64
-			       " want=%" SCNu64, &wrong, &right, &got, &want);
+			sscanf(line, "forge: wrong=%d handed=%d right=%d "
+			       "contid=%" SCNu64 " want=%" SCNu64, &wrong,
+			       &handed, &right, &got, &want);
 		check(wrong == EPERM,
 		      "hand-off: a start time not the asker's: EPERM (got %d)",
 		      wrong);
+		check(handed == EPERM,
+		      "hand-off: a request sent on a connection handed on to "
+		      "another process: EPERM (got %d)", handed);
 		check(right == 0 && got == want,
 		      "hand-off: the asker's own: written (%d, contid %" PRIu64
 		      ")", right, got);
-		if (wrong != EPERM || right != 0)
+		if (wrong != EPERM || handed != EPERM || right != 0)
 			note("output: %s", out);
 	}
 }
