@@ -29,22 +29,6 @@
 
 #include "internal.h"
 
-static bool is_acid_exec(const char *proc_root, pid_t pid)
-{
-	char path[4096 + 64], exe[4096];
-	const char *base;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "%s/%d/exe", proc_root, (int)pid);
-	n = readlink(path, exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return false;
-	exe[n] = '\0';
-	base = strrchr(exe, '/');
-	base = base ? base + 1 : exe;
-	return strcmp(base, "acid-exec") == 0;
-}
-
 /* The nearest acid-exec among our ancestors, or 0. */
 static pid_t find_acid_exec(const char *proc_root)
 {
@@ -53,7 +37,7 @@ static pid_t find_acid_exec(const char *proc_root)
 	for (int depth = 0; cur > 1 && depth < 4096; depth++) {
 		pid_t parent;
 
-		if (is_acid_exec(proc_root, cur))
+		if (proc_is_acid_exec(proc_root, cur))
 			return cur;
 		if (proc_stat(proc_root, cur, &parent, NULL) < 0)
 			return 0;

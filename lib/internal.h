@@ -118,6 +118,9 @@ int kernel_format_id(enum acid_mode mode, const struct acid_id *id,
 /* ACID_AUDIT_CONTAINER_OP and _ID */
 #include "audit-types.h"
 
+/* session.c: is @pid running a program named acid-exec? */
+bool proc_is_acid_exec(const char *proc_root, pid_t pid);
+
 /* handoff.c: the write done by an acid-exec ancestor; -ENOENT: none */
 int handoff_write_id(const struct acid_ctx *ctx, pid_t target,
 		     const struct acid_id *id);

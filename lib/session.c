@@ -65,7 +65,8 @@ int acid_session_new(const struct acid_ctx *ctx, uid_t uid, uint32_t *ses)
 	return 0;
 }
 
-static bool is_acid_exec(const char *proc_root, pid_t pid)
+/* Is @pid running a program named acid-exec? */
+bool proc_is_acid_exec(const char *proc_root, pid_t pid)
 {
 	char path[4096 + 64], exe[4096];
 	const char *base;
@@ -94,7 +95,7 @@ int acid_session_tag(const struct acid_ctx *ctx, pid_t pid, uint32_t *ses)
 
 		if (r < 0)
 			return cur == pid ? r : -ENOENT;
-		if (is_acid_exec(ctx->proc_root, cur)) {
+		if (proc_is_acid_exec(ctx->proc_root, cur)) {
 			snprintf(path, sizeof(path), "%s/%d/sessionid",
 				 ctx->proc_root, (int)cur);
 			r = read_u32(path, ses);
