@@ -51,6 +51,8 @@ static const char usage[] =
 
 static pid_t child;
 static int chld_pipe[2] = { -1, -1 };
+/* procfs as the library sees it (ACID_PROC_ROOT; /proc by default) */
+static char proc_root[4096] = "/proc";
 
 static void forward(int sig)
 {
@@ -73,12 +75,12 @@ static void on_sigchld(int sig)
 /* The parent of @pid, and its start time in *@start if not NULL. */
 static pid_t parent_of(pid_t pid, unsigned long long *start)
 {
-	char path[64], buf[1024], *p;
+	char path[4096 + 64], buf[1024], *p;
 	int fd, ppid = 0;
 	unsigned long long st;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	snprintf(path, sizeof(path), "%s/%d/stat", proc_root, (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
@@ -111,12 +113,12 @@ static bool descends_from_us(pid_t pid)
 
 static bool has_audit_control(pid_t pid)
 {
-	char path[64], line[256];
+	char path[4096 + 64], line[256];
 	unsigned long long eff = 0;
 	bool found = false;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	snprintf(path, sizeof(path), "%s/%d/status", proc_root, (int)pid);
 	f = fopen(path, "re");
 	if (!f)
 		return false;
@@ -131,11 +133,12 @@ static bool has_audit_control(pid_t pid)
 
 static int write_id(pid_t target, const char *value)
 {
-	char path[64];
+	char path[4096 + 64];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/audit_containerid", (int)target);
+	snprintf(path, sizeof(path), "%s/%d/audit_containerid", proc_root,
+		 (int)target);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? ESRCH : errno;
@@ -310,6 +313,7 @@ int main(int argc, char **argv)
 	}
 	r = acid_session_new(ctx, uid, &ses);
 	serving = acid_ctx_mode(ctx) != ACID_MODE_USER;
+	snprintf(proc_root, sizeof(proc_root), "%s", acid_ctx_proc_root(ctx));
 	acid_ctx_free(ctx);
 	if (r == -EACCES) {
 		fprintf(stderr, "acid-exec: cannot start a new audit session: "
