@@ -7,7 +7,10 @@
  *   <root>/<pid>/audit_containerid      a regular file the "kernel" keeps
  * The probe chooses the mode; registration writes the ID in that mode's
  * form; the kernel's errno (here: what the file system answers) comes back
- * unchanged; nothing is left in the registry after a refusal.
+ * unchanged; nothing is left in the registry after a refusal. The hand-off
+ * to acid-exec (argv[1]: the built acid-exec) is run for real: acid-exec,
+ * on the tree, runs this program again ("handoff-child"), which asks it to
+ * write a child's ID in the tree's form.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +20,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -514,9 +518,127 @@ static void passthrough(enum acid_mode mode)
 	free(state);
 }
 
-int main(void)
+/* ------------------------------------------------------- hand-off */
+
+/* <root>/<pid>/exe: where /proc/<pid>/exe points, as procfs reads it */
+static void tree_add_exe(const char *root, pid_t pid)
 {
-	char *state;
+	char path[4096], real[64], target[4096];
+	ssize_t n;
+
+	snprintf(real, sizeof(real), "/proc/%d/exe", (int)pid);
+	n = readlink(real, target, sizeof(target) - 1);
+	if (n < 0)
+		bail("readlink %s", real);
+	target[n] = '\0';
+	snprintf(path, sizeof(path), "%s/%d/exe", root, (int)pid);
+	if (symlink(target, path) < 0)
+		bail("symlink %s", path);
+}
+
+/*
+ * acid-exec's runtime: put itself, acid-exec and a child in the tree
+ * (ACID_PROC_ROOT), ask acid-exec to write @value (an ID) as the child's,
+ * and print "handoff=<errno> contid=<what the child's file holds>".
+ */
+static int handoff_child(const char *value)
+{
+	const char *root = getenv("ACID_PROC_ROOT");
+	struct acid_ctx *ctx;
+	struct acid_id id;
+	struct child c;
+	char *p, *text;
+	int r;
+
+	if (!root || acid_ctx_new(NULL, &ctx) < 0 ||
+	    acid_id_parse(value, &id) < 0)
+		return 2;
+	child_start(&c, 0);
+	tree_add(root, getppid(), NULL);
+	tree_add_exe(root, getppid());
+	tree_add(root, getpid(), NULL);
+	tree_add_exe(root, getpid());
+	tree_add(root, c.pid, acid_ctx_mode(ctx) == ACID_MODE_KERNEL_UUID ?
+				      UNSET_UUID : UNSET_U64);
+	r = handoff_write_id(ctx, c.pid, &id);
+	p = contid_path(root, c.pid);
+	text = read_text(p);
+	printf("handoff=%d contid=%s\n", -r, text ? text : "(none)");
+	free(text);
+	free(p);
+	child_stop(&c);
+	acid_ctx_free(ctx);
+	return 0;
+}
+
+/* acid-exec on a tree of @unset's form, asked to write @value */
+static void handoff(const char *acid_exec, const char *self, const char *form,
+		    const char *unset, const char *value, const char *want)
+{
+	char *root = tree_new(unset), *state = temp_dir("kstate");
+	char path[4096], out[512] = "", wanted[128];
+	int pipefd[2], status = -1;
+	pid_t pid;
+	ssize_t n;
+
+	/* acid-exec's own session: through the tree, to the real files */
+	snprintf(path, sizeof(path), "%s/self/loginuid", root);
+	if (symlink("/proc/self/loginuid", path) < 0)
+		bail("symlink %s", path);
+	snprintf(path, sizeof(path), "%s/self/sessionid", root);
+	if (symlink("/proc/self/sessionid", path) < 0)
+		bail("symlink %s", path);
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		bail("pipe");
+	pid = fork();
+	if (pid < 0)
+		bail("fork");
+	if (pid == 0) {
+		dup2(pipefd[1], 1);
+		setenv("ACID_PROC_ROOT", root, 1);
+		setenv("ACID_STATE_DIR", state, 1);
+		execl(acid_exec, "acid-exec", "--uid", "0", self,
+		      "handoff-child", value, (char *)NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	n = read(pipefd[0], out, sizeof(out) - 1);
+	out[n > 0 ? n : 0] = '\0';
+	close(pipefd[0]);
+	waitpid(pid, &status, 0);
+	out[strcspn(out, "\n")] = '\0';
+	is_int(status, 0, "%s hand-off: acid-exec and its runtime exit 0", form);
+	snprintf(wanted, sizeof(wanted), "handoff=0 contid=%s", want);
+	is_str(out, wanted, "%s hand-off of %s: acid-exec writes it in the "
+			    "kernel's form", form, value);
+	remove_tree(root);
+	remove_tree(state);
+	free(root);
+	free(state);
+}
+
+static void test_handoff(const char *acid_exec, const char *self)
+{
+	if (!acid_exec) {
+		ok(false, "hand-off: no acid-exec given (argv[1])");
+		return;
+	}
+	/* the 128-bit form: a UUID, canonical lower case */
+	handoff(acid_exec, self, "uuid", UNSET_UUID,
+		"0F1E2D3C-4B5A-4978-8695-A4B3C2D1E0F9", UUID_L);
+	/* the 64-bit form, decimal */
+	handoff(acid_exec, self, "u64", UNSET_U64,
+		"00000000-0000-0000-0000-00000000002a", "42");
+}
+
+int main(int argc, char **argv)
+{
+	char *state, self[4096];
+
+	if (argc > 2 && strcmp(argv[1], "handoff-child") == 0)
+		return handoff_child(argv[2]);
+	if (!realpath(argv[0], self))
+		bail("realpath %s", argv[0]);
 
 	unsetenv("ACID_PROC_ROOT");
 	unsetenv("ACID_STATE_DIR");
@@ -530,6 +652,7 @@ int main(void)
 	test_uuid();
 	passthrough(ACID_MODE_KERNEL_U64);
 	passthrough(ACID_MODE_KERNEL_UUID);
+	test_handoff(argc > 1 ? argv[1] : NULL, self);
 
 	remove_tree(state);
 	free(state);
