@@ -118,7 +118,8 @@ int kernel_format_id(enum acid_mode mode, const struct acid_id *id,
 /* ACID_AUDIT_CONTAINER_OP and _ID */
 #include "audit-types.h"
 
-/* session.c: is @pid running a program named acid-exec? */
+/* session.c: is @pid running the installed acid-exec (named so, its file
+ * root's and not writable by group or others)? */
 bool proc_is_acid_exec(const char *proc_root, pid_t pid);
 
 /* handoff.c: the write done by an acid-exec ancestor; -ENOENT: none */

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 
@@ -65,11 +66,21 @@ int acid_session_new(const struct acid_ctx *ctx, uid_t uid, uint32_t *ses)
 	return 0;
 }
 
-/* Is @pid running a program named acid-exec? */
+/*
+ * Is @pid running the installed acid-exec? Its executable is named
+ * acid-exec, and the file it runs (stat through /proc/<pid>/exe: the
+ * inode itself, whatever path it was started by) is root's and not
+ * writable by group or others: what an administrator installed, not a
+ * user's own program, nor a copy another user could have changed. Where
+ * it lies does not matter: only root can make a root-owned file, and a
+ * user cannot change one it does not own (protected_hardlinks keeps it
+ * from linking root's other programs under that name).
+ */
 bool proc_is_acid_exec(const char *proc_root, pid_t pid)
 {
 	char path[4096 + 64], exe[4096];
 	const char *base;
+	struct stat st;
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "%s/%d/exe", proc_root, (int)pid);
@@ -79,7 +90,12 @@ bool proc_is_acid_exec(const char *proc_root, pid_t pid)
 	exe[n] = '\0';
 	base = strrchr(exe, '/');
 	base = base ? base + 1 : exe;
-	return strcmp(base, "acid-exec") == 0;
+	if (strcmp(base, "acid-exec") != 0)
+		return false;
+	if (stat(path, &st) < 0)
+		return false;
+	return S_ISREG(st.st_mode) && st.st_uid == 0 &&
+	       !(st.st_mode & (S_IWGRP | S_IWOTH));
 }
 
 int acid_session_tag(const struct acid_ctx *ctx, pid_t pid, uint32_t *ses)
@@ -96,11 +112,15 @@ int acid_session_tag(const struct acid_ctx *ctx, pid_t pid, uint32_t *ses)
 		if (r < 0)
 			return cur == pid ? r : -ENOENT;
 		if (proc_is_acid_exec(ctx->proc_root, cur)) {
+			uint32_t v;
+
 			snprintf(path, sizeof(path), "%s/%d/sessionid",
 				 ctx->proc_root, (int)cur);
-			r = read_u32(path, ses);
-			if (r < 0 || *ses == SESSION_UNSET)
+			r = read_u32(path, &v);
+			/* *ses is left alone unless there is a tag */
+			if (r < 0 || v == SESSION_UNSET)
 				return -ENOENT;
+			*ses = v;
 			return 0;
 		}
 		cur = parent;
