@@ -34,7 +34,7 @@ static const struct {
 	{ ENOTCONN, "Audit is disabled in the kernel (auditctl -e 0): the record would be dropped, so it was not sent." },
 	{ ECONNREFUSED, "The kernel refused the audit record (sent from a non-initial user namespace, or audit is not available)." },
 	{ EPROTONOSUPPORT, "The kernel has no audit support (no NETLINK_AUDIT)." },
-	{ ETIMEDOUT, "The kernel's audit subsystem did not answer in time." },
+	{ ETIMEDOUT, "The kernel's audit subsystem, or the acid-exec the kernel write was handed to, did not answer in time (acid-exec: within 2 s)." },
 	{ EIO, "Input/output error while writing the container ID or a registry entry." },
 	{ ENAMETOOLONG, "The container's name and bundle are too long for one audit record (the kernel keeps 8560 bytes of a record's text)." },
 	{ EMSGSIZE, "The audit record is longer than the kernel keeps (8560 bytes of text); it was not sent." },

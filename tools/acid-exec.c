@@ -12,11 +12,16 @@
  *
  * On such a kernel it also serves the hooks below it: a hook is the
  * container's sibling and the kernel refuses it the write (EXDEV), so it
- * asks acid-exec, the ancestor, on the abstract unix socket
- * "acid-exec/<pid>" (lib/handoff.c has the protocol). acid-exec answers
- * only a peer that runs as root with CAP_AUDIT_CONTROL and descends from
- * it, for a target that descends from it, and passes the kernel's errno
- * back unchanged.
+ * asks acid-exec, the ancestor, on the unix socket
+ * <state dir>/exec-<pid>.sock (lib/handoff.h, lib/handoff.c has the
+ * protocol). The name is in the registry directory, root's and 0700: no
+ * other user can take it first or connect. acid-exec refuses to run the
+ * runtime when it cannot serve (the hooks would fail), drops at once a
+ * peer that is not root or not its descendant, gives a peer
+ * HANDOFF_DEADLINE_MS to send its request and never waits on one peer
+ * while others wait. It answers only a peer that runs as root with
+ * CAP_AUDIT_CONTROL and descends from it, for a target that descends
+ * from it, and passes the kernel's errno back unchanged.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,11 +33,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <acid/libacid.h>
+
+#include "handoff.h"
 
 static const char usage[] =
 	"usage: acid-exec [--uid UID] RUNTIME [ARGS...]\n"
@@ -53,6 +62,8 @@ static pid_t child;
 static int chld_pipe[2] = { -1, -1 };
 /* procfs as the library sees it (ACID_PROC_ROOT; /proc by default) */
 static char proc_root[4096] = "/proc";
+/* the kernel's form of container IDs */
+static enum acid_mode mode;
 
 static void forward(int sig)
 {
@@ -139,7 +150,8 @@ static int write_id(pid_t target, const char *value)
 
 	snprintf(path, sizeof(path), "%s/%d/audit_containerid", proc_root,
 		 (int)target);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	/* O_TRUNC, as libacid: a prepared file (tests) holds just the value */
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_TRUNC);
 	if (fd < 0)
 		return errno == ENOENT ? ESRCH : errno;
 	n = write(fd, value, strlen(value));
@@ -153,33 +165,73 @@ static int write_id(pid_t target, const char *value)
 	return (size_t)n == strlen(value) ? 0 : EIO;
 }
 
-static int serve_open(void)
+/*
+ * The registry directory @dir, made if missing, checked as libacid
+ * checks it (ours, 0700, no symlink), open in *@dirfd; the socket bound
+ * in it, listening. A stale socket of a dead acid-exec with our pid is
+ * replaced (only root can have made it). Returns the socket or -errno,
+ * *@what saying which step failed.
+ */
+static int serve_open(const char *dir, int *dirfd, const char **what)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd, n;
+	struct sockaddr_un sa;
+	socklen_t salen;
+	struct stat st;
+	char name[32];
+	int fd, one = 1;
 
-	n = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1,
-		     "acid-exec/%d", (int)getpid());
+	*what = "make the directory";
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	*what = "open the directory";
+	*dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (*dirfd < 0)
+		return -errno;
+	*what = "check the directory (root's, mode 0700)";
+	if (fstat(*dirfd, &st) < 0)
+		return -errno;
+	if (st.st_uid != geteuid() || (st.st_mode & 077))
+		return -EPERM;
+	*what = "bind";
+	if (handoff_sock_name(name, sizeof(name), getpid()) < 0 ||
+	    handoff_sockaddr(&sa, &salen, *dirfd, getpid()) < 0)
+		return -ENAMETOOLONG;
+	if (unlinkat(*dirfd, name, 0) < 0 && errno != ENOENT)
+		return -errno;
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
 	/* every datagram carries its sender (accepted sockets inherit it) */
-	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int));
-	if (bind(fd, (struct sockaddr *)&sa,
-		 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n)) < 0 ||
-	    listen(fd, 16) < 0) {
+	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, salen) < 0 ||
+	    fchmodat(*dirfd, name, 0600, 0) < 0 ||
+	    (*what = "listen", listen(fd, 64) < 0)) {
 		int e = errno;
 
 		close(fd);
+		unlinkat(*dirfd, name, 0);
 		return -e;
 	}
 	return fd;
 }
 
+static void serve_close(int lfd, int dirfd)
+{
+	char name[32];
+
+	if (lfd >= 0 && handoff_sock_name(name, sizeof(name), getpid()) == 0)
+		unlinkat(dirfd, name, 0);
+	if (lfd >= 0)
+		close(lfd);
+	if (dirfd >= 0)
+		close(dirfd);
+}
+
 /*
  * The sender of the one datagram on @c, as the kernel stamped it at send
  * time (SCM_CREDENTIALS: a process can only send its own pid), into
- * @cred; the datagram into @buf. Returns its length, or -1.
+ * @cred; the datagram into @buf. Returns its length, 0 for nothing yet
+ * (a non-blocking socket), or -1.
  */
 static ssize_t recv_with_sender(int c, char *buf, size_t len,
 				struct ucred *cred)
@@ -193,8 +245,10 @@ static ssize_t recv_with_sender(int c, char *buf, size_t len,
 			      .msg_control = control.space,
 			      .msg_controllen = sizeof(control.space) };
 	struct cmsghdr *cm;
-	ssize_t n = recvmsg(c, &msg, MSG_CMSG_CLOEXEC);
+	ssize_t n = recvmsg(c, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
 
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
 	if (n <= 0 || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
 		return -1;
 	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
@@ -208,50 +262,110 @@ static ssize_t recv_with_sender(int c, char *buf, size_t len,
 }
 
 /*
- * One request: "<target pid> <decimal value> <asker's start time>",
- * answered with an errno. The asker is who sent the datagram (its kernel
- * credentials, not SO_PEERCRED's connect-time pid alone: a socket can be
- * handed on), the process that connected, root, a descendant of ours with
- * CAP_AUDIT_CONTROL, and, read last, still started when it says: its pid
- * was not taken over by another process meanwhile.
+ * The ID of a request, in the kernel's form: a decimal u64 on a u64
+ * kernel, a UUID on a 128-bit one. Either form is read (an ID is an ID);
+ * what this kernel cannot hold is ERANGE, what is no ID EINVAL.
  */
-static void serve_one(int lfd)
+static int kernel_value(const char *text, char *out, size_t len)
 {
-	struct timeval tv = { .tv_sec = 2 };
+	struct acid_id id;
+	uint64_t v;
+
+	if (acid_id_parse(text, &id) < 0)
+		return EINVAL;
+	if (mode == ACID_MODE_KERNEL_U64) {
+		if (acid_id_to_u64(&id, &v) < 0)
+			return ERANGE;
+		snprintf(out, len, "%" PRIu64, v);
+		return 0;
+	}
+	return acid_id_format(&id, out, len) < 0 ? EINVAL : 0;
+}
+
+/*
+ * One request on @c, whose peer passed the checks at accept:
+ * "<target pid> <ID> <asker's start time>", answered with an errno. The
+ * asker is who sent the datagram (its kernel credentials, not
+ * SO_PEERCRED's connect-time pid alone: a socket can be handed on), the
+ * process that connected, root, a descendant of ours with
+ * CAP_AUDIT_CONTROL, and, read last, still started when it says: its pid
+ * was not taken over by another process meanwhile. Returns false while
+ * the request has not come yet.
+ */
+static bool serve_request(int c)
+{
 	struct ucred peer, sender;
 	socklen_t plen = sizeof(peer);
-	char buf[128], value[32];
+	char buf[128], text[64], value[64];
 	unsigned long long said, now = 0;
 	int32_t answer;
-	int target, c, one = 1;
+	int target, end = 0;
 	ssize_t n;
 
-	c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-	if (c < 0)
-		return;
-	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(c, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
 	n = recv_with_sender(c, buf, sizeof(buf) - 1, &sender);
+	if (n == 0)
+		return false;
 	if (n < 0) {
 		answer = EPERM;
 		goto answer;
 	}
 	buf[n] = '\0';
-	if (sscanf(buf, "%d %20[0-9] %llu", &target, value, &said) != 3)
+	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &peer, &plen) < 0 ||
+	    peer.pid != sender.pid || sender.uid != 0 ||
+	    !descends_from_us(sender.pid) || !has_audit_control(sender.pid))
+		answer = EPERM;
+	else if (sscanf(buf, "%d %63s %llu%n", &target, text, &said,
+			&end) != 3 || (size_t)end != (size_t)n || target <= 0)
 		answer = EINVAL;
-	else if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &peer, &plen) < 0 ||
-		 peer.pid != sender.pid || sender.uid != 0 ||
-		 !descends_from_us(sender.pid) ||
-		 !has_audit_control(sender.pid) ||
-		 !parent_of(sender.pid, &now) || now != said)
+	else if (!parent_of(sender.pid, &now) || now != said)
 		answer = EPERM;
 	else if (!descends_from_us(target))
 		answer = EXDEV;
-	else
+	else if ((answer = kernel_value(text, value, sizeof(value))) == 0)
 		answer = write_id(target, value);
 answer:
-	send(c, &answer, sizeof(answer), MSG_NOSIGNAL);
-	close(c);
+	send(c, &answer, sizeof(answer), MSG_NOSIGNAL | MSG_DONTWAIT);
+	return true;
+}
+
+/* Connected peers waiting to send their request, each with a deadline. */
+#define PEERS_MAX 16
+
+struct peer {
+	int fd;
+	long long deadline;	/* ms, CLOCK_MONOTONIC */
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Take the connections waiting on @lfd while there is room. A peer that
+ * is not root or not our descendant is dropped at once, unanswered.
+ */
+static void serve_accept(int lfd, struct peer *peers, int *npeers)
+{
+	while (*npeers < PEERS_MAX) {
+		struct ucred peer;
+		socklen_t plen = sizeof(peer);
+		int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+		if (c < 0)
+			return;
+		if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &peer, &plen) < 0 ||
+		    peer.uid != 0 || !descends_from_us(peer.pid)) {
+			close(c);
+			continue;
+		}
+		peers[*npeers].fd = c;
+		peers[*npeers].deadline = now_ms() + HANDOFF_DEADLINE_MS;
+		(*npeers)++;
+	}
 }
 
 static uid_t default_uid(void)
@@ -272,11 +386,13 @@ int main(int argc, char **argv)
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT,
 				    SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT };
 	struct acid_ctx *ctx;
+	struct peer peers[PEERS_MAX];
+	char state_dir[4096];
 	uid_t uid;
 	uint32_t ses;
-	int i = 1, r, status;
+	int i = 1, r, status, npeers = 0;
 	bool uid_given = false, serving;
-	int lfd = -1;
+	int lfd = -1, dirfd = -1;
 
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
 			 strcmp(argv[1], "-h") == 0)) {
@@ -313,7 +429,9 @@ int main(int argc, char **argv)
 	}
 	r = acid_session_new(ctx, uid, &ses);
 	serving = acid_ctx_mode(ctx) != ACID_MODE_USER;
+	mode = acid_ctx_mode(ctx);
 	snprintf(proc_root, sizeof(proc_root), "%s", acid_ctx_proc_root(ctx));
+	snprintf(state_dir, sizeof(state_dir), "%s", acid_ctx_state_dir(ctx));
 	acid_ctx_free(ctx);
 	if (r == -EACCES) {
 		fprintf(stderr, "acid-exec: cannot start a new audit session: "
@@ -329,12 +447,18 @@ int main(int argc, char **argv)
 	}
 
 	if (serving) {
-		lfd = serve_open();
+		const char *what;
+
+		lfd = serve_open(state_dir, &dirfd, &what);
 		if (lfd < 0) {
+			/* the hooks could not register: run nothing */
 			fprintf(stderr, "acid-exec: cannot serve the hooks' "
-					"registrations (socket acid-exec/%d: "
-					"%s): they will get EXDEV\n",
-				(int)getpid(), strerror(-lfd));
+					"registrations (%s/exec-%d.sock: %s: "
+					"%s): nothing run\n", state_dir,
+				(int)getpid(), what,
+				lfd == -EPERM ? "not root's or not 0700" :
+						strerror(-lfd));
+			return 1;
 		}
 	}
 	if (pipe2(chld_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
@@ -369,9 +493,10 @@ int main(int argc, char **argv)
 	}
 	/* wait for the runtime, serving the hooks' writes meanwhile */
 	for (;;) {
-		struct pollfd p[2] = { { .fd = chld_pipe[0], .events = POLLIN },
-				       { .fd = lfd, .events = POLLIN } };
+		struct pollfd p[2 + PEERS_MAX];
 		pid_t w = waitpid(child, &status, WNOHANG);
+		long long now, next = -1;
+		int np = 0, k;
 		char drain[64];
 
 		if (w == child)
@@ -380,15 +505,43 @@ int main(int argc, char **argv)
 			perror("acid-exec: waitpid");
 			return 1;
 		}
-		if (poll(p, lfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR) {
+		p[np++] = (struct pollfd){ .fd = chld_pipe[0], .events = POLLIN };
+		/* a full table: new peers wait in the backlog */
+		p[np++] = (struct pollfd){ .fd = npeers < PEERS_MAX ? lfd : -1,
+					   .events = POLLIN };
+		for (k = 0; k < npeers; k++) {
+			p[np++] = (struct pollfd){ .fd = peers[k].fd,
+						   .events = POLLIN };
+			if (next < 0 || peers[k].deadline < next)
+				next = peers[k].deadline;
+		}
+		now = now_ms();
+		if (poll(p, (nfds_t)np, next < 0 ? -1 :
+			 next > now ? (int)(next - now) : 0) < 0 &&
+		    errno != EINTR) {
 			perror("acid-exec: poll");
 			return 1;
 		}
 		while (read(chld_pipe[0], drain, sizeof(drain)) > 0)
 			;
+		/* each peer: its request, or its end, or its deadline */
+		now = now_ms();
+		for (k = npeers - 1; k >= 0; k--) {
+			short ev = p[2 + k].revents;
+
+			if ((ev & POLLIN && serve_request(peers[k].fd)) ||
+			    (ev & (POLLHUP | POLLERR | POLLNVAL)) ||
+			    peers[k].deadline <= now) {
+				close(peers[k].fd);
+				peers[k] = peers[--npeers];
+			}
+		}
 		if (lfd >= 0 && (p[1].revents & POLLIN))
-			serve_one(lfd);
+			serve_accept(lfd, peers, &npeers);
 	}
+	for (int k = 0; k < npeers; k++)
+		close(peers[k].fd);
+	serve_close(lfd, dirfd);
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	/* die of the same signal, so our parent sees what the runtime did */

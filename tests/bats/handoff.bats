@@ -177,6 +177,9 @@ started_ok() {
 	local name b=$BATS_TEST_TMPDIR/b
 	name=$(uname_for hsquat)
 	BUNDLE_CMD="cat /proc/self/sessionid > /dev/stderr" kernel_bundle "$b"
+	# the registry directory is there already, as /run/acid is once a
+	# container ran
+	mkdir -m 700 "$STATE"
 	launch "$name" "$b" ACID_PROC_ROOT="$KP" ACID_STATE_DIR="$STATE"
 	# the pid is known before acid-exec runs, as a local user sees it
 	attacker squat
@@ -239,6 +242,17 @@ started_ok() {
 	# the hook's deadline is 2 s; runc's own work stays under 2 s more
 	[ "$ms" -lt 4000 ] || fail "runc ended after $ms ms"
 	no_record "$name" || fail "a record for a container refused"
+}
+
+@test "hand-off: acid-exec that cannot serve (an unsafe registry directory) runs nothing, one line" {
+	mkdir -m 755 "$STATE"
+	run --separate-stderr env ACID_PROC_ROOT="$KP" ACID_STATE_DIR="$STATE" \
+		"$ACID_EXEC" --uid 0 sh -c 'echo RAN'
+	assert_failure 1
+	refute_output --partial RAN
+	[ "$(printf '%s\n' "$stderr" | grep -c .)" = 1 ] || fail "stderr: $stderr"
+	[[ "$stderr" == "acid-exec: cannot serve the hooks' registrations ($STATE/exec-"*"not root's or not 0700): nothing run" ]] ||
+		fail "stderr: $stderr"
 }
 
 @test "session tag: an unprivileged user's own program named acid-exec is not trusted; the installed one is" {

@@ -38,6 +38,7 @@
 #include <cap-ng.h>
 #include <libaudit.h>
 
+#include "handoff.h"
 #include "internal.h"
 
 /* the record types: ACID_AUDIT_CONTAINER_OP and _ID, from internal.h */
@@ -816,24 +817,29 @@ static int fake_runtime(void)
  */
 static int ask_parent(pid_t target, uint64_t v, uint64_t start, bool handed)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa;
+	socklen_t salen;
 	char msg[128];
 	int32_t answer = -1;
-	int fd, n, one = 1;
+	int fd, dirfd, one = 1;
 	pid_t child;
 
-	n = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1, "acid-exec/%d",
-		     (int)getppid());
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (fd < 0)
+	/* its socket, in the registry directory (lib/handoff.h) */
+	dirfd = registry_open(ACID_DEFAULT_STATE_DIR, false);
+	if (dirfd < 0 || handoff_sockaddr(&sa, &salen, dirfd, getppid()) < 0)
 		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
-	if (connect(fd, (struct sockaddr *)&sa,
-		    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
-				n)) < 0) {
-		close(fd);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		close(dirfd);
 		return -1;
 	}
+	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+	if (connect(fd, (struct sockaddr *)&sa, salen) < 0) {
+		close(fd);
+		close(dirfd);
+		return -1;
+	}
+	close(dirfd);
 	snprintf(msg, sizeof(msg), "%d %" PRIu64 " %" PRIu64, (int)target, v,
 		 start);
 	if (handed) {
