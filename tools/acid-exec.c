@@ -56,7 +56,12 @@ static const char usage[] =
 	"every record of the runtime and its containers to UID: by default\n"
 	"the caller's current loginuid, or its real uid where loginuid is\n"
 	"unset. Needs CAP_AUDIT_CONTROL, and a loginuid that is not\n"
-	"immutable (auditctl --loginuid-immutable forbids this).\n";
+	"immutable (auditctl --loginuid-immutable forbids this).\n"
+	"\n"
+	"On a kernel with the audit container ID interface it also writes\n"
+	"the container IDs its hooks register, asked on a socket in the\n"
+	"registry directory (ACID_STATE_DIR, default /run/acid: the hooks'\n"
+	"must be the same); it runs nothing if it cannot serve there.\n";
 
 static pid_t child;
 static int chld_pipe[2] = { -1, -1 };
