@@ -275,6 +275,17 @@ started_ok() {
 	echo "# the user's session: $output; under its acid-exec: $rec" >&3
 	assert_equal "$(field ses-tag "$rec")" ""
 
+	# a root-owned copy of the real one that others may write: not either
+	mkdir -m 755 "$PUB/ww"
+	cp "$ACID_EXEC" "$PUB/ww/acid-exec"
+	chmod 0757 "$PUB/ww/acid-exec"
+	name=$(uname_for wwexec)
+	# (the build tree's rpath is relative to it: say where libacid is)
+	run env LD_LIBRARY_PATH="$BUILD" "$PUB/ww/acid-exec" runc --root "$BATS_FILE_TMPDIR/runc" run -b "$b" "$name"
+	assert_success
+	rec=$(records "$name" 2 | grep op=start) || fail "no start record"
+	assert_equal "$(field ses-tag "$rec")" ""
+
 	# the build tree's acid-exec (root-owned, 0755) is trusted
 	[ "$(stat -c '%U %a' "$ACID_EXEC")" = "root 755" ] ||
 		fail "$ACID_EXEC: $(stat -c '%U %a' "$ACID_EXEC")"
