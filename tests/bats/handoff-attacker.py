@@ -56,9 +56,10 @@ def squat(pid, state):
 
 
 def stall(pid, state):
-    # the first name that takes a connection; give up after 5 s
+    # the first name that takes a connection (acid-exec listens by now);
+    # give up after 1 s
     target, tried = None, []
-    end = time.time() + 5
+    end = time.time() + 1
     while target is None and time.time() < end:
         tried = []
         for what, addr in names(pid, state):
