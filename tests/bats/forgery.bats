@@ -30,21 +30,27 @@ teardown() {
 
 # The forger: what a hostile process in the container runs. A static
 # program (the busybox rootfs has no libc), bind-mounted at /forge.
-#   /forge [-3|-d] NAME UUID  send "VIRT_CONTROL op=start vm=NAME"; -3 opens
+#   /forge [-3|-d|-H|-P|-u] NAME UUID
+#                             send "VIRT_CONTROL op=start vm=NAME"; -3 opens
 #                             the socket through i386 socketcall (int $0x80),
-#                             -d through the i386 socket syscall
+#                             -d through the i386 socket syscall, -H through
+#                             socket() with bit 32 set in the family, -P in
+#                             the protocol (the kernel reads ints), -u
+#                             through io_uring (IORING_OP_SOCKET)
 #   /forge probe              AF_INET and NETLINK_ROUTE sockets still work
 #   /forge int80              does this kernel take int $0x80 (i386 ABI)?
 # Exit: 0 sent and acknowledged, 3 socket() failed, 4 the kernel said no.
 build_forger() {
 	cat > "$BATS_FILE_TMPDIR/forge.c" <<'EOF'
 #include <errno.h>
+#include <liburing.h>
 #include <linux/netlink.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static long int80(long nr, long a, long b, long c)
@@ -57,6 +63,36 @@ static long int80(long nr, long a, long b, long c)
 	return r;
 }
 
+/* socket() through io_uring: no socket syscall at all */
+static int uring_socket(void)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	int r = io_uring_queue_init(2, &ring, 0);
+
+	if (r < 0) {
+		printf("forge: io_uring_setup: %s\n", strerror(-r));
+		errno = -r;
+		return -1;
+	}
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_socket(sqe, AF_NETLINK, SOCK_RAW, NETLINK_AUDIT, 0);
+	r = io_uring_submit_and_wait(&ring, 1);
+	if (r >= 0)
+		r = io_uring_wait_cqe(&ring, &cqe);
+	if (r == 0) {
+		r = cqe->res;
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	io_uring_queue_exit(&ring);
+	if (r < 0) {
+		errno = -r;
+		return -1;
+	}
+	return r;
+}
+
 static int audit_socket(const char *how)
 {
 	uint32_t *a;
@@ -64,6 +100,14 @@ static int audit_socket(const char *how)
 
 	if (!how)
 		return socket(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT);
+	if (strcmp(how, "-H") == 0)
+		return (int)syscall(SYS_socket, (1UL << 32) | AF_NETLINK,
+				    SOCK_RAW, NETLINK_AUDIT);
+	if (strcmp(how, "-P") == 0)
+		return (int)syscall(SYS_socket, AF_NETLINK, SOCK_RAW,
+				    (1UL << 32) | NETLINK_AUDIT);
+	if (strcmp(how, "-u") == 0)
+		return uring_socket();
 	if (strcmp(how, "-d") == 0) {
 		r = (int)int80(359, AF_NETLINK, SOCK_RAW, NETLINK_AUDIT);
 	} else {
@@ -145,8 +189,9 @@ int main(int argc, char **argv)
 	return 0;
 }
 EOF
-	cc -static -O2 -Wall -o "$BATS_FILE_TMPDIR/forge" "$BATS_FILE_TMPDIR/forge.c" ||
-		fail "cannot build the static forger"
+	# static: the busybox rootfs has no libc (liburing-dev has liburing.a)
+	cc -static -O2 -Wall -o "$BATS_FILE_TMPDIR/forge" "$BATS_FILE_TMPDIR/forge.c" -luring ||
+		fail "cannot build the static forger (liburing-dev is needed)"
 }
 
 # Does this kernel run i386 code (int $0x80)? Then the i386 paths count.
@@ -155,15 +200,19 @@ has_i386() {
 }
 
 # forger_bundle DIR NAME: a bundle (acid's hooks, a probe, the forger
-# mounted) whose container forges three records - through socket(),
-# i386 socketcall and the i386 socket syscall - then checks that its
-# other sockets work, and exits 0.
+# mounted) whose container forges six records - through socket(), i386
+# socketcall, the i386 socket syscall, socket() with bit 32 set in the
+# family and in the protocol, and io_uring - then checks that its other
+# sockets work, and exits 0.
 forger_bundle() {
 	local dir=$1 name=$2 uuid
 	uuid=$(cat /proc/sys/kernel/random/uuid)
 	BUNDLE_CMD="/forge forged-$name $uuid; echo forge=\$?;
 		/forge -3 forged3-$name $uuid; echo forge3=\$?;
 		/forge -d forgedd-$name $uuid; echo forged=\$?;
+		/forge -H forgedH-$name $uuid; echo forgeH=\$?;
+		/forge -P forgedP-$name $uuid; echo forgeP=\$?;
+		/forge -u forgedU-$name $uuid; echo forgeU=\$?;
 		/forge probe && echo carried-on" make_bundle "$dir"
 	set_config "$dir" '.mounts += [{destination: "/forge", type: "bind",
 		source: $f, options: ["bind", "ro"]}]' --arg f "$FORGE"
@@ -225,15 +274,25 @@ assert_kept_out() {
 	if has_i386; then
 		assert_line "forge3=3"
 		assert_line "forged=3"
+		[ "$(printf '%s\n' "$output" | grep -c 'Protocol not supported')" = 5 ] ||
+			fail "not all five socket forgers got EPROTONOSUPPORT"
+	else
 		[ "$(printf '%s\n' "$output" | grep -c 'Protocol not supported')" = 3 ] ||
-			fail "not all three forgers got EPROTONOSUPPORT"
+			fail "not all three socket forgers got EPROTONOSUPPORT"
 	fi
+	# the kernel reads socket()'s arguments as ints: bit 32 is no way round
+	assert_line "forgeH=3"
+	assert_line "forgeP=3"
+	# io_uring is closed: "no io_uring in this kernel"
+	assert_line "forge: io_uring_setup: Function not implemented"
+	assert_line "forgeU=3"
 	assert_line "probe: inet ok, netlink-route ok"
 	assert_line "carried-on"
 	wait_for_container_records "$name"
-	assert_equal "$(forged_count "forged-$name")" 0
-	assert_equal "$(forged_count "forged3-$name")" 0
-	assert_equal "$(forged_count "forgedd-$name")" 0
+	local f
+	for f in forged forged3 forgedd forgedH forgedP forgedU; do
+		assert_equal "$f: $(forged_count "$f-$name")" "$f: 0"
+	done
 }
 
 @test "the threat: a runc container with CAP_AUDIT_WRITE forges acid's start record" {
@@ -248,6 +307,13 @@ assert_kept_out() {
 		assert_line "forge3=0"
 		assert_forged "forged3-$name"
 	fi
+	# the routes the filter must close too
+	assert_line "forgeH=0"
+	assert_forged "forgedH-$name"
+	assert_line "forgeP=0"
+	assert_forged "forgedP-$name"
+	assert_line "forgeU=0"
+	assert_forged "forgedU-$name"
 }
 
 @test "runc: through acid seccomp, the forger gets EPROTONOSUPPORT and nothing is logged" {
@@ -283,6 +349,58 @@ assert_kept_out() {
 	run run_crun "$b" "$name"
 	assert_success
 	assert_kept_out "$name"
+}
+
+# assert_route_closed NAME HOW TAG: the forger of route HOW (see the
+# forger) failed in the container's output, and its record, named
+# TAG-NAME with the run's UUID, is not in the log.
+assert_route_closed() {
+	local name=$1 how=$2 tag=$3 uuid=$4
+	assert_line "forge$how=3"
+	wait_for_container_records "$name"
+	assert_equal "$tag: $(forged_count "$tag-$name")" "$tag: 0"
+	assert_equal "uuid $uuid: $(audit_log | grep -ac "uuid=$uuid")" "uuid $uuid: 0"
+}
+
+# route_bundle DIR NAME UUID: a container that tries the three routes
+# round a 64-bit argument compare and round socket() itself, each with
+# its own name and one UUID no other record has.
+route_bundle() {
+	local dir=$1 name=$2 uuid=$3
+	BUNDLE_CMD="/forge -H forgedH-$name $uuid; echo forgeH=\$?;
+		/forge -P forgedP-$name $uuid; echo forgeP=\$?;
+		/forge -u forgedU-$name $uuid; echo forgeU=\$?;
+		/forge probe && echo carried-on" make_bundle "$dir"
+	set_config "$dir" '.mounts += [{destination: "/forge", type: "bind",
+		source: $f, options: ["bind", "ro"]}]' --arg f "$FORGE"
+}
+
+route_attack() { # RUNTIME
+	local rt=$1 name b=$BATS_TEST_TMPDIR/b uuid
+	name=$(uname_for forge)
+	uuid=$(cat /proc/sys/kernel/random/uuid)
+	route_bundle "$b" "$name" "$uuid"
+	run "$ACID" seccomp --in-place "$b/config.json"
+	assert_success
+	run "run_$rt" "$b" "$name"
+	assert_success
+	assert_line "carried-on"
+	# bit 32 of the family, then of the protocol: the same socket for
+	# the kernel, which reads ints
+	assert_route_closed "$name" H forgedH "$uuid"
+	assert_route_closed "$name" P forgedP "$uuid"
+	assert_line "forge: socket: Protocol not supported"
+	# io_uring's IORING_OP_SOCKET makes no socket syscall at all
+	assert_line "forge: io_uring_setup: Function not implemented"
+	assert_route_closed "$name" U forgedU "$uuid"
+}
+
+@test "runc: through acid seccomp, bit 32 in socket()'s family or protocol, and io_uring, forge nothing" {
+	route_attack runc
+}
+
+@test "crun: through acid seccomp, bit 32 in socket()'s family or protocol, and io_uring, forge nothing" {
+	route_attack crun
 }
 
 @test "a podman/Docker profile (default ERRNO, socket allowed): appending acid's rule is not enough" {
