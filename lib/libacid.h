@@ -375,9 +375,14 @@ ACID_API int acid_session_tag(const struct acid_ctx *ctx, pid_t pid,
  * the audit socket: socket(AF_NETLINK, *, NETLINK_AUDIT) fails with
  * EPROTONOSUPPORT, the kernel's own answer when audit is not built in,
  * which libaudit's audit_open(), PAM and sudo take as "no audit here" and
- * carry on. On the i386 ABI socketcall(SYS_SOCKET, ...) fails the same way
- * for every address family: its arguments are out of a filter's sight, so
- * an audit socket cannot be told from any other there (lib/seccomp.c).
+ * carry on. The arguments are compared as the kernel reads them, as ints
+ * (the low 32 bits of each register). On the i386 ABI
+ * socketcall(SYS_SOCKET, ...) fails the same way for every address
+ * family: its arguments are out of a filter's sight, so an audit socket
+ * cannot be told from any other there. io_uring, which makes sockets
+ * without socket() (IORING_OP_SOCKET), is closed: io_uring_setup,
+ * io_uring_enter and io_uring_register fail with ENOSYS, a kernel without
+ * io_uring (lib/seccomp.c says why).
  */
 
 /* Flags of acid_seccomp_filter_load(). */
@@ -388,9 +393,11 @@ ACID_API int acid_session_tag(const struct acid_ctx *ctx, pid_t pid,
  * acid_seccomp_filter_load - load the filter into the calling thread: for
  * an orchestrator's child between fork and the exec of the container's
  * first program. It holds for all that thread runs, forks and execs
- * after, and cannot be removed. Every other syscall is left alone. On
- * x86_64 it covers the x86_64, x32 and i386 ABIs (a filter naming only
- * one would have the kernel kill the others' syscalls).
+ * after, and cannot be removed. Every other syscall is left alone. It
+ * covers the native ABI and its compat ABIs with the same rules (x86_64:
+ * x32 and i386; aarch64: arm; ppc64: ppc; s390x: s390; mips64: n32 and
+ * o32); a task of any other ABI is killed (SCMP_ACT_KILL_PROCESS), since
+ * its audit socket would be open.
  * @flags: ACID_SECCOMP_NNP sets no_new_privs, which the kernel demands of
  *   a caller without CAP_SYS_ADMIN and which also stops setuid programs
  *   in the container from gaining privileges: leave it out when the
