@@ -416,12 +416,16 @@ ACID_API int acid_seccomp_filter_load(unsigned int flags);
  * acid_seccomp_oci_rule - the same rule as an OCI runtime-spec
  * linux.seccomp.syscalls entry (runc >= 1.1 and crun >= 1.8 read its
  * "errnoRet"), as compact JSON in a new string *@json_out the caller
- * frees. errnoRet is EPROTONOSUPPORT (93 on x86 and arm):
+ * frees. errnoRet is EPROTONOSUPPORT (93 on x86 and arm); the arguments
+ * are compared as the kernel reads them, the low 32 bits (mask, then
+ * value):
  *   {"names":["socket"],"action":"SCMP_ACT_ERRNO","errnoRet":93,"args":[
- *    {"index":0,"value":16,"op":"SCMP_CMP_EQ"},
- *    {"index":2,"value":9,"op":"SCMP_CMP_EQ"}]}
- * On its own it is enough only in a profile whose defaultAction is
- * SCMP_ACT_ALLOW and that has no other rule for socket: libseccomp keeps
+ *    {"index":0,"value":4294967295,"valueTwo":16,"op":"SCMP_CMP_MASKED_EQ"},
+ *    {"index":2,"value":4294967295,"valueTwo":9,"op":"SCMP_CMP_MASKED_EQ"}]}
+ * It needs acid_seccomp_oci_io_uring_rule() beside it (io_uring makes
+ * sockets without socket()). On its own it is enough only in a profile
+ * whose defaultAction is SCMP_ACT_ALLOW and that has no other rule for
+ * socket: libseccomp keeps
  * one action per syscall and argument path, and silently drops a rule
  * that an earlier, wider one (Docker's "socket" in its allow list)
  * already covers. `acid seccomp CONFIG` adds it to any profile the safe
@@ -440,6 +444,20 @@ ACID_API int acid_seccomp_oci_rule(char **json_out);
  * checks this. Returns as acid_seccomp_oci_rule().
  */
 ACID_API int acid_seccomp_oci_socketcall_rule(char **json_out);
+
+/*
+ * acid_seccomp_oci_io_uring_rule - the rule that closes io_uring, whose
+ * IORING_OP_SOCKET makes an audit socket with no socket() call for a
+ * filter to see: io_uring_setup, io_uring_enter and io_uring_register
+ * fail with ENOSYS (38 on x86 and arm), what a kernel without io_uring
+ * answers and every io_uring user falls back on:
+ *   {"names":["io_uring_setup","io_uring_enter","io_uring_register"],
+ *    "action":"SCMP_ACT_ERRNO","errnoRet":38}
+ * No other rule of the profile may name these syscalls (libseccomp keeps
+ * one action per syscall); `acid seccomp` takes them out of the others.
+ * Returns as acid_seccomp_oci_rule().
+ */
+ACID_API int acid_seccomp_oci_io_uring_rule(char **json_out);
 
 /* -------------------------------------------------------------- Errors */
 

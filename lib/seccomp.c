@@ -295,18 +295,31 @@ static int oci_text(char **json_out, const char *fmt, ...)
 /*
  * The OCI form of the same rules, as runc (1.1+) and crun (1.8+) read
  * them: "errnoRet" is the runtime-spec 1.0.2 field both support; without
- * it they would answer EPERM, which PAM does not forgive.
+ * it they would answer EPERM, which PAM does not forgive. For
+ * SCMP_CMP_MASKED_EQ "value" is the mask and "valueTwo" what the masked
+ * argument must equal, as both hand them to libseccomp.
  */
 int acid_seccomp_oci_rule(char **json_out)
 {
 	return oci_text(json_out,
 			"{\"names\":[\"socket\"],\"action\":\"SCMP_ACT_ERRNO\","
 			"\"errnoRet\":%d,\"args\":["
-			"{\"index\":0,\"value\":%d,\"op\":\"SCMP_CMP_EQ\"},"
-			"{\"index\":2,\"value\":%d,\"op\":\"SCMP_CMP_EQ\"}]}",
-			SECCOMP_ERRNO, AF_NETLINK, NETLINK_AUDIT);
+			"{\"index\":0,\"value\":%llu,\"valueTwo\":%d,"
+			"\"op\":\"SCMP_CMP_MASKED_EQ\"},"
+			"{\"index\":2,\"value\":%llu,\"valueTwo\":%d,"
+			"\"op\":\"SCMP_CMP_MASKED_EQ\"}]}",
+			SECCOMP_ERRNO, INT_MASK, AF_NETLINK, INT_MASK,
+			NETLINK_AUDIT);
 }
 
+/*
+ * SCMP_CMP_EQ, not the masked compare: this rule is for the i386 ABI,
+ * whose registers are 32 bits (libseccomp compares 32 bits there), and
+ * libseccomp folds the socketcall rules it derives from other socket
+ * rules into it only when both test the first argument the same way;
+ * with a masked compare here they would stand beside it, and one that
+ * allows could win.
+ */
 int acid_seccomp_oci_socketcall_rule(char **json_out)
 {
 	return oci_text(json_out,
@@ -314,4 +327,12 @@ int acid_seccomp_oci_socketcall_rule(char **json_out)
 			"\"errnoRet\":%d,\"args\":["
 			"{\"index\":0,\"value\":%d,\"op\":\"SCMP_CMP_EQ\"}]}",
 			SECCOMP_ERRNO, SYS_SOCKET);
+}
+
+int acid_seccomp_oci_io_uring_rule(char **json_out)
+{
+	return oci_text(json_out,
+			"{\"names\":[\"io_uring_setup\",\"io_uring_enter\","
+			"\"io_uring_register\"],\"action\":\"SCMP_ACT_ERRNO\","
+			"\"errnoRet\":%d}", IO_URING_ERRNO);
 }

@@ -563,6 +563,22 @@ static void check_arg(yajl_val args, size_t i, long long index,
 	is_str(str_at(a, "op"), "SCMP_CMP_EQ", "%s: args[%zu].op", what, i);
 }
 
+/* the low 32 bits of the argument, what the kernel reads of an int */
+static void check_masked_arg(yajl_val args, size_t i, long long index,
+			     long long value, const char *what)
+{
+	yajl_val a = YAJL_GET_ARRAY(args)->values[i];
+
+	ok(YAJL_IS_OBJECT(a), "%s: args[%zu] is an object", what, i);
+	is_int(int_at(a, "index"), index, "%s: args[%zu].index", what, i);
+	is_int(int_at(a, "value"), 0xffffffffLL,
+	       "%s: args[%zu].value is the mask", what, i);
+	is_int(int_at(a, "valueTwo"), value, "%s: args[%zu].valueTwo", what,
+	       i);
+	is_str(str_at(a, "op"), "SCMP_CMP_MASKED_EQ", "%s: args[%zu].op",
+	       what, i);
+}
+
 static void test_oci(void)
 {
 	char err[256], want[512];
@@ -576,9 +592,10 @@ static void test_oci(void)
 		bail("no rule text");
 	snprintf(want, sizeof(want),
 		 "{\"names\":[\"socket\"],\"action\":\"SCMP_ACT_ERRNO\","
-		 "\"errnoRet\":%d,\"args\":[{\"index\":0,\"value\":16,\"op\":"
-		 "\"SCMP_CMP_EQ\"},{\"index\":2,\"value\":9,\"op\":"
-		 "\"SCMP_CMP_EQ\"}]}", EPROTONOSUPPORT);
+		 "\"errnoRet\":%d,\"args\":[{\"index\":0,\"value\":4294967295,"
+		 "\"valueTwo\":16,\"op\":\"SCMP_CMP_MASKED_EQ\"},{\"index\":2,"
+		 "\"value\":4294967295,\"valueTwo\":9,\"op\":"
+		 "\"SCMP_CMP_MASKED_EQ\"}]}", EPROTONOSUPPORT);
 	is_str(text, want, "the socket rule's text");
 	v = yajl_tree_parse(text, err, sizeof(err));
 	if (ok(v && YAJL_IS_OBJECT(v), "it parses (yajl): %s", v ? "" : err)) {
@@ -591,8 +608,9 @@ static void test_oci(void)
 		       "errnoRet is EPROTONOSUPPORT");
 		args = array_at(v, "args", &n);
 		if (is_int(n, 2, "two conditions")) {
-			check_arg(args, 0, 0, AF_NETLINK, "socket rule");
-			check_arg(args, 1, 2, NETLINK_AUDIT, "socket rule");
+			check_masked_arg(args, 0, 0, AF_NETLINK, "socket rule");
+			check_masked_arg(args, 1, 2, NETLINK_AUDIT,
+					 "socket rule");
 		}
 	}
 	yajl_tree_free(v);
@@ -613,6 +631,34 @@ static void test_oci(void)
 		args = array_at(v, "args", &n);
 		if (is_int(n, 1, "one condition"))
 			check_arg(args, 0, 0, SYS_SOCKET, "socketcall rule");
+	}
+	yajl_tree_free(v);
+	free(text);
+
+	text = NULL;
+	is_err(acid_seccomp_oci_io_uring_rule(NULL), -EINVAL,
+	       "io_uring rule: NULL out");
+	is_err(acid_seccomp_oci_io_uring_rule(&text), 0,
+	       "acid_seccomp_oci_io_uring_rule");
+	if (!text)
+		bail("no rule text");
+	v = yajl_tree_parse(text, err, sizeof(err));
+	if (ok(v && YAJL_IS_OBJECT(v), "it parses (yajl): %s", v ? "" : err)) {
+		static const char *const want_names[] = {
+			"io_uring_setup", "io_uring_enter", "io_uring_register"
+		};
+
+		names = array_at(v, "names", &n);
+		if (is_int(n, 3, "names: three syscalls"))
+			for (size_t i = 0; i < 3; i++)
+				is_str(YAJL_GET_STRING(YAJL_GET_ARRAY(names)
+							       ->values[i]),
+				       want_names[i], "names[%zu]", i);
+		is_str(str_at(v, "action"), "SCMP_ACT_ERRNO", "action");
+		is_int(int_at(v, "errnoRet"), ENOSYS,
+		       "errnoRet is ENOSYS: no io_uring in this kernel");
+		array_at(v, "args", &n);
+		is_int(n, 0, "no conditions");
 	}
 	yajl_tree_free(v);
 	free(text);
