@@ -443,6 +443,75 @@ route_attack() { # RUNTIME
 	done
 }
 
+@test "a profile that allows io_uring (Docker's before 25.0): acid seccomp closes it and says so, runc and crun" {
+	local name b rt
+	for rt in runc crun; do
+		b=$BATS_TEST_TMPDIR/$rt
+		name=$(uname_for forge)
+		forger_bundle "$b" "$name"
+		profile_config "$b" CAP_AUDIT_WRITE CAP_KILL CAP_NET_BIND_SERVICE
+		# io_uring in the allow-list, with another syscall, and alone
+		set_config "$b" '.linux.seccomp.syscalls += [
+			{names: ["io_uring_enter", "io_uring_setup", "uname"], action: "SCMP_ACT_ALLOW"},
+			{names: ["io_uring_register"], action: "SCMP_ACT_ALLOW"}]'
+		run --separate-stderr "$ACID" seccomp -i "$b/config.json"
+		assert_success
+		assert_equal "$stderr" "acid seccomp: $b/config.json: io_uring closed: the profile allowed it, and its IORING_OP_SOCKET makes audit sockets without socket(); io_uring_setup, io_uring_enter and io_uring_register now fail with ENOSYS"
+		# only acid's rule names them; uname is still allowed
+		run jq -c '[.linux.seccomp.syscalls[] | select(.names | any(startswith("io_uring")))]' "$b/config.json"
+		assert_output '[{"names":["io_uring_setup","io_uring_enter","io_uring_register"],"action":"SCMP_ACT_ERRNO","errnoRet":38}]'
+		run jq -e '[.linux.seccomp.syscalls[] | select(.names == ["uname"] and .action == "SCMP_ACT_ALLOW")] | length == 1' "$b/config.json"
+		assert_success
+		run "run_$rt" "$b" "$name"
+		assert_success
+		assert_kept_out "$name"
+		# twice: nothing to say
+		run --separate-stderr "$ACID" seccomp -i "$b/config.json"
+		assert_success
+		assert_equal "$stderr" ""
+	done
+}
+
+@test "a config acid seccomp wrote before the 32-bit compare: forgeable, and rewritten" {
+	local name b=$BATS_TEST_TMPDIR/b
+	name=$(uname_for forge)
+	forger_bundle "$b" "$name"
+	# podman's profile for a container without CAP_AUDIT_WRITE, its
+	# EINVAL rule replaced as acid did before the 32-bit compare: acid's
+	# rule with 64-bit compares, socket allowed where "protocol != 9" or
+	# "family != 16" as 64-bit compares (podman's pieces, and acid's)
+	profile_config "$b" CAP_KILL CAP_NET_BIND_SERVICE
+	set_config "$b" '.linux.seccomp.syscalls |= map(if .errnoRet == 22 and .names == ["socket"]
+		then {names: ["socket"], action: "SCMP_ACT_ERRNO", errnoRet: 93,
+		      args: [{index: 0, value: 16, op: "SCMP_CMP_EQ"}, {index: 2, value: 9, op: "SCMP_CMP_EQ"}]}
+		else . end)'
+	run jq -e '[.linux.seccomp.syscalls[] | select(.names == ["socket"] and .action == "SCMP_ACT_ALLOW" and (.args[0].op == "SCMP_CMP_NE"))] | length >= 2' "$b/config.json"
+	assert_success
+	# the old rules: bit 32 walks round them
+	run run_runc "$b" "$name"
+	assert_success
+	assert_line "forgeH=0"
+	assert_forged "forgedH-$name"
+	assert_line "forgeP=0"
+	assert_forged "forgedP-$name"
+
+	run --separate-stderr "$ACID" seccomp -i "$b/config.json"
+	assert_success
+	# the old rule is gone, and every rule that allows socket() now
+	# leaves out the audit case by the low 32 bits (a masked compare)
+	run jq -e '[.linux.seccomp.syscalls[] | select(.names == ["socket"] and .action == "SCMP_ACT_ALLOW")
+		| select([.args[]? | select(.op == "SCMP_CMP_MASKED_EQ")] | length == 0)] | length == 0' "$b/config.json"
+	assert_success
+	run jq -e '[.linux.seccomp.syscalls[] | select(.errnoRet == 93 and .names == ["socket"])] | length == 1' "$b/config.json"
+	assert_success
+	name=$(uname_for forge)
+	forger_bundle "$b.2" "$name"
+	set_config "$b.2" '.linux.seccomp = $c[0].linux.seccomp' --slurpfile c "$b/config.json"
+	run run_runc "$b.2" "$name"
+	assert_success
+	assert_kept_out "$name"
+}
+
 @test "podman's profile without CAP_AUDIT_WRITE: its own EINVAL rule clashes with an appended one; acid seccomp replaces it" {
 	local name b=$BATS_TEST_TMPDIR/b rule
 	name=$(uname_for forge)
