@@ -272,18 +272,31 @@ static bool scan_json(const char *path, const char *text, size_t len)
 	return good;
 }
 
-static char *read_config(const char *path, size_t *len)
+/*
+ * The config's text, and in *@stp the file it came from. With @nofollow
+ * (--in-place) a symbolic link is refused: the file replaced is the one
+ * named, never what a link points to - or anyone who can write the
+ * bundle directory could have root rewrite any JSON file.
+ */
+static char *read_config(const char *path, bool nofollow, size_t *len,
+			 struct stat *stp)
 {
 	struct stat st;
 	char *buf;
 	size_t n = 0;
 	ssize_t r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
 
+	if (fd < 0 && nofollow && errno == ELOOP) {
+		tool_error(CMD, "%s: is a symbolic link; --in-place replaces "
+			   "only the file named, give its own path", path);
+		return NULL;
+	}
 	if (fd < 0) {
 		tool_error(CMD, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
+	errno = 0;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		tool_error(CMD, "%s: %s", path,
 			   errno ? strerror(errno) : "not a regular file");
@@ -314,6 +327,7 @@ static char *read_config(const char *path, size_t *len)
 	close(fd);
 	buf[n] = '\0';
 	*len = n;
+	*stp = st;
 	return buf;
 }
 
@@ -1165,30 +1179,35 @@ static void emit(struct gen *gn, yajl_val v)
 }
 
 /*
- * Replace @path by @len bytes of @buf, atomically: a temporary file in
- * the same directory with the old file's mode and owner, synced, renamed
- * over it. A symlink is followed: its target is replaced.
+ * Replace @path - the file read, @st - by @len bytes of @buf, atomically:
+ * a temporary file in the same directory with the old file's mode and
+ * owner, synced, renamed over the name. No symbolic link is followed at
+ * the end of @path: read_config() refused one, and should the name have
+ * been swapped for another file or a link since, it is refused here;
+ * rename() replaces a directory entry, never what a link points to.
  */
-static bool write_in_place(const char *path, const char *buf, size_t len)
+static bool write_in_place(const char *path, const struct stat *st,
+			   const char *buf, size_t len)
 {
-	char *real = realpath(path, NULL), *dir = NULL, *tmp = NULL;
-	char *copy = NULL;
-	struct stat st;
+	char *copy = strdup(path), *copy2 = strdup(path), *tmp = NULL;
+	const char *dir, *base;
+	struct stat now;
 	size_t off = 0;
 	bool good = false;
 	int fd = -1, dfd;
 
-	if (!real || stat(real, &st) < 0) {
-		tool_error(CMD, "%s: %s", path, strerror(errno));
+	if (!copy || !copy2) {
+		tool_error(CMD, "%s: out of memory", path);
 		goto out;
 	}
-	copy = strdup(real);
-	if (!copy || asprintf(&tmp, "%s/.%s.acid-XXXXXX", dirname(copy),
-			      basename(real)) < 0) {
+	dir = dirname(copy);
+	base = basename(copy2);
+	if (asprintf(&tmp, "%s/.%s.acid-XXXXXX", dir, base) < 0) {
 		tmp = NULL;
 		tool_error(CMD, "%s: out of memory", path);
 		goto out;
 	}
+	/* O_CREAT | O_EXCL: never through a link either */
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		tool_error(CMD, "%s: cannot create a temporary file beside it: "
@@ -1197,8 +1216,8 @@ static bool write_in_place(const char *path, const char *buf, size_t len)
 		tmp = NULL;
 		goto out;
 	}
-	if (fchown(fd, st.st_uid, st.st_gid) < 0 ||
-	    fchmod(fd, st.st_mode & 07777) < 0) {
+	if (fchown(fd, st->st_uid, st->st_gid) < 0 ||
+	    fchmod(fd, st->st_mode & 07777) < 0) {
 		tool_error(CMD, "%s: cannot give the new file the old one's "
 			   "owner and mode: %s", path, strerror(errno));
 		goto out;
@@ -1221,15 +1240,19 @@ static bool write_in_place(const char *path, const char *buf, size_t len)
 		goto out;
 	}
 	fd = -1;
-	if (rename(tmp, real) < 0) {
+	if (lstat(path, &now) < 0 || now.st_dev != st->st_dev ||
+	    now.st_ino != st->st_ino) {
+		tool_error(CMD, "%s: replaced by another file or a link while "
+			   "acid seccomp ran; left as it is", path);
+		goto out;
+	}
+	if (rename(tmp, path) < 0) {
 		tool_error(CMD, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	free(tmp);
 	tmp = NULL;
 	/* the rename itself, on disk */
-	strcpy(copy, real);
-	dir = dirname(copy);
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		fsync(dfd);
@@ -1244,7 +1267,7 @@ out:
 		free(tmp);
 	}
 	free(copy);
-	free(real);
+	free(copy2);
 	return good;
 }
 
@@ -1443,6 +1466,7 @@ int cmd_seccomp(int argc, char **argv)
 	char *text = NULL, *ours[3] = { NULL, NULL, NULL }, err[256];
 	const unsigned char *buf;
 	bool in_place = false;
+	struct stat st;
 	size_t len, outlen;
 	int c, ret = EXIT_RUNTIME;
 
@@ -1468,7 +1492,7 @@ int cmd_seccomp(int argc, char **argv)
 	}
 	p.path = argv[optind];
 
-	text = read_config(p.path, &len);
+	text = read_config(p.path, in_place, &len, &st);
 	if (!text || !scan_json(p.path, text, len))
 		goto out;
 	p.root = yajl_tree_parse(text, err, sizeof(err));
@@ -1509,7 +1533,7 @@ int cmd_seccomp(int argc, char **argv)
 		goto out;
 	}
 	if (in_place) {
-		if (!write_in_place(p.path, (const char *)buf, outlen))
+		if (!write_in_place(p.path, &st, (const char *)buf, outlen))
 			goto out;
 	} else if (fwrite(buf, 1, outlen, stdout) != outlen ||
 		   fflush(stdout) != 0) {

@@ -22,6 +22,7 @@ setup() {
 }
 
 teardown() {
+	[ -z "${LINK_DIR:-}" ] || rm -rf "$LINK_DIR"
 	local c
 	for c in $(runc --root "$BATS_FILE_TMPDIR/runc" list -q 2>/dev/null); do
 		runc --root "$BATS_FILE_TMPDIR/runc" delete -f "$c" >/dev/null 2>&1 || true
@@ -709,4 +710,37 @@ EOF
 	run "$ACID" seccomp -i "$d/range.json"
 	assert_failure 1
 	cmp "$d/range.json" "$d/range.orig"
+}
+
+@test "acid seccomp -i: a config that is a symbolic link is refused, and what it points to is not written" {
+	local d=$BATS_TEST_TMPDIR
+	# a root-owned JSON file, and a bundle directory an unprivileged
+	# user owns, where that user puts config.json -> the root's file
+	printf '{"root-owned": true}\n' > "$d/victim.json"
+	cp "$d/victim.json" "$d/victim.orig"
+	LINK_DIR=$(mktemp -d /tmp/acid-link-XXXXXX)
+	chmod 0755 "$LINK_DIR"
+	chown nobody:nogroup "$LINK_DIR"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		ln -s "$d/victim.json" "$LINK_DIR/config.json" ||
+		fail "nobody could not make the link"
+	run "$ACID" seccomp -i "$LINK_DIR/config.json"
+	assert_failure 1
+	assert_output "acid seccomp: $LINK_DIR/config.json: is a symbolic link; --in-place replaces only the file named, give its own path"
+	cmp "$d/victim.json" "$d/victim.orig" || fail "the file the link points to was written"
+	[ -L "$LINK_DIR/config.json" ] || fail "the link was replaced"
+	assert_equal "$(ls -A "$LINK_DIR" | grep -c '\.acid-')" 0
+	# printing reads through it and writes nothing
+	run --separate-stderr "$ACID" seccomp "$LINK_DIR/config.json"
+	assert_success
+	cmp "$d/victim.json" "$d/victim.orig"
+	# a link to a directory above the file is not the final component:
+	# it is followed, and the file is replaced where it is
+	mkdir "$d/real"
+	cp "$REPO/examples/config.json" "$d/real/config.json"
+	ln -s "$d/real" "$d/via"
+	run --separate-stderr "$ACID" seccomp -i "$d/via/config.json"
+	assert_success
+	[ -L "$d/via" ] || fail "the directory link was replaced"
+	assert_equal "$(jq -c '.linux.seccomp.syscalls | length' "$d/real/config.json")" 3
 }
