@@ -122,10 +122,10 @@ int kernel_format_id(enum acid_mode mode, const struct acid_id *id,
  * SCMP_ARCH_*; tests build other hosts' filters) and its compat ABIs,
  * not loaded: *@out for the caller to load or export and release.
  */
-int seccomp_filter_build(uint32_t native, unsigned int flags,
+int filter_build(uint32_t native, unsigned int flags,
 			 scmp_filter_ctx *out);
 /* the compat ABIs the filter covers beside @native, 0-terminated, or NULL */
-const uint32_t *seccomp_compat_abis(uint32_t native);
+const uint32_t *filter_compat_abis(uint32_t native);
 
 /* ACID_AUDIT_CONTAINER_OP and _ID */
 #include "audit-types.h"

@@ -41,7 +41,10 @@
  * every family. 32-bit programs in the container that make sockets through
  * socketcall lose them; 64-bit programs, and i386 programs using the
  * direct socket syscall (Linux 4.3+), are unaffected. A rule that a
- * container can walk around would be no rule.
+ * container can walk around would be no rule. The same goes for every ABI
+ * that has socketcall: s390, ppc and mips o32, and s390x and ppc64
+ * natively. (i386 registers are 32 bits: a 64-bit process that enters
+ * through int $0x80 with bit 32 set gets it cut off; tested.)
  *
  * Arguments are ints. socket(int family, int type, int protocol): the
  * kernel reads the low 32 bits of each register and ignores the rest, but
@@ -57,11 +60,12 @@
  * ring, so the filter closes io_uring: io_uring_setup, io_uring_enter
  * and io_uring_register fail, as they do in Docker's default profile
  * (and podman's, which leaves them out of its allow-list). The errno is
- * ENOSYS, what a kernel built without io_uring answers: the case every
- * io_uring user (liburing's callers, libuv, QEMU, RocksDB, tokio) must
- * handle already, and does by falling back to ordinary syscalls. EPERM
- * (what kernel.io_uring_disabled=2 answers) is taken by some as a
- * failure to report rather than a reason to fall back. Rings made before
+ * ENOSYS, what a kernel built without io_uring answers (before 5.1, or
+ * CONFIG_IO_URING=n): the case io_uring users must expect already, and
+ * meet by falling back to ordinary syscalls (libuv, for one, does so on
+ * any failure of io_uring_setup). EPERM, what kernel.io_uring_disabled=2
+ * answers, reads as "forbidden to you" and is more likely reported as a
+ * failure than taken as a reason to fall back. Rings made before
  * the filter cannot be driven after it (io_uring_enter fails); a ring
  * with a kernel SQ-polling thread could, but io_uring descriptors are
  * close-on-exec, so none reaches the container's first program.
@@ -119,7 +123,7 @@ static const struct {
 	{ SCMP_ARCH_MIPSEL64, { SCMP_ARCH_MIPSEL64N32, SCMP_ARCH_MIPSEL } },
 };
 
-const uint32_t *seccomp_compat_abis(uint32_t native)
+const uint32_t *filter_compat_abis(uint32_t native)
 {
 	for (size_t i = 0; i < sizeof(abis) / sizeof(abis[0]); i++)
 		if (abis[i].native == native)
@@ -223,10 +227,10 @@ static scmp_filter_ctx new_ctx(uint32_t arch, unsigned int flags, int *err)
 	return ctx;
 }
 
-int seccomp_filter_build(uint32_t native, unsigned int flags,
+int filter_build(uint32_t native, unsigned int flags,
 			 scmp_filter_ctx *out)
 {
-	const uint32_t *compat = seccomp_compat_abis(native);
+	const uint32_t *compat = filter_compat_abis(native);
 	scmp_filter_ctx ctx;
 	int r = 0;
 
@@ -261,7 +265,7 @@ int acid_seccomp_filter_load(unsigned int flags)
 	scmp_filter_ctx ctx;
 	int r;
 
-	r = seccomp_filter_build(seccomp_arch_native(), flags, &ctx);
+	r = filter_build(seccomp_arch_native(), flags, &ctx);
 	if (r < 0)
 		return r;
 	r = seccomp_load(ctx);

@@ -310,14 +310,14 @@ static uint32_t bad_action(void)
 static void test_host(const struct host *h)
 {
 	const char *name = h->abis[0]->name;
-	const uint32_t *compat = seccomp_compat_abis(h->native);
+	const uint32_t *compat = filter_compat_abis(h->native);
 	scmp_filter_ctx ctx = NULL;
 	struct program p = { 0 };
 	uint32_t badarch = 0;
 	size_t ncompat = 0;
 	int r;
 
-	r = seccomp_filter_build(h->native, 0, &ctx);
+	r = filter_build(h->native, 0, &ctx);
 	if (!is_err(r, 0, "%s host: the filter builds", name))
 		return;
 	while (compat && ncompat < 3 && compat[ncompat])
@@ -361,7 +361,7 @@ int main(void)
 {
 	scmp_filter_ctx ctx;
 
-	is_err(seccomp_filter_build(SCMP_ARCH_X86_64, 0x4, &ctx), -EINVAL,
+	is_err(filter_build(SCMP_ARCH_X86_64, 0x4, &ctx), -EINVAL,
 	       "an unknown flag");
 	for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++)
 		test_host(&hosts[i]);
