@@ -438,6 +438,9 @@ ACID_API int acid_seccomp_oci_rule(char **json_out);
  * list SCMP_ARCH_X86, to go before the socket rule:
  *   {"names":["socketcall"],"action":"SCMP_ACT_ERRNO","errnoRet":93,
  *    "args":[{"index":0,"value":1,"op":"SCMP_CMP_EQ"}]}
+ * (SCMP_CMP_EQ: i386 registers are 32 bits, and libseccomp folds the
+ * socketcall rules it derives from socket rules into this one only when
+ * they test the first argument alike.)
  * Beside SCMP_ARCH_X32 it needs an unconditional rule for a real syscall
  * in the profile: libseccomp before 2.6.0 miscompiles it otherwise (its
  * issue #284), silently disabling every x86_64 rule. `acid seccomp`
