@@ -115,6 +115,18 @@ int kernel_write_id(const struct acid_ctx *ctx, pid_t pid,
 int kernel_format_id(enum acid_mode mode, const struct acid_id *id,
 		     char *buf, size_t len);
 
+/* seccomp.c */
+#include <seccomp.h>
+/*
+ * The filter of acid_seccomp_filter_load() for ABI @native (an
+ * SCMP_ARCH_*; tests build other hosts' filters) and its compat ABIs,
+ * not loaded: *@out for the caller to load or export and release.
+ */
+int filter_build(uint32_t native, unsigned int flags,
+			 scmp_filter_ctx *out);
+/* the compat ABIs the filter covers beside @native, 0-terminated, or NULL */
+const uint32_t *filter_compat_abis(uint32_t native);
+
 /* ACID_AUDIT_CONTAINER_OP and _ID */
 #include "audit-types.h"
 

@@ -375,9 +375,14 @@ ACID_API int acid_session_tag(const struct acid_ctx *ctx, pid_t pid,
  * the audit socket: socket(AF_NETLINK, *, NETLINK_AUDIT) fails with
  * EPROTONOSUPPORT, the kernel's own answer when audit is not built in,
  * which libaudit's audit_open(), PAM and sudo take as "no audit here" and
- * carry on. On the i386 ABI socketcall(SYS_SOCKET, ...) fails the same way
- * for every address family: its arguments are out of a filter's sight, so
- * an audit socket cannot be told from any other there (lib/seccomp.c).
+ * carry on. The arguments are compared as the kernel reads them, as ints
+ * (the low 32 bits of each register). On the i386 ABI
+ * socketcall(SYS_SOCKET, ...) fails the same way for every address
+ * family: its arguments are out of a filter's sight, so an audit socket
+ * cannot be told from any other there. io_uring, which makes sockets
+ * without socket() (IORING_OP_SOCKET), is closed: io_uring_setup,
+ * io_uring_enter and io_uring_register fail with ENOSYS, a kernel without
+ * io_uring (lib/seccomp.c says why).
  */
 
 /* Flags of acid_seccomp_filter_load(). */
@@ -388,9 +393,11 @@ ACID_API int acid_session_tag(const struct acid_ctx *ctx, pid_t pid,
  * acid_seccomp_filter_load - load the filter into the calling thread: for
  * an orchestrator's child between fork and the exec of the container's
  * first program. It holds for all that thread runs, forks and execs
- * after, and cannot be removed. Every other syscall is left alone. On
- * x86_64 it covers the x86_64, x32 and i386 ABIs (a filter naming only
- * one would have the kernel kill the others' syscalls).
+ * after, and cannot be removed. Every other syscall is left alone. It
+ * covers the native ABI and its compat ABIs with the same rules (x86_64:
+ * x32 and i386; aarch64: arm; ppc64: ppc; s390x: s390; mips64: n32 and
+ * o32); a task of any other ABI is killed (SCMP_ACT_KILL_PROCESS), since
+ * its audit socket would be open.
  * @flags: ACID_SECCOMP_NNP sets no_new_privs, which the kernel demands of
  *   a caller without CAP_SYS_ADMIN and which also stops setuid programs
  *   in the container from gaining privileges: leave it out when the
@@ -409,12 +416,16 @@ ACID_API int acid_seccomp_filter_load(unsigned int flags);
  * acid_seccomp_oci_rule - the same rule as an OCI runtime-spec
  * linux.seccomp.syscalls entry (runc >= 1.1 and crun >= 1.8 read its
  * "errnoRet"), as compact JSON in a new string *@json_out the caller
- * frees. errnoRet is EPROTONOSUPPORT (93 on x86 and arm):
+ * frees. errnoRet is EPROTONOSUPPORT (93 on x86 and arm); the arguments
+ * are compared as the kernel reads them, the low 32 bits (mask, then
+ * value):
  *   {"names":["socket"],"action":"SCMP_ACT_ERRNO","errnoRet":93,"args":[
- *    {"index":0,"value":16,"op":"SCMP_CMP_EQ"},
- *    {"index":2,"value":9,"op":"SCMP_CMP_EQ"}]}
- * On its own it is enough only in a profile whose defaultAction is
- * SCMP_ACT_ALLOW and that has no other rule for socket: libseccomp keeps
+ *    {"index":0,"value":4294967295,"valueTwo":16,"op":"SCMP_CMP_MASKED_EQ"},
+ *    {"index":2,"value":4294967295,"valueTwo":9,"op":"SCMP_CMP_MASKED_EQ"}]}
+ * It needs acid_seccomp_oci_io_uring_rule() beside it (io_uring makes
+ * sockets without socket()). On its own it is enough only in a profile
+ * whose defaultAction is SCMP_ACT_ALLOW and that has no other rule for
+ * socket: libseccomp keeps
  * one action per syscall and argument path, and silently drops a rule
  * that an earlier, wider one (Docker's "socket" in its allow list)
  * already covers. `acid seccomp CONFIG` adds it to any profile the safe
@@ -427,12 +438,29 @@ ACID_API int acid_seccomp_oci_rule(char **json_out);
  * list SCMP_ARCH_X86, to go before the socket rule:
  *   {"names":["socketcall"],"action":"SCMP_ACT_ERRNO","errnoRet":93,
  *    "args":[{"index":0,"value":1,"op":"SCMP_CMP_EQ"}]}
+ * (SCMP_CMP_EQ: i386 registers are 32 bits, and libseccomp folds the
+ * socketcall rules it derives from socket rules into this one only when
+ * they test the first argument alike.)
  * Beside SCMP_ARCH_X32 it needs an unconditional rule for a real syscall
  * in the profile: libseccomp before 2.6.0 miscompiles it otherwise (its
  * issue #284), silently disabling every x86_64 rule. `acid seccomp`
  * checks this. Returns as acid_seccomp_oci_rule().
  */
 ACID_API int acid_seccomp_oci_socketcall_rule(char **json_out);
+
+/*
+ * acid_seccomp_oci_io_uring_rule - the rule that closes io_uring, whose
+ * IORING_OP_SOCKET makes an audit socket with no socket() call for a
+ * filter to see: io_uring_setup, io_uring_enter and io_uring_register
+ * fail with ENOSYS (38 on x86 and arm), what a kernel without io_uring
+ * answers and every io_uring user falls back on:
+ *   {"names":["io_uring_setup","io_uring_enter","io_uring_register"],
+ *    "action":"SCMP_ACT_ERRNO","errnoRet":38}
+ * No other rule of the profile may name these syscalls (libseccomp keeps
+ * one action per syscall); `acid seccomp` takes them out of the others.
+ * Returns as acid_seccomp_oci_rule().
+ */
+ACID_API int acid_seccomp_oci_io_uring_rule(char **json_out);
 
 /* -------------------------------------------------------------- Errors */
 

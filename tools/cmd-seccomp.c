@@ -28,6 +28,29 @@
  * of the config, is written back as it was: same order, same nesting,
  * numbers as they were written.
  *
+ * 32 bits. The kernel reads socket()'s family and protocol as ints, the
+ * low 32 bits of a register; seccomp compares all 64. So acid's rule
+ * compares the low 32 bits (SCMP_CMP_MASKED_EQ, mask 0xffffffff), and
+ * the pieces must leave out every value whose low 32 bits are acid's:
+ * "protocol != NETLINK_AUDIT" as a 64-bit compare still holds for
+ * 1 << 32 | NETLINK_AUDIT, and libseccomp then lets the ALLOW piece win
+ * (seen: runc forged). OCI has no masked "not equal", so "low 32 bits !=
+ * t" is written as one piece per bit: (x & 2^b) == (~t & 2^b), b = 0..31,
+ * which hold together exactly where some low bit of x differs from t's.
+ * A rule allowing every socket becomes 64 pieces: 32 for the protocol,
+ * 32 for the family (with the protocol's low bits the audit one). A
+ * condition "x != t" whose low 32 bits are t (podman's profile, and acid
+ * before it) is taken for what the kernel sees: "low 32 bits != t".
+ *
+ * io_uring. Its IORING_OP_SOCKET makes a socket with no socket() call, so
+ * acid's io_uring rule (io_uring_setup, io_uring_enter and
+ * io_uring_register fail with ENOSYS; lib/seccomp.c says why) goes in
+ * too, and these three syscalls are taken out of every other rule
+ * (libseccomp keeps one action per syscall: an ALLOW would clash with
+ * it). When the profile let them through - a rule that allows them, or a
+ * default that does and no rule - one line on stderr says they are now
+ * closed.
+ *
  * i386. In a profile that lists SCMP_ARCH_X86, libseccomp also turns each
  * socket rule into a rule for socketcall(SYS_SOCKET) - keeping the
  * conditions on the second and third registers, which socketcall does not
@@ -52,7 +75,8 @@
  * kernels of the common distributions) and both rules.
  *
  * Idempotent: acid's rules found anywhere are taken out and put back in
- * front, and rules already cut need no more cutting.
+ * front, and rules already cut need no more cutting. acid's socket rule
+ * as it was before the 32-bit compare is replaced.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -83,13 +107,15 @@
 static const char seccomp_usage[] =
 	"usage: acid seccomp [--in-place] CONFIG.json\n"
 	"\n"
-	"Add acid's rule to the OCI config's linux.seccomp: inside the\n"
+	"Add acid's rules to the OCI config's linux.seccomp: inside the\n"
 	"container socket(AF_NETLINK, *, NETLINK_AUDIT) then fails with\n"
 	"EPROTONOSUPPORT (\"audit not in this kernel\"), so that it cannot\n"
-	"forge audit records, while PAM and the rest carry on. A config\n"
-	"without seccomp gets a section that allows everything else. Rules\n"
-	"of an existing profile that would override acid's are narrowed;\n"
-	"everything else is kept as it was. Running it twice changes nothing.\n"
+	"forge audit records, while PAM and the rest carry on; io_uring,\n"
+	"which makes sockets without socket(), fails with ENOSYS (said on\n"
+	"stderr when the profile allowed it). A config without seccomp gets\n"
+	"a section that allows everything else. Rules of an existing profile\n"
+	"that would override acid's are narrowed; everything else is kept as\n"
+	"it was. Running it twice changes nothing.\n"
 	"\n"
 	"Prints the new config, or with --in-place (-i) replaces CONFIG.json\n"
 	"(atomically, same mode and owner; untouched when nothing changes).\n";
@@ -136,7 +162,7 @@ struct out {
 	} kind;
 	yajl_val rule;
 	const char *name;	/* OUT_PIECE */
-	bool drop_socket, drop_socketcall;	/* OUT_NAMES */
+	bool drop_socket, drop_socketcall, drop_uring;	/* OUT_NAMES */
 	struct cond conds[6];
 	size_t n;
 };
@@ -149,11 +175,16 @@ struct plan {
 	/* a null value standing where we create a part */
 	yajl_val null_linux, null_seccomp, null_syscalls;
 	/* acid's rules, parsed from the library's JSON */
-	yajl_val ours_socket, ours_socketcall;
-	struct rule r_socket, r_socketcall;
+	yajl_val ours_socket, ours_socketcall, ours_uring;
+	struct rule r_socket, r_socketcall, r_uring;
+	/* the socket rule acid wrote before it compared 32 bits */
+	yajl_val legacy_socket;
+	struct rule r_legacy;
 	uint64_t family, protocol, sys_socket;
 	struct action deflt;
 	bool closed;		/* the socketcall rule goes in */
+	bool uring_open;	/* the profile let io_uring_setup through */
+	bool uring_named;	/* a rule of the profile names it */
 	bool changed;
 	struct out *outs;
 	size_t nouts, cap;
@@ -241,18 +272,31 @@ static bool scan_json(const char *path, const char *text, size_t len)
 	return good;
 }
 
-static char *read_config(const char *path, size_t *len)
+/*
+ * The config's text, and in *@stp the file it came from. With @nofollow
+ * (--in-place) a symbolic link is refused: the file replaced is the one
+ * named, never what a link points to - or anyone who can write the
+ * bundle directory could have root rewrite any JSON file.
+ */
+static char *read_config(const char *path, bool nofollow, size_t *len,
+			 struct stat *stp)
 {
 	struct stat st;
 	char *buf;
 	size_t n = 0;
 	ssize_t r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
 
+	if (fd < 0 && nofollow && errno == ELOOP) {
+		tool_error(CMD, "%s: is a symbolic link; --in-place replaces "
+			   "only the file named, give its own path", path);
+		return NULL;
+	}
 	if (fd < 0) {
 		tool_error(CMD, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
+	errno = 0;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		tool_error(CMD, "%s: %s", path,
 			   errno ? strerror(errno) : "not a regular file");
@@ -283,6 +327,7 @@ static char *read_config(const char *path, size_t *len)
 	close(fd);
 	buf[n] = '\0';
 	*len = n;
+	*stp = st;
 	return buf;
 }
 
@@ -439,11 +484,51 @@ static bool rule_same(const struct rule *a, const struct rule *b)
 	return true;
 }
 
-/* Is @v acid's rule for @name: that one syscall, that action, those args? */
+static const char *const uring_names[] = {
+	"io_uring_setup", "io_uring_enter", "io_uring_register",
+};
+
+static bool is_uring(const char *s)
+{
+	for (size_t i = 0; i < 3; i++)
+		if (s && strcmp(s, uring_names[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Is @v acid's rule for @name ("socket", "socketcall", or "io_uring" for
+ * the three io_uring syscalls, in any order): those syscalls, that
+ * action, those args?
+ */
 static bool is_ours(const struct plan *p, yajl_val v, const char *name)
 {
-	const struct rule *ours = strcmp(name, "socket") == 0 ?
-		&p->r_socket : &p->r_socketcall;
+	bool uring = strcmp(name, "io_uring") == 0;
+	const struct rule *ours = uring ? &p->r_uring :
+		strcmp(name, "socket") == 0 ? &p->r_socket : &p->r_socketcall;
+	yajl_val names = get(v, "names");
+	struct rule r;
+
+	if (!YAJL_IS_ARRAY(names))
+		return false;
+	if (uring) {
+		/* three names, each of the three: no other, none twice */
+		if (names->u.array.len != 3)
+			return false;
+		for (size_t i = 0; i < 3; i++)
+			if (!names_has(names, uring_names[i]))
+				return false;
+	} else if (names->u.array.len != 1 ||
+		   !names_has(names, name)) {
+		return false;
+	}
+	return !rule_read(v, &r) && rule_same(&r, ours);
+}
+
+/* acid's socket rule as acid wrote it before it compared 32 bits: it
+ * goes, ours takes its place */
+static bool is_legacy(const struct plan *p, yajl_val v)
+{
 	yajl_val names = get(v, "names");
 	const char *s;
 	struct rule r;
@@ -451,8 +536,8 @@ static bool is_ours(const struct plan *p, yajl_val v, const char *name)
 	if (!YAJL_IS_ARRAY(names) || names->u.array.len != 1)
 		return false;
 	s = YAJL_GET_STRING(names->u.array.values[0]);
-	return s && strcmp(s, name) == 0 && !rule_read(v, &r) &&
-	       rule_same(&r, ours);
+	return s && strcmp(s, "socket") == 0 && !rule_read(v, &r) &&
+	       rule_same(&r, &p->r_legacy);
 }
 
 /* ------------------------------------------------------------ cutting */
@@ -521,16 +606,80 @@ static struct cond new_cond(unsigned int index, enum op op, uint64_t value)
 }
 
 /*
+ * The kernel reads socket()'s family and protocol as ints: the low 32
+ * bits of the register ("low" below), whatever the rest holds. acid's
+ * rule matches low(family) == AF_NETLINK and low(protocol) ==
+ * NETLINK_AUDIT; a rule cut around it must leave out every value with
+ * those low bits, not only the one without high bits.
+ */
+#define LOW 0xffffffffULL
+#define PIECES_MAX 64	/* the most cut() writes for one reading */
+
+/* Is there an x with low(x) == t for which @c holds? */
+static bool low_meets(const struct cond *c, uint64_t t)
+{
+	switch (c->op) {
+	case OP_NE:
+		return true;	/* t and t | 1 << 32 cannot both be it */
+	case OP_EQ:
+		return (c->value & LOW) == t;
+	case OP_LT:
+		return t < c->value;
+	case OP_LE:
+		return t <= c->value;
+	case OP_GT:
+		return (~LOW | t) > c->value;
+	case OP_GE:
+		return (~LOW | t) >= c->value;
+	case OP_MASKED_EQ:
+		return (c->value2 & ~c->value) == 0 &&
+		       (t & c->value & LOW) == (c->value2 & LOW);
+	default:
+		return true;
+	}
+}
+
+/* Does @c hold only for x with low(x) == t? */
+static bool low_forces(const struct cond *c, uint64_t t)
+{
+	if (c->op == OP_EQ)
+		return (c->value & LOW) == t;
+	return c->op == OP_MASKED_EQ && (c->value & LOW) == LOW &&
+	       (c->value2 & LOW) == t && (c->value2 & ~c->value) == 0;
+}
+
+/*
+ * Does @c hold for every x with low(x) != t, so that "@c and low(x) != t"
+ * is "low(x) != t"? x != v with low(v) == t: what podman's profile and
+ * acid before it wrote.
+ */
+static bool low_spares(const struct cond *c, uint64_t t)
+{
+	return c->op == OP_NE && (c->value & LOW) == t;
+}
+
+/* "low(x) != t" for argument @index, as 32 conditions, one for each bit
+ * of t that x can differ in: pieces that together cover it */
+static struct cond low_differs(unsigned int index, uint64_t t, unsigned int b)
+{
+	struct cond c = new_cond(index, OP_MASKED_EQ, 1ULL << b);
+
+	c.value2 = ~t & (1ULL << b);
+	return c;
+}
+
+/*
  * cut - conditions @c (one reading of a rule with action @act for
  * syscall @name) against acid's case. Writes the pieces that keep the
- * rule's effect everywhere but there into @pieces (conditions only).
- * Returns the number of pieces (0 when the rule covered nothing else),
- * -1 when the rule needs no cutting, -2 when a condition cannot be
- * narrowed within one rule (a range on the family or protocol).
+ * rule's effect everywhere but there into @pieces (conditions only,
+ * PIECES_MAX at most). Returns the number of pieces (0 when the rule
+ * covered nothing else), -1 when the rule needs no cutting, -2 when a
+ * condition cannot be narrowed within one rule (a range on the family or
+ * protocol).
  */
 static int cut(const struct plan *p, const char *name,
 	       const struct action *act, const struct cond *c, size_t n,
-	       struct out pieces[2])
+	       struct out *pieces)
 {
 	const struct cond *c0 = find(c, n, 0), *c2 = find(c, n, 2);
 	bool socket = strcmp(name, "socket") == 0;
@@ -543,7 +692,11 @@ static int cut(const struct plan *p, const char *name,
 		return -1;
 
 	if (!socket) {
-		/* socketcall: only SYS_SOCKET is ours */
+		/*
+		 * socketcall: only SYS_SOCKET is ours. Only the i386 ABI has
+		 * it where acid writes this rule: 32-bit registers, which
+		 * libseccomp compares as such.
+		 */
 		if (c0 && !cond_holds(c0, p->sys_socket))
 			return -1;
 		if (c0 && c0->op != OP_EQ)
@@ -555,43 +708,63 @@ static int cut(const struct plan *p, const char *name,
 		return k;
 	}
 
-	overlap = (!c0 || cond_holds(c0, p->family)) &&
-		  (!c2 || cond_holds(c2, p->protocol));
+	overlap = (!c0 || low_meets(c0, p->family)) &&
+		  (!c2 || low_meets(c2, p->protocol));
 	for (size_t i = 0; i < n; i++)
 		others |= c[i].index != 0;
-	/*
-	 * With the socketcall rule in, libseccomp must be able to fold every
-	 * socketcall rule it derives from a socket rule into ours: it can
-	 * when the derived rule is longer (a condition past the first
-	 * argument), and refuses (EEXIST) when it is not.
-	 */
-	if (!overlap && !(p->closed && !others))
-		return -1;
-
-	/* 1: the same where the protocol is not the audit one */
-	if (!c2) {
+	if (!overlap) {
+		/*
+		 * With the socketcall rule in, libseccomp must be able to fold
+		 * every socketcall rule it derives from a socket rule into
+		 * ours: it can when the derived rule is longer (a condition
+		 * past the first argument), and refuses (EEXIST) when it is
+		 * not. A rule that misses acid's case is split in two that
+		 * have one, on the protocol; no value of it is ours.
+		 */
+		if (!p->closed || others)
+			return -1;
 		x[0] = new_cond(2, OP_NE, p->protocol);
 		piece_set(&pieces[k++], c, n, 6, x, 1);
-	} else if (c2->op != OP_EQ) {
-		return -2;
-	}
-	/* 2: the same where the family is not netlink */
-	if (c0 && cond_holds(c0, p->family) && c0->op != OP_EQ)
-		return -2;
-	if (c0 && c0->op == OP_EQ && cond_holds(c0, p->family))
+		x[0] = new_cond(2, OP_EQ, p->protocol);
+		piece_set(&pieces[k++], c, n, 6, x, 1);
 		return k;
-	if (p->closed) {
-		/* ...and the protocol is the audit one: a condition past
-		 * the first argument, see above */
+	}
+
+	/* 1: the same where low(protocol) is not the audit one */
+	if (c2 && !low_forces(c2, p->protocol)) {
+		if (!low_spares(c2, p->protocol))
+			return -2;
+		c2 = NULL;	/* replaced by the pieces below */
+		for (unsigned int b = 0; b < 32; b++) {
+			x[0] = low_differs(2, p->protocol, b);
+			piece_set(&pieces[k++], c, n, 2, x, 1);
+		}
+		/* nothing of 2: "protocol != audit" left no audit protocol,
+		 * but for high bits the kernel does not read */
+		return k;
+	}
+	if (!c2)
+		for (unsigned int b = 0; b < 32; b++) {
+			x[0] = low_differs(2, p->protocol, b);
+			piece_set(&pieces[k++], c, n, 6, x, 1);
+		}
+	/*
+	 * 2: the same where low(family) is not netlink and low(protocol) is
+	 * the audit one (a condition past the first argument, see above)
+	 */
+	if (c0 && low_forces(c0, p->family))
+		return k;
+	if (c0 && !low_spares(c0, p->family))
+		return -2;
+	for (unsigned int b = 0; b < 32; b++) {
 		size_t nx = 0;
 
-		x[nx++] = new_cond(2, OP_EQ, p->protocol);
-		if (!c0)
-			x[nx++] = new_cond(0, OP_NE, p->family);
-		piece_set(&pieces[k++], c, n, 2, x, nx);
-	} else {
-		x[0] = new_cond(0, OP_NE, p->family);
-		piece_set(&pieces[k++], c, n, 6, x, c0 ? 0 : 1);
+		x[nx++] = low_differs(0, p->family, b);
+		if (!c2) {
+			x[nx] = new_cond(2, OP_MASKED_EQ, LOW);
+			x[nx++].value2 = p->protocol;
+		}
+		piece_set(&pieces[k++], c, n, 0, x, nx);
 	}
 	return k;
 }
@@ -604,33 +777,40 @@ static int cut(const struct plan *p, const char *name,
 static int cut_name(struct plan *p, size_t i, yajl_val v,
 		    const struct rule *r, const char *name)
 {
-	struct out pieces[ARGS_MAX][2];
-	int counts[ARGS_MAX];
 	size_t readings = repeats_index(r) ? r->n : 1;
+	struct out *pieces = calloc(readings * PIECES_MAX, sizeof(*pieces));
+	int counts[ARGS_MAX];
 	bool any = false;
+	int ret = -1;
 
+	if (!pieces) {
+		tool_error(CMD, "out of memory");
+		return -1;
+	}
 	for (size_t j = 0; j < readings; j++) {
 		const struct cond *c = readings == 1 ? r->conds : &r->conds[j];
 		size_t n = readings == 1 ? r->n : 1;
+		struct out *pj = &pieces[j * PIECES_MAX];
 
-		counts[j] = cut(p, name, &r->act, c, n, pieces[j]);
+		counts[j] = cut(p, name, &r->act, c, n, pj);
 		if (counts[j] == -2) {
 			tool_error(CMD, "%s: linux.seccomp.syscalls[%zu] (%s) "
 				   "tests the family or protocol with a range "
 				   "that cannot be narrowed in one rule; edit it "
 				   "so that it does not cover socket(AF_NETLINK, "
 				   "*, NETLINK_AUDIT)", p->path, i, name);
-			return -1;
+			goto out;
 		}
 		if (counts[j] == -1) {
 			/* this reading stays as it is, now a rule of its own */
-			piece_set(&pieces[j][0], c, n, 6, NULL, 0);
+			piece_set(&pj[0], c, n, 6, NULL, 0);
 		} else {
 			any = true;
 		}
 	}
+	ret = 0;
 	if (!any)
-		return 0;
+		goto out;
 	for (size_t j = 0; j < readings; j++) {
 		int k = counts[j] == -1 ? 1 : counts[j];
 
@@ -639,26 +819,48 @@ static int cut_name(struct plan *p, size_t i, yajl_val v,
 
 			if (!o) {
 				tool_error(CMD, "out of memory");
-				return -1;
+				ret = -1;
+				goto out;
 			}
-			*o = pieces[j][m];
+			*o = pieces[j * PIECES_MAX + m];
 			o->kind = OUT_PIECE;
 			o->rule = v;
 			o->name = name;
 		}
 	}
-	return 1;
+	ret = 1;
+out:
+	free(pieces);
+	return ret;
+}
+
+/* Does a syscall with action @act go through (or may, for a tracer or
+ * a supervisor)? */
+static bool lets_through(const struct action *act)
+{
+	return strcmp(act->name, "SCMP_ACT_ALLOW") == 0 ||
+	       strcmp(act->name, "SCMP_ACT_LOG") == 0 ||
+	       strcmp(act->name, "SCMP_ACT_TRACE") == 0 ||
+	       strcmp(act->name, "SCMP_ACT_NOTIFY") == 0;
+}
+
+static bool dropped(const struct out *o, const char *s)
+{
+	return s && ((o->drop_socket && strcmp(s, "socket") == 0) ||
+		     (o->drop_socketcall && strcmp(s, "socketcall") == 0) ||
+		     (o->drop_uring && is_uring(s)));
 }
 
 static bool plan_rules(struct plan *p)
 {
-	static const char *const front_closed[] = { "socketcall", "socket" };
-	static const char *const front_open[] = { "socket" };
+	static const char *const front_closed[] = { "socketcall", "socket",
+						    "io_uring" };
+	static const char *const front_open[] = { "socket", "io_uring" };
 	const char *const *front = p->closed ? front_closed : front_open;
-	size_t nfront = p->closed ? 2 : 1;
+	size_t nfront = p->closed ? 3 : 2;
 	yajl_val arr = p->syscalls_arr;
 	size_t len = arr ? arr->u.array.len : 0;
-	bool prefix = len >= nfront;
+	bool prefix = len >= nfront, uring_seen = false;
 	struct out *o;
 
 	for (size_t i = 0; i < nfront && prefix; i++)
@@ -673,36 +875,52 @@ static bool plan_rules(struct plan *p)
 		}
 		o->kind = OUT_OURS;
 		o->rule = strcmp(front[i], "socket") == 0 ? p->ours_socket :
+			strcmp(front[i], "io_uring") == 0 ? p->ours_uring :
 			p->ours_socketcall;
 	}
 
 	for (size_t i = 0; i < len; i++) {
 		yajl_val v = arr->u.array.values[i];
 		yajl_val names = get(v, "names");
-		bool has_socket, has_call;
+		bool has_socket, has_call, has_uring = false;
 		size_t first;
 		struct rule r;
 		const char *why;
 		int cs = 0, cc = 0;
 
 		/* acid's own, wherever they were: they are in front now */
-		if (is_ours(p, v, "socket") || is_ours(p, v, "socketcall")) {
+		uring_seen |= is_ours(p, v, "io_uring");
+		if (is_ours(p, v, "socket") || is_ours(p, v, "socketcall") ||
+		    is_ours(p, v, "io_uring")) {
 			if (!prefix || i >= nfront)
 				p->changed = true;
+			continue;
+		}
+		/* acid's rule of before: ours in front replaces it */
+		if (is_legacy(p, v)) {
+			p->changed = true;
 			continue;
 		}
 		has_socket = names_has(names, "socket");
 		/* without the socketcall rule, socketcall rules meet nothing */
 		has_call = p->closed && names_has(names, "socketcall");
-		if (has_socket || has_call) {
+		for (size_t j = 0; j < 3; j++)
+			has_uring |= names_has(names, uring_names[j]);
+		if (has_socket || has_call || has_uring) {
 			why = rule_read(v, &r);
 			if (why) {
 				tool_error(CMD, "%s: linux.seccomp.syscalls[%zu] "
 					   "(%s) %s", p->path, i,
-					   has_socket ? "socket" : "socketcall",
-					   why);
+					   has_socket ? "socket" : has_call ?
+					   "socketcall" : "io_uring", why);
 				return false;
 			}
+		}
+		if (has_uring) {
+			/* io_uring is closed by ours alone: out of this rule */
+			p->uring_named = true;
+			if (lets_through(&r.act))
+				p->uring_open = true;
 		}
 		first = p->nouts;
 		o = out_add(p);
@@ -718,7 +936,7 @@ static bool plan_rules(struct plan *p)
 			cc = cut_name(p, i, v, &r, "socketcall");
 		if (cs < 0 || cc < 0)
 			return false;
-		if (cs || cc) {
+		if (cs || cc || has_uring) {
 			size_t left = 0;
 
 			p->changed = true;
@@ -726,16 +944,11 @@ static bool plan_rules(struct plan *p)
 			o->kind = OUT_NAMES;
 			o->drop_socket = cs > 0;
 			o->drop_socketcall = cc > 0;
-			for (size_t j = 0; j < names->u.array.len; j++) {
-				const char *s = YAJL_GET_STRING(
-					names->u.array.values[j]);
-
-				if (!s || !((o->drop_socket &&
-					     !strcmp(s, "socket")) ||
-					    (o->drop_socketcall &&
-					     !strcmp(s, "socketcall"))))
+			o->drop_uring = has_uring;
+			for (size_t j = 0; j < names->u.array.len; j++)
+				if (!dropped(o, YAJL_GET_STRING(
+						names->u.array.values[j])))
 					left++;
-			}
 			/* nothing else named: the pieces take its place */
 			if (!left) {
 				memmove(&p->outs[first], &p->outs[first + 1],
@@ -745,6 +958,9 @@ static bool plan_rules(struct plan *p)
 			}
 		}
 	}
+	/* no rule for it: the default said */
+	if (!p->uring_named && !uring_seen && lets_through(&p->deflt))
+		p->uring_open = true;
 	return true;
 }
 
@@ -785,6 +1001,7 @@ static void emit_syscalls_new(struct gen *gn)
 	if (p->closed)
 		emit(gn, p->ours_socketcall);
 	emit(gn, p->ours_socket);
+	emit(gn, p->ours_uring);
 	G(gn, yajl_gen_array_close(gn->g));
 }
 
@@ -825,6 +1042,10 @@ static void emit_cond(struct gen *gn, const struct cond *c)
 	gen_u64(gn, c->index);
 	gen_str(gn, "value");
 	gen_u64(gn, c->value);
+	if (c->op == OP_MASKED_EQ) {
+		gen_str(gn, "valueTwo");
+		gen_u64(gn, c->value2);
+	}
 	gen_str(gn, "op");
 	gen_str(gn, op_names[c->op]);
 	G(gn, yajl_gen_map_close(gn->g));
@@ -852,10 +1073,7 @@ static void emit_rule(struct gen *gn, const struct out *o)
 				yajl_val s = val->u.array.values[j];
 				const char *n = YAJL_GET_STRING(s);
 
-				if (n && ((o->drop_socket &&
-					   !strcmp(n, "socket")) ||
-					  (o->drop_socketcall &&
-					   !strcmp(n, "socketcall"))))
+				if (dropped(o, n))
 					continue;
 				emit(gn, s);
 			}
@@ -961,30 +1179,35 @@ static void emit(struct gen *gn, yajl_val v)
 }
 
 /*
- * Replace @path by @len bytes of @buf, atomically: a temporary file in
- * the same directory with the old file's mode and owner, synced, renamed
- * over it. A symlink is followed: its target is replaced.
+ * Replace @path - the file read, @st - by @len bytes of @buf, atomically:
+ * a temporary file in the same directory with the old file's mode and
+ * owner, synced, renamed over the name. No symbolic link is followed at
+ * the end of @path: read_config() refused one, and should the name have
+ * been swapped for another file or a link since, it is refused here;
+ * rename() replaces a directory entry, never what a link points to.
  */
-static bool write_in_place(const char *path, const char *buf, size_t len)
+static bool write_in_place(const char *path, const struct stat *st,
+			   const char *buf, size_t len)
 {
-	char *real = realpath(path, NULL), *dir = NULL, *tmp = NULL;
-	char *copy = NULL;
-	struct stat st;
+	char *copy = strdup(path), *copy2 = strdup(path), *tmp = NULL;
+	const char *dir, *base;
+	struct stat now;
 	size_t off = 0;
 	bool good = false;
 	int fd = -1, dfd;
 
-	if (!real || stat(real, &st) < 0) {
-		tool_error(CMD, "%s: %s", path, strerror(errno));
+	if (!copy || !copy2) {
+		tool_error(CMD, "%s: out of memory", path);
 		goto out;
 	}
-	copy = strdup(real);
-	if (!copy || asprintf(&tmp, "%s/.%s.acid-XXXXXX", dirname(copy),
-			      basename(real)) < 0) {
+	dir = dirname(copy);
+	base = basename(copy2);
+	if (asprintf(&tmp, "%s/.%s.acid-XXXXXX", dir, base) < 0) {
 		tmp = NULL;
 		tool_error(CMD, "%s: out of memory", path);
 		goto out;
 	}
+	/* O_CREAT | O_EXCL: never through a link either */
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		tool_error(CMD, "%s: cannot create a temporary file beside it: "
@@ -993,8 +1216,8 @@ static bool write_in_place(const char *path, const char *buf, size_t len)
 		tmp = NULL;
 		goto out;
 	}
-	if (fchown(fd, st.st_uid, st.st_gid) < 0 ||
-	    fchmod(fd, st.st_mode & 07777) < 0) {
+	if (fchown(fd, st->st_uid, st->st_gid) < 0 ||
+	    fchmod(fd, st->st_mode & 07777) < 0) {
 		tool_error(CMD, "%s: cannot give the new file the old one's "
 			   "owner and mode: %s", path, strerror(errno));
 		goto out;
@@ -1017,15 +1240,19 @@ static bool write_in_place(const char *path, const char *buf, size_t len)
 		goto out;
 	}
 	fd = -1;
-	if (rename(tmp, real) < 0) {
+	if (lstat(path, &now) < 0 || now.st_dev != st->st_dev ||
+	    now.st_ino != st->st_ino) {
+		tool_error(CMD, "%s: replaced by another file or a link while "
+			   "acid seccomp ran; left as it is", path);
+		goto out;
+	}
+	if (rename(tmp, path) < 0) {
 		tool_error(CMD, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	free(tmp);
 	tmp = NULL;
 	/* the rename itself, on disk */
-	strcpy(copy, real);
-	dir = dirname(copy);
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		fsync(dfd);
@@ -1040,7 +1267,7 @@ out:
 		free(tmp);
 	}
 	free(copy);
-	free(real);
+	free(copy2);
 	return good;
 }
 
@@ -1053,39 +1280,59 @@ static bool arch_is(const char *s, const char *short_name)
 	return strcasecmp(s, short_name) == 0;
 }
 
+/* The socket rule acid wrote before it compared 32 bits. */
+static const char legacy_rule[] =
+	"{\"names\":[\"socket\"],\"action\":\"SCMP_ACT_ERRNO\","
+	"\"errnoRet\":93,\"args\":[{\"index\":0,\"value\":16,"
+	"\"op\":\"SCMP_CMP_EQ\"},{\"index\":2,\"value\":9,"
+	"\"op\":\"SCMP_CMP_EQ\"}]}";
+
+/* the value an argument of acid's rule is compared with */
+static uint64_t cond_datum(const struct rule *r, unsigned int index)
+{
+	const struct cond *c = find(r->conds, r->n, index);
+
+	if (!c)
+		return 0;
+	return c->op == OP_MASKED_EQ ? c->value2 : c->value;
+}
+
 /* acid's rules, from the library: one source for their numbers. */
 static bool load_ours(struct plan *p, char **texts)
 {
 	char err[128];
 	const char *why;
-	const struct cond *c;
 	int r;
 
 	r = acid_seccomp_oci_rule(&texts[0]);
 	if (r == 0)
 		r = acid_seccomp_oci_socketcall_rule(&texts[1]);
+	if (r == 0)
+		r = acid_seccomp_oci_io_uring_rule(&texts[2]);
 	if (r < 0) {
 		tool_error(CMD, "%s", acid_strerror(r));
 		return false;
 	}
 	p->ours_socket = yajl_tree_parse(texts[0], err, sizeof(err));
 	p->ours_socketcall = yajl_tree_parse(texts[1], err, sizeof(err));
-	why = !p->ours_socket || !p->ours_socketcall ? "not JSON" :
+	p->ours_uring = yajl_tree_parse(texts[2], err, sizeof(err));
+	p->legacy_socket = yajl_tree_parse(legacy_rule, err, sizeof(err));
+	why = !p->ours_socket || !p->ours_socketcall || !p->ours_uring ||
+	      !p->legacy_socket ? "not JSON" :
 		rule_read(p->ours_socket, &p->r_socket);
 	if (!why)
 		why = rule_read(p->ours_socketcall, &p->r_socketcall);
-	if (!why) {
-		c = find(p->r_socket.conds, p->r_socket.n, 0);
-		p->family = c ? c->value : 0;
-		c = find(p->r_socket.conds, p->r_socket.n, 2);
-		p->protocol = c ? c->value : 0;
-		c = find(p->r_socketcall.conds, p->r_socketcall.n, 0);
-		p->sys_socket = c ? c->value : 0;
-	}
+	if (!why)
+		why = rule_read(p->ours_uring, &p->r_uring);
+	if (!why)
+		why = rule_read(p->legacy_socket, &p->r_legacy);
 	if (why) {
 		tool_error(CMD, "libacid's rule %s", why);
 		return false;
 	}
+	p->family = cond_datum(&p->r_socket, 0);
+	p->protocol = cond_datum(&p->r_socket, 2);
+	p->sys_socket = cond_datum(&p->r_socketcall, 0);
 	return true;
 }
 
@@ -1216,9 +1463,10 @@ int cmd_seccomp(int argc, char **argv)
 	};
 	struct plan p = { 0 };
 	struct gen gn = { 0 };
-	char *text = NULL, *ours[2] = { NULL, NULL }, err[256];
+	char *text = NULL, *ours[3] = { NULL, NULL, NULL }, err[256];
 	const unsigned char *buf;
 	bool in_place = false;
+	struct stat st;
 	size_t len, outlen;
 	int c, ret = EXIT_RUNTIME;
 
@@ -1244,7 +1492,7 @@ int cmd_seccomp(int argc, char **argv)
 	}
 	p.path = argv[optind];
 
-	text = read_config(p.path, &len);
+	text = read_config(p.path, in_place, &len, &st);
 	if (!text || !scan_json(p.path, text, len))
 		goto out;
 	p.root = yajl_tree_parse(text, err, sizeof(err));
@@ -1261,6 +1509,9 @@ int cmd_seccomp(int argc, char **argv)
 		goto out;
 	if (p.syscalls_arr && !plan_rules(&p))
 		goto out;
+	/* a profile with no rules: the default said */
+	if (p.seccomp_obj && !p.syscalls_arr && lets_through(&p.deflt))
+		p.uring_open = true;
 	if (in_place && !p.changed) {
 		ret = 0;
 		goto out;
@@ -1282,13 +1533,19 @@ int cmd_seccomp(int argc, char **argv)
 		goto out;
 	}
 	if (in_place) {
-		if (!write_in_place(p.path, (const char *)buf, outlen))
+		if (!write_in_place(p.path, &st, (const char *)buf, outlen))
 			goto out;
 	} else if (fwrite(buf, 1, outlen, stdout) != outlen ||
 		   fflush(stdout) != 0) {
 		tool_error(CMD, "writing to stdout: %s", strerror(errno));
 		goto out;
 	}
+	if (p.uring_open)
+		fprintf(stderr, "acid %s: %s: io_uring closed: the profile "
+			"allowed it, and its IORING_OP_SOCKET makes audit "
+			"sockets without socket(); io_uring_setup, "
+			"io_uring_enter and io_uring_register now fail with "
+			"ENOSYS\n", CMD, p.path);
 	ret = 0;
 out:
 	if (gn.g)
@@ -1296,9 +1553,11 @@ out:
 	yajl_tree_free(p.root);
 	yajl_tree_free(p.ours_socket);
 	yajl_tree_free(p.ours_socketcall);
+	yajl_tree_free(p.ours_uring);
+	yajl_tree_free(p.legacy_socket);
 	free(p.outs);
-	free(ours[0]);
-	free(ours[1]);
+	for (size_t i = 0; i < 3; i++)
+		free(ours[i]);
 	free(text);
 	return ret;
 }

@@ -34,15 +34,20 @@ createRuntime"
 poststop"
 }
 
-@test "installed: only acid_* symbols exported, all in node ACID_0.1" {
+@test "installed: only acid_* symbols exported, all in nodes ACID_0.1 and ACID_0.2" {
 	local syms
-	syms=$(nm -D --defined-only "$LIBDIR/libacid.so.0" | awk '{ print $3 }' | grep -v '^ACID_0.1$')
+	syms=$(nm -D --defined-only "$LIBDIR/libacid.so.0" | awk '{ print $3 }' | grep -v '^ACID_0\.[12]$')
 	run grep -v '^acid_' <<<"$syms"
 	assert_output ""
 	[[ "$syms" == *acid_id_parse* && "$syms" == *acid_strerror* ]] ||
 		fail "acid_id_parse / acid_strerror not exported: $syms"
-	run sh -c "objdump -T '$LIBDIR/libacid.so.0' | grep ' acid_' | grep -vc 'ACID_0.1'"
+	run sh -c "objdump -T '$LIBDIR/libacid.so.0' | grep ' acid_' | grep -vEc 'ACID_0\.[12]'"
 	assert_output 0
+	# 0.1's symbols stay in 0.1; the new ones are in 0.2
+	run sh -c "objdump -T '$LIBDIR/libacid.so.0' | grep -E 'ACID_0\.1 +acid_seccomp_oci_socketcall_rule\$'"
+	assert_success
+	run sh -c "objdump -T '$LIBDIR/libacid.so.0' | grep -E 'ACID_0\.2 +acid_seccomp_oci_io_uring_rule\$'"
+	assert_success
 }
 
 @test "a program outside the tree builds with pkg-config and calls the API" {

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <libaudit.h>
+#include <liburing.h>
 #include <linux/net.h>
 #include <linux/netlink.h>
 #include <pthread.h>
@@ -16,6 +17,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cap-ng.h>
@@ -45,6 +47,19 @@ struct probe {
 	int i386_socketcall_inet;
 	int i386_socket_audit;
 	int i386_socket_inet;
+	int i386_socket_audit_hi;	/* bit 32 set in ebx and edx */
+	/* the kernel reads socket()'s arguments as ints */
+	int audit_hi_family;	/* bit 32 set in the family */
+	int audit_hi_proto;	/* ...in the protocol */
+	int audit_hi_both;
+	int audit_neg_family;	/* upper half all ones */
+	int inet_hi;		/* AF_INET with bit 32: still AF_INET */
+	/* io_uring: IORING_OP_SOCKET makes sockets without socket() */
+	int uring_before;	/* an audit socket through io_uring, unfiltered */
+	int uring_setup;
+	int uring_enter;
+	int uring_register;
+	int uring_old_ring;	/* a ring made before the filter */
 };
 
 #define NOT_TRIED (-9999)
@@ -69,6 +84,75 @@ static int try_audit_open(void)
 	return 0;
 }
 
+/* socket() as the kernel is asked, all 64 bits of each argument given */
+static int sock64(uint64_t domain, uint64_t type, uint64_t proto)
+{
+	long fd = syscall(SYS_socket, domain, type, proto);
+
+	if (fd < 0)
+		return -errno;
+	close((int)fd);
+	return 0;
+}
+
+/* An audit socket through io_uring on @ring: its fd closed, or -errno. */
+static int uring_audit_on(struct io_uring *ring)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	struct io_uring_cqe *cqe;
+	int r;
+
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_socket(sqe, AF_NETLINK, SOCK_RAW, NETLINK_AUDIT, 0);
+	r = io_uring_submit_and_wait(ring, 1);
+	if (r < 0)
+		return r;
+	r = io_uring_wait_cqe(ring, &cqe);
+	if (r < 0)
+		return r;
+	r = cqe->res;
+	io_uring_cqe_seen(ring, cqe);
+	if (r >= 0) {
+		close(r);
+		r = 0;
+	}
+	return r;
+}
+
+static int uring_audit(void)
+{
+	struct io_uring ring;
+	int r = io_uring_queue_init(2, &ring, 0);
+
+	if (r < 0)
+		return r;
+	r = uring_audit_on(&ring);
+	io_uring_queue_exit(&ring);
+	return r;
+}
+
+static int raw_result(long r)
+{
+	return r < 0 ? -errno : 0;
+}
+
+/* The io_uring calls, raw: what a program without liburing makes. */
+static void probe_uring(struct probe *p)
+{
+	struct io_uring_params params = { 0 };
+	long fd = syscall(__NR_io_uring_setup, 2, &params);
+
+	if (fd >= 0)
+		close((int)fd);
+	p->uring_setup = raw_result(fd);
+	/* on a bad fd the kernel answers EBADF; the filter answers first */
+	p->uring_enter = raw_result(syscall(__NR_io_uring_enter, -1, 1, 0, 0,
+					    NULL, 0));
+	p->uring_register = raw_result(syscall(__NR_io_uring_register, -1, 0,
+					       NULL, 0));
+}
+
 /* The socket calls every filtered child makes after loading. */
 static void probe_sockets(struct probe *p)
 {
@@ -81,6 +165,16 @@ static void probe_sockets(struct probe *p)
 	p->local = sock(AF_UNIX, SOCK_STREAM, 0);
 	p->audit_open = try_audit_open();
 	p->nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+	p->audit_hi_family = sock64(1ULL << 32 | AF_NETLINK, SOCK_RAW,
+				    NETLINK_AUDIT);
+	p->audit_hi_proto = sock64(AF_NETLINK, SOCK_RAW,
+				   1ULL << 32 | NETLINK_AUDIT);
+	p->audit_hi_both = sock64(0xdead00000000ULL | AF_NETLINK, SOCK_RAW,
+				  0xbeef00000000ULL | NETLINK_AUDIT);
+	p->audit_neg_family = sock64(0xffffffff00000000ULL | AF_NETLINK,
+				     SOCK_RAW, NETLINK_AUDIT);
+	p->inet_hi = sock64(1ULL << 32 | AF_INET, SOCK_STREAM, 0);
+	probe_uring(p);
 }
 
 /*
@@ -126,8 +220,17 @@ static bool run_child(void (*fn)(struct probe *), struct probe *out)
 
 static void child_plain(struct probe *p)
 {
+	struct io_uring ring;
+	int r;
+
 	p->before = sock(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT);
+	p->uring_before = uring_audit();
+	/* a ring that exists before the filter, used after it */
+	r = io_uring_queue_init(2, &ring, 0);
 	p->load = acid_seccomp_filter_load(0);
+	p->uring_old_ring = r < 0 ? r : uring_audit_on(&ring);
+	if (r == 0)
+		io_uring_queue_exit(&ring);
 	probe_sockets(p);
 	/* a second copy stacks; nothing changes for the caller */
 	p->load2 = acid_seccomp_filter_load(ACID_SECCOMP_NNP);
@@ -273,6 +376,10 @@ static void child_i386(struct probe *p)
 		int80(I386_SOCKET, AF_NETLINK, SOCK_RAW, NETLINK_AUDIT));
 	p->i386_socket_inet = int80_result(
 		int80(I386_SOCKET, AF_INET, SOCK_STREAM, 0));
+	/* the i386 ABI has 32-bit registers: the kernel drops the rest */
+	p->i386_socket_audit_hi = int80_result(
+		int80(I386_SOCKET, 1L << 32 | AF_NETLINK, SOCK_RAW,
+		      1L << 32 | NETLINK_AUDIT));
 	p->inet = sock(AF_INET, SOCK_STREAM, 0);
 }
 #endif
@@ -309,6 +416,27 @@ static void test_load(void)
 	is_err(p.local, 0, "socket(AF_UNIX, SOCK_STREAM, 0)");
 	is_int(p.nnp, 0, "flags 0 leave no_new_privs unset");
 	is_err(p.load2, 0, "a second filter stacks");
+	is_err(p.audit_hi_family, -EPROTONOSUPPORT,
+	       "socket(1<<32 | AF_NETLINK, SOCK_RAW, NETLINK_AUDIT): the "
+	       "kernel reads an int, so must the filter");
+	is_err(p.audit_hi_proto, -EPROTONOSUPPORT,
+	       "socket(AF_NETLINK, SOCK_RAW, 1<<32 | NETLINK_AUDIT)");
+	is_err(p.audit_hi_both, -EPROTONOSUPPORT,
+	       "other upper halves in the family and the protocol");
+	is_err(p.audit_neg_family, -EPROTONOSUPPORT,
+	       "an upper half of all ones in the family");
+	is_err(p.inet_hi, 0, "socket(1<<32 | AF_INET, SOCK_STREAM, 0) is an "
+	       "AF_INET socket, and allowed");
+	is_err(p.uring_before, 0,
+	       "before the filter, io_uring's IORING_OP_SOCKET makes an "
+	       "audit socket (kernel 5.19+)");
+	is_err(p.uring_setup, -ENOSYS,
+	       "io_uring_setup fails: no io_uring in this kernel");
+	is_err(p.uring_enter, -ENOSYS, "io_uring_enter fails (not EBADF)");
+	is_err(p.uring_register, -ENOSYS,
+	       "io_uring_register fails (not EBADF)");
+	is_err(p.uring_old_ring, -ENOSYS,
+	       "a ring made before the filter submits nothing after it");
 }
 
 static void test_nnp(void)
@@ -328,6 +456,9 @@ static void test_nnp(void)
 		is_err(p.audit_raw, -EPROTONOSUPPORT, "audit socket");
 		is_err(p.audit_open, -EPROTONOSUPPORT, "audit_open()");
 		is_err(p.inet, 0, "AF_INET socket");
+		is_err(p.audit_hi_proto, -EPROTONOSUPPORT,
+		       "bit 32 in the protocol");
+		is_err(p.uring_setup, -ENOSYS, "io_uring_setup");
 	}
 }
 
@@ -373,6 +504,8 @@ static void test_i386(void)
 	is_err(p.i386_socket_audit, -EPROTONOSUPPORT,
 	       "i386 socket(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT)");
 	is_err(p.i386_socket_inet, 0, "i386 socket(AF_INET, SOCK_STREAM, 0)");
+	is_err(p.i386_socket_audit_hi, -EPROTONOSUPPORT,
+	       "i386 socket with bit 32 set in rbx and rdx (cut to 32 bits)");
 	is_err(p.i386_socketcall_audit, -EPROTONOSUPPORT,
 	       "i386 socketcall(SYS_SOCKET, {AF_NETLINK, SOCK_RAW, "
 	       "NETLINK_AUDIT})");
@@ -430,6 +563,22 @@ static void check_arg(yajl_val args, size_t i, long long index,
 	is_str(str_at(a, "op"), "SCMP_CMP_EQ", "%s: args[%zu].op", what, i);
 }
 
+/* the low 32 bits of the argument, what the kernel reads of an int */
+static void check_masked_arg(yajl_val args, size_t i, long long index,
+			     long long value, const char *what)
+{
+	yajl_val a = YAJL_GET_ARRAY(args)->values[i];
+
+	ok(YAJL_IS_OBJECT(a), "%s: args[%zu] is an object", what, i);
+	is_int(int_at(a, "index"), index, "%s: args[%zu].index", what, i);
+	is_int(int_at(a, "value"), 0xffffffffLL,
+	       "%s: args[%zu].value is the mask", what, i);
+	is_int(int_at(a, "valueTwo"), value, "%s: args[%zu].valueTwo", what,
+	       i);
+	is_str(str_at(a, "op"), "SCMP_CMP_MASKED_EQ", "%s: args[%zu].op",
+	       what, i);
+}
+
 static void test_oci(void)
 {
 	char err[256], want[512];
@@ -443,9 +592,10 @@ static void test_oci(void)
 		bail("no rule text");
 	snprintf(want, sizeof(want),
 		 "{\"names\":[\"socket\"],\"action\":\"SCMP_ACT_ERRNO\","
-		 "\"errnoRet\":%d,\"args\":[{\"index\":0,\"value\":16,\"op\":"
-		 "\"SCMP_CMP_EQ\"},{\"index\":2,\"value\":9,\"op\":"
-		 "\"SCMP_CMP_EQ\"}]}", EPROTONOSUPPORT);
+		 "\"errnoRet\":%d,\"args\":[{\"index\":0,\"value\":4294967295,"
+		 "\"valueTwo\":16,\"op\":\"SCMP_CMP_MASKED_EQ\"},{\"index\":2,"
+		 "\"value\":4294967295,\"valueTwo\":9,\"op\":"
+		 "\"SCMP_CMP_MASKED_EQ\"}]}", EPROTONOSUPPORT);
 	is_str(text, want, "the socket rule's text");
 	v = yajl_tree_parse(text, err, sizeof(err));
 	if (ok(v && YAJL_IS_OBJECT(v), "it parses (yajl): %s", v ? "" : err)) {
@@ -458,8 +608,9 @@ static void test_oci(void)
 		       "errnoRet is EPROTONOSUPPORT");
 		args = array_at(v, "args", &n);
 		if (is_int(n, 2, "two conditions")) {
-			check_arg(args, 0, 0, AF_NETLINK, "socket rule");
-			check_arg(args, 1, 2, NETLINK_AUDIT, "socket rule");
+			check_masked_arg(args, 0, 0, AF_NETLINK, "socket rule");
+			check_masked_arg(args, 1, 2, NETLINK_AUDIT,
+					 "socket rule");
 		}
 	}
 	yajl_tree_free(v);
@@ -480,6 +631,34 @@ static void test_oci(void)
 		args = array_at(v, "args", &n);
 		if (is_int(n, 1, "one condition"))
 			check_arg(args, 0, 0, SYS_SOCKET, "socketcall rule");
+	}
+	yajl_tree_free(v);
+	free(text);
+
+	text = NULL;
+	is_err(acid_seccomp_oci_io_uring_rule(NULL), -EINVAL,
+	       "io_uring rule: NULL out");
+	is_err(acid_seccomp_oci_io_uring_rule(&text), 0,
+	       "acid_seccomp_oci_io_uring_rule");
+	if (!text)
+		bail("no rule text");
+	v = yajl_tree_parse(text, err, sizeof(err));
+	if (ok(v && YAJL_IS_OBJECT(v), "it parses (yajl): %s", v ? "" : err)) {
+		static const char *const want_names[] = {
+			"io_uring_setup", "io_uring_enter", "io_uring_register"
+		};
+
+		names = array_at(v, "names", &n);
+		if (is_int(n, 3, "names: three syscalls"))
+			for (size_t i = 0; i < 3; i++)
+				is_str(YAJL_GET_STRING(YAJL_GET_ARRAY(names)
+							       ->values[i]),
+				       want_names[i], "names[%zu]", i);
+		is_str(str_at(v, "action"), "SCMP_ACT_ERRNO", "action");
+		is_int(int_at(v, "errnoRet"), ENOSYS,
+		       "errnoRet is ENOSYS: no io_uring in this kernel");
+		array_at(v, "args", &n);
+		is_int(n, 0, "no conditions");
 	}
 	yajl_tree_free(v);
 	free(text);
