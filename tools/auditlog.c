@@ -1052,7 +1052,7 @@ struct acid_rec {
 	bool start;
 	char uuid[ACID_ID_STRLEN];
 	char parent[ACID_ID_STRLEN];
-	char reason[32];
+	char reason[ACID_REASON_MAX + 1];
 	char *name;
 	char *bundle;
 	bool has_vm_pid;
@@ -1100,7 +1100,7 @@ static bool reason_ok(const char *r)
 {
 	size_t n = strlen(r);
 
-	if (!n || n >= sizeof(((struct acid_rec *)0)->reason))
+	if (!n || n > ACID_REASON_MAX)
 		return false;
 	for (; *r; r++)
 		if (!((*r >= 'a' && *r <= 'z') || *r == '-'))

@@ -123,7 +123,7 @@ struct al_container {
 	struct al_stamp start;
 	enum al_end end;
 	struct al_stamp stop;	   /* when end == AL_END_STOP */
-	char reason[32];	   /* stop reason: exit, destroy, lost, ... */
+	char reason[ACID_REASON_MAX + 1]; /* exit, destroy, lost, ... */
 
 	bool forged;
 	uint64_t events;

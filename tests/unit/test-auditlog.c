@@ -606,6 +606,98 @@ static void test_odd_fields(bool ref)
 	unlink(tmpl);
 }
 
+/* @text into a fresh file made from @tmpl (mkstemp form). */
+static void write_tmp(char *tmpl, const char *text)
+{
+	int fd = mkstemp(tmpl);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		bail("mkstemp %s", tmpl);
+	close(fd);
+}
+
+/* An acid record of @pid: op, name, uuid, vm-pid, reason; serial @n. */
+static char *acid_line(unsigned int n, unsigned int pid, bool start,
+		       const char *reason, const char *vm, const char *uuid,
+		       unsigned int vm_pid)
+{
+	char *l;
+
+	if (asprintf(&l, "type=VIRT_CONTROL msg=audit(1795861500.%03u:%u): "
+		     "pid=%u uid=0 auid=4294967295 ses=4294967295 "
+		     "msg='virt=oci op=%s reason=%s vm=%s uuid=%s vm-pid=%u "
+		     "exe=\"/x\" hostname=? addr=? terminal=? res=success'\n",
+		     n % 1000, n, pid, start ? "start" : "stop", reason, vm,
+		     uuid, vm_pid) < 0)
+		bail("asprintf");
+	return l;
+}
+
+/*
+ * A stop reason of ACID_REASON_MAX bytes is what acid_log_stop() writes
+ * at most: the reader takes it, and refuses one byte more.
+ */
+static void test_reason_length(bool ref)
+{
+	static const char *const uuids[3] = {
+		"31313131-3131-4131-8131-313131313131",
+		"32323232-3232-4232-8232-323232323232",
+		"33333333-3333-4333-8333-333333333333",
+	};
+	const char *m = ref ? "reference" : "fast";
+	char tmpl[] = "/tmp/test-auditlog-reason-XXXXXX";
+	char reason[3][ACID_REASON_MAX + 2], *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct warns w;
+	struct al_log *log;
+
+	if (!f)
+		bail("open_memstream");
+	for (int i = 0; i < 3; i++) {
+		char *a, *b;
+
+		memset(reason[i], 'a', ACID_REASON_MAX - 1 + (size_t)i);
+		reason[i][ACID_REASON_MAX - 1 + i] = '\0';
+		a = acid_line(10 + 2 * (unsigned int)i, 100, true, "register",
+			      "\"r\"", uuids[i], 200 + (unsigned int)i);
+		b = acid_line(11 + 2 * (unsigned int)i, 100, false, reason[i],
+			      "\"r\"", uuids[i], 200 + (unsigned int)i);
+		fputs(a, f);
+		fputs(b, f);
+		free(a);
+		free(b);
+	}
+	fclose(f);
+	write_tmp(tmpl, text);
+	warns_open(&w);
+	log = run(tmpl, ref, NULL, NULL, w.f);
+	for (int i = 0; i < 3; i++) {
+		const struct al_container *c = find(log, uuids[i]);
+		size_t n = strlen(reason[i]);
+
+		if (!ok(c != NULL, "%s: reason of %zu bytes: container found",
+			m, n))
+			continue;
+		if (n <= ACID_REASON_MAX) {
+			is_int(c->end, AL_END_STOP, "%s: reason of %zu bytes: "
+			       "the stop record counts", m, n);
+			is_str(c->reason, reason[i], "%s: reason of %zu bytes "
+			       "kept whole", m, n);
+		} else {
+			is_int(c->end, AL_END_NONE, "%s: reason of %zu bytes: "
+			       "not acid's, skipped", m, n);
+		}
+	}
+	is_int(warns_lines(&w), 1, "%s: one warning, for the 33 bytes", m);
+	ok(strstr(warns_text(&w), "is not a reason") != NULL,
+	   "%s: it says the reason is not one", m);
+	al_close(log);
+	warns_close(&w);
+	unlink(tmpl);
+	free(text);
+}
+
 /*
  * A kernel that holds container IDs (kernel/audit-containerid.patch):
  * its CONTAINER_ID record decides, not ancestry or session.
@@ -850,6 +942,7 @@ int main(int argc, char **argv)
 		test_hijack(ref);
 		test_odd_fields(ref);
 		test_kernel(ref);
+		test_reason_length(ref);
 	}
 	test_raw_lines();
 	test_interpreted();

@@ -298,12 +298,13 @@ static void test_size(void)
 static const char *const bad_reasons[] = {
 	"", "Exit", "EXIT", "a b", "exit!", "exit\n", "ex_it", "exit1",
 	"r\xc3\xa9", " exit", "exit ", "reason=exit",
-	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 33 */
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 33: one too many */
 };
 
 static const char *const good_reasons[] = {
 	"exit", "destroy", "lost", "oom-kill",
-	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 32 */
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 31 */
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 32: ACID_REASON_MAX */
 };
 
 #define NGOOD (sizeof(good_reasons) / sizeof(good_reasons[0]))
@@ -337,6 +338,11 @@ static void test_reasons(struct acid_ctx *ctx)
 		       "log_stop reason %s", tap_quote(bad_reasons[i], q,
 						       sizeof(q)));
 	}
+	is_int(strlen(good_reasons[NGOOD - 1]), ACID_REASON_MAX,
+	       "the longest good reason is ACID_REASON_MAX bytes");
+	is_int(strlen(bad_reasons[sizeof(bad_reasons) / sizeof(bad_reasons[0]) -
+				  1]),
+	       ACID_REASON_MAX + 1, "the last bad reason is one byte more");
 	is_err(acid_log_stop(ctx, e, NULL), -EINVAL, "log_stop reason NULL");
 	is_err(acid_log_stop(ctx, NULL, "exit"), -EINVAL,
 	       "log_stop of a NULL entry");
