@@ -308,6 +308,91 @@ C
 		fail "no forged? warning for $fake in: $stderr"
 }
 
+# report_lines UUID: acid report's lines of container UUID.
+report_lines() {
+	printf '%s\n' "$output" | grep -F " $1 " || true
+}
+
+@test "conflict: a start record forged for a UUID before its container starts; the genuine run gets the events" {
+	local fb=$BATS_TEST_TMPDIR/forger vb=$BATS_TEST_TMPDIR/victim
+	local victim vname fname lines forged genuine
+	build_forger
+	victim=$(cat /proc/sys/kernel/random/uuid)
+	vname=$(uname_for victim)
+	fname=$(uname_for claimer)
+	# a container claims the victim's ID and name first...
+	BUNDLE_CMD="/forge $vname $victim; echo forge=\$?" make_bundle "$fb"
+	run run_runc "$fb" "$fname"
+	assert_success
+	assert_line "forge=0"
+	# ...then the victim starts with that ID
+	BUNDLE_CMD=$(container_cmd) make_bundle "$vb"
+	set_config "$vb" '.annotations["org.acid.container-id"] = $id' --arg id "$victim"
+	run run_runc "$vb" "$vname"
+	assert_success
+	# the forged start, the genuine start and stop
+	records "$vname" 3 >/dev/null
+
+	run --separate-stderr "$ACID" report
+	assert_success
+	lines=$(report_lines "$victim")
+	assert_equal "$(printf '%s\n' "$lines" | grep -c .)" 2
+	forged=$(printf '%s\n' "$lines" | grep -F "forged?" || true)
+	genuine=$(printf '%s\n' "$lines" | grep -vF "forged?" || true)
+	[ -n "$forged" ] && [ -n "$genuine" ] ||
+		fail "not one forged and one genuine run of $victim: $lines"
+	[[ "$forged" == *"  displaced  "* && "$forged" == *"  forged?,conflict" ]] ||
+		fail "the forged claim is not flagged: $forged"
+	[[ "$genuine" == *"  conflict" ]] || fail "the genuine run is not flagged: $genuine"
+	[[ "$genuine" =~ [0-9]{2}/[0-9]{2}/[0-9]{2}\ [0-9:]{8}\ +[0-9]{2}/[0-9]{2}/[0-9]{2}\ [0-9:]{8} ]] ||
+		fail "the genuine run did not end with its stop record: $genuine"
+	[ "$(printf '%s\n' "$genuine" | awk '{ print $(NF - 1) }')" -gt 0 ] ||
+		fail "no events for the genuine run: $genuine"
+
+	# its commands are attributed: by UUID and by name
+	run --separate-stderr "$ACID" events "$victim" -i
+	assert_success
+	check_commands "$output"
+	printf '%s\n' "$stderr" | grep -qF "acid events: warning: container $victim (\"$vname\"): two start records claim its ID (conflict): this run, sent from outside any container, is preferred" ||
+		fail "no conflict warning for the genuine run in: $stderr"
+	printf '%s\n' "$stderr" | grep -qF "acid events: warning: container $victim (\"$vname\"): two start records claim its ID (conflict): this claim was displaced" ||
+		fail "no conflict warning for the forged claim in: $stderr"
+	run --separate-stderr "$ACID" events "$vname" -i
+	assert_success
+	check_commands "$output"
+}
+
+@test "acid events UUID: a container named like another's UUID is not selected; --name selects it" {
+	local rb=$BATS_TEST_TMPDIR/real ib=$BATS_TEST_TMPDIR/impostor real rname
+	real=$(cat /proc/sys/kernel/random/uuid)
+	rname=$(uname_for real)
+	BUNDLE_CMD="/bin/date +CTR.real.$TAG >/dev/null" make_bundle "$rb"
+	set_config "$rb" '.annotations["org.acid.container-id"] = $id' --arg id "$real"
+	run run_runc "$rb" "$rname"
+	assert_success
+	# runc takes a UUID-shaped container id
+	BUNDLE_CMD="/bin/date +CTR.impostor.$TAG >/dev/null" make_bundle "$ib"
+	run run_runc "$ib" "$real"
+	assert_success
+	records "$real" 2 >/dev/null
+	records "$rname" 2 >/dev/null
+
+	run --separate-stderr "$ACID" events "$real" -i
+	assert_success
+	assert_line --regexp "^type=EXECVE .* a1=\+CTR\.real\.$TAG "
+	[[ "$output" != *"CTR.impostor.$TAG"* ]] || fail "the impostor's events are listed"
+	assert_equal "$(printf '%s\n' "$output" | grep -c '^type=VIRT_CONTROL')" 2
+	assert_equal "$(printf '%s\n' "$output" | grep '^type=VIRT_CONTROL' | grep -cF " uuid=$real ")" 2
+	# upper case names the same ID
+	run --separate-stderr "$ACID" events "${real^^}" -i
+	[[ "$output" != *"CTR.impostor.$TAG"* ]] || fail "the impostor's events are listed (upper case)"
+
+	run --separate-stderr "$ACID" events --name "$real" -i
+	assert_success
+	assert_line --regexp "^type=EXECVE .* a1=\+CTR\.impostor\.$TAG "
+	[[ "$output" != *"CTR.real.$TAG"* ]] || fail "--name: the real one's events are listed"
+}
+
 @test "hostile logs: acid events and acid report warn, skip, and read the rest" {
 	local log=$BATS_TEST_TMPDIR/hostile.log i
 	{
