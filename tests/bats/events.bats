@@ -5,7 +5,9 @@
 # same commands run on the host at the same time are not, by ancestry and
 # by session tag (acid-exec; compared with ausearch --session); several
 # runs of one name; running and lost containers; a record forged from
-# inside a container; hostile logs; usage errors.
+# inside a container; a start record forged for another container's UUID
+# before it starts (a conflict: the genuine run is attributed); a
+# container named like another's UUID; hostile logs; usage errors.
 
 load helpers
 
@@ -391,6 +393,35 @@ report_lines() {
 	assert_success
 	assert_line --regexp "^type=EXECVE .* a1=\+CTR\.impostor\.$TAG "
 	[[ "$output" != *"CTR.real.$TAG"* ]] || fail "--name: the real one's events are listed"
+}
+
+@test "conflict.log: the report flags both claims; a UUID selects IDs only, --name names" {
+	local id=c0c0c0c0-1111-4222-8333-444444444444
+	run --separate-stderr "$ACID" report --input "$DATA/conflict.log"
+	assert_success
+	assert_line --regexp "^2\. +$id +web +.* displaced +- +1  forged\?,conflict$"
+	assert_line --regexp "^3\. +$id +web +[0-9/]+ [0-9:]+ +[0-9/]+ [0-9:]+ +[0-9:.]+ +2  conflict$"
+	assert_line --regexp "^4\. +$id +web +.* displaced +- +0  forged\?,conflict$"
+	assert_line --regexp "^5\. +d0d0d0d0-5555-4666-8777-888888888888 +$id .*  -$"
+
+	run --separate-stderr "$ACID" events "$id" --input "$DATA/conflict.log" --raw
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | grep -o 'msg=audit([0-9.]*:[0-9]*)' | sed 's/.*://; s/)//' | sort -u | tr '\n' ' ')" \
+		"500 501 502 503 505 506 507 "
+	run --separate-stderr "$ACID" events --name "$id" --input "$DATA/conflict.log" --raw
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | grep -o 'msg=audit([0-9.]*:[0-9]*)' | sed 's/.*://; s/)//' | sort -u | tr '\n' ' ')" \
+		"508 509 510 "
+	run --separate-stderr "$ACID" events --name="$id" --input "$DATA/conflict.log" --raw
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | grep -c '^type=VIRT_CONTROL')" 2
+
+	run --separate-stderr "$ACID" events --input "$DATA/conflict.log" --name
+	assert_failure 2
+	assert_equal "$stderr" "acid events: --name needs a NAME"
+	run --separate-stderr "$ACID" events --name web "$id" --input "$DATA/conflict.log"
+	assert_failure 2
+	assert_equal "$stderr" "acid events: one container only: \"web\" and \"$id\" (see --help)"
 }
 
 @test "hostile logs: acid events and acid report warn, skip, and read the rest" {
