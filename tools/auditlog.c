@@ -1349,7 +1349,10 @@ static bool holds(struct al_log *log, const struct ctr *anc, struct ctr *c)
  * the one named as the parent (nesting: an orchestrator inside a
  * container registers containers inside it) or one that holds the parent.
  * Only S counts, not sessions: the runtime and its hooks share the
- * session of the containers they start, by design.
+ * session of the containers they start, by design. Only the S of a run
+ * whose own start came from outside counts: a claim sent from inside a
+ * container names any init it likes (pid 1, the engine's daemon), and
+ * would make every later record of the host "inside".
  */
 static bool sender_inside(struct al_log *log, uint32_t node, uint32_t sender,
 			  const char *parent)
@@ -1365,6 +1368,8 @@ static bool sender_inside(struct al_log *log, uint32_t node, uint32_t sender,
 	for (size_t i = 0; i < n; i++) {
 		struct ctr *c = log->ctr[log->tmp[i]];
 
+		if (c->start_inside)
+			continue;
 		if (!p || !holds(log, c, p))
 			return true;
 	}
@@ -1607,6 +1612,21 @@ static struct ctr *on_start(struct al_log *log, const struct hdr *h,
 	char q[128], q2[128];
 	struct skey set;
 	uint64_t idx;
+
+	/*
+	 * libacid refuses to register the caller or one of its ancestors
+	 * (EXDEV), and pid 1 is everyone's: such a claim is not acid's, and
+	 * its S (all of pid 1's descendants) must not make the host's
+	 * records "inside".
+	 */
+	if (r->vm_pid == 1 || r->vm_pid == s->pid) {
+		warn_at(log, false, "start record (serial %" PRIu64 ") for "
+			"container %s names vm-pid %u, %s: not acid's "
+			"(forged?)", h->k.serial, r->uuid, r->vm_pid,
+			r->vm_pid == 1 ? "the host's init"
+				       : "its own sender");
+		inside = true;
+	}
 
 	if (old) {
 		/*

@@ -244,6 +244,7 @@ check_commands() {
 # build_forger: /forge in the test rootfs, a static program that sends
 # acid's start record for a container that does not exist (runc's default
 # spec gives a container CAP_AUDIT_WRITE, so the kernel takes it).
+#   /forge NAME UUID [VM-PID]   (VM-PID: 1 unless given)
 build_forger() {
 	command -v cc >/dev/null || fail "cc is missing (the forger is built here)"
 	cat > "$BATS_FILE_TMPDIR/forge.c" <<'C'
@@ -261,11 +262,12 @@ int main(int argc, char **argv)
 	} m = { 0 };
 	int fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT);
 
-	if (argc != 3 || fd < 0)
+	if (argc < 3 || argc > 4 || fd < 0)
 		return 2;
 	snprintf(m.text, sizeof(m.text), "virt=oci op=start reason=register "
-		 "vm=\"%s\" uuid=%s vm-pid=1 exe=\"/forge\" hostname=? "
-		 "addr=? terminal=? res=success", argv[1], argv[2]);
+		 "vm=\"%s\" uuid=%s vm-pid=%s exe=\"/forge\" hostname=? "
+		 "addr=? terminal=? res=success", argv[1], argv[2],
+		 argc == 4 ? argv[3] : "1");
 	m.h.nlmsg_len = NLMSG_LENGTH(strlen(m.text) + 1);
 	m.h.nlmsg_type = 2500; /* VIRT_CONTROL */
 	m.h.nlmsg_flags = NLM_F_REQUEST;
@@ -362,6 +364,34 @@ report_lines() {
 	run --separate-stderr "$ACID" events "$vname" -i
 	assert_success
 	check_commands "$output"
+}
+
+@test "a claim naming the runtime's ancestor as its init does not make later containers look forged" {
+	local fb=$BATS_TEST_TMPDIR/forger vb=$BATS_TEST_TMPDIR/later fake name line
+	build_forger
+	fake=$(cat /proc/sys/kernel/random/uuid)
+	name=$(uname_for later)
+	# the claimed init: this test's shell, an ancestor of every runc,
+	# hook and container started below
+	BUNDLE_CMD="/forge claim-$name $fake $BASHPID; echo forge=\$?" make_bundle "$fb"
+	run run_runc "$fb" "$(uname_for poisoner)"
+	assert_success
+	assert_line "forge=0"
+	BUNDLE_CMD="/bin/date +CTR.later.$TAG >/dev/null" make_bundle "$vb"
+	run run_runc "$vb" "$name"
+	assert_success
+	records "$name" 2 >/dev/null
+	records "claim-$name" 1 >/dev/null
+
+	run --separate-stderr "$ACID" report
+	assert_success
+	line=$(printf '%s\n' "$output" | grep -F "  $name  ")
+	# its own hooks sent its records from outside any container
+	[[ "$line" == *"  -" ]] || fail "the later container is flagged: $line"
+	[[ "$line" =~ [0-9]{2}/[0-9]{2}/[0-9]{2}\ [0-9:]{8}\ +[0-9]{2}/[0-9]{2}/[0-9]{2}\ [0-9:]{8} ]] ||
+		fail "its stop record did not end it: $line"
+	line=$(printf '%s\n' "$output" | grep -F " $fake ")
+	[[ "$line" == *"  forged?" ]] || fail "the claim is not flagged: $line"
 }
 
 @test "acid events UUID: a container named like another's UUID is not selected; --name selects it" {

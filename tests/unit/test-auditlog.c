@@ -574,8 +574,13 @@ static void test_hijack(bool ref)
 		is_int(al_get(log, 2)->forged, 0, "%s: 204 sent from outside, "
 		       "second: displaced, not forged", m);
 	}
-	is_int(warns_lines(&w), 3, "%s: two starts while it runs and a stop "
-	       "from inside: warned", m);
+	is_int(warns_lines(&w), 4, "%s: two starts while it runs (one naming "
+	       "vm-pid 1) and a stop from inside: warned", m);
+	ok(strstr(warns_text(&w), "hijack.log:12: start record (serial 203) "
+				  "for container 77777777-8888-4999-8aaa-"
+				  "bbbbbbbbbbbb names vm-pid 1, the host's "
+				  "init: not acid's (forged?)\n"),
+	   "%s: vm-pid 1 is not acid's", m);
 	ok(strstr(warns_text(&w), "hijack.log:12: start record (serial 203) "
 				  "for container 77777777-8888-4999-8aaa-"
 				  "bbbbbbbbbbbb while it runs, naming \"evil\" "
@@ -651,7 +656,9 @@ static void test_conflict(bool ref)
 	is_u64(forged->stop.serial, 502, "%s: ... by the genuine start", m);
 	is_int(al_state(forged, NULL), AL_STATE_DISPLACED,
 	       "%s: forged claim: state displaced", m);
+	/* 501: the hook, a child of 4990, the claimed init */
 	is_u64(forged->events, 1, "%s: forged claim: 501 (before 502)", m);
+	is_int(forged->vm_pid, 4990, "%s: forged claim: the runtime", m);
 
 	is_str(genuine->uuid, CONFLICT_UUID, "%s: the genuine run", m);
 	is_int(genuine->forged, 0, "%s: genuine: not forged", m);
@@ -681,7 +688,7 @@ static void test_conflict(bool ref)
 	/* acid events UUID: both claims' records, the genuine run's events */
 	SERIALS(&g, "conflict.log: acid events " CONFLICT_UUID, 500, 501, 502,
 		503, 505, 506, 507);
-	is_int(warns_lines(&w), 2, "%s: conflict.log: two warnings", m);
+	is_int(warns_lines(&w), 3, "%s: conflict.log: three warnings", m);
 	ok(strstr(warns_text(&w), "conflict.log:9: start record (serial 502) "
 				  "for container " CONFLICT_UUID ", sent by "
 				  "pid 4995 outside any container, displaces "
