@@ -1643,9 +1643,9 @@ static struct ctr *on_start(struct al_log *log, const struct hdr *h,
 			/* the run goes on; this claim never is one */
 			warn_at(log, false, "start record (serial %" PRIu64
 				") for container %s while it runs, naming "
-				"\"%s\" vm-pid %u, sent by pid %u %s (its start "
-				"at %s:%lu: \"%s\" vm-pid %d): conflict, the run "
-				"goes on", h->k.serial, r->uuid,
+				"\"%s\" vm-pid %u, sent by pid %u %s (its "
+				"start at %s:%lu: \"%s\" vm-pid %d): conflict, "
+				"the run goes on", h->k.serial, r->uuid,
 				al_escape(r->name, q, sizeof(q)), r->vm_pid,
 				s->pid, inside ? "inside a container"
 					       : "outside any container",

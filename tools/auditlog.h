@@ -48,9 +48,10 @@
  * S, and that container does not hold the one named: nesting) flag the
  * container they name "forged?"; so does a start record naming vm-pid 1
  * or its own sender (libacid refuses to register the caller or an
- * ancestor of it), which counts as sent from inside. Such a stop record does not end a
- * lifetime. Only the S of a run whose start record came from outside
- * says who is inside: a forged claim names any init it likes (pid 1).
+ * ancestor of it), which counts as sent from inside. A stop record sent
+ * from inside does not end a lifetime. Only the S of a run whose start
+ * record came from outside says who is inside: a forged claim names any
+ * init it likes.
  * Two start records that claim one running ID (libacid refuses a live
  * ID: one of them is not acid's) are a conflict, flagged on both claims.
  * The claim sent from outside any container is preferred, whichever came

@@ -124,7 +124,8 @@ static void fill_row(const struct al_container *c, size_t num,
 	snprintf(row->cell[C_EVENTS], sizeof(row->cell[C_EVENTS]),
 		 "%" PRIu64, c->events);
 	snprintf(f, sizeof(row->cell[C_FLAGS]), "%s%s%s",
-		 c->forged ? "forged?" : "", c->forged && c->conflict ? "," : "",
+		 c->forged ? "forged?" : "",
+		 c->forged && c->conflict ? "," : "",
 		 c->conflict ? "conflict" : "");
 	if (!*f)
 		strcpy(f, "-");

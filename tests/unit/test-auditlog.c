@@ -556,7 +556,8 @@ static void test_hijack(bool ref)
 	for (size_t i = 1; i < 3 && al_count(log) == 3; i++) {
 		const struct al_container *d = al_get(log, i);
 
-		is_str(d->uuid, c->uuid, "%s: claim %zu: the victim's ID", m, i);
+		is_str(d->uuid, c->uuid, "%s: claim %zu: the victim's ID", m,
+		       i);
 		is_int(d->conflict, 1, "%s: claim %zu: conflict", m, i);
 		is_int(d->end, AL_END_DISPLACED, "%s: claim %zu: displaced", m,
 		       i);
@@ -584,14 +585,14 @@ static void test_hijack(bool ref)
 	ok(strstr(warns_text(&w), "hijack.log:12: start record (serial 203) "
 				  "for container 77777777-8888-4999-8aaa-"
 				  "bbbbbbbbbbbb while it runs, naming \"evil\" "
-				  "vm-pid 1, sent by pid 1001 inside a container "
-				  "(its start at "),
+				  "vm-pid 1, sent by pid 1001 inside a "
+				  "container (its start at "),
 	   "%s: the warning says what the record claims", m);
 	ok(strstr(warns_text(&w), "hijack.log:13: start record (serial 204) "
 				  "for container 77777777-8888-4999-8aaa-"
 				  "bbbbbbbbbbbb while it runs, naming "
-				  "\"victim\" vm-pid 2, sent by pid 995 outside "
-				  "any container (its start at "),
+				  "\"victim\" vm-pid 2, sent by pid 995 "
+				  "outside any container (its start at "),
 	   "%s: and who sent it", m);
 	ok(strstr(warns_text(&w), "): conflict, the run goes on\n"),
 	   "%s: and that it is a conflict", m);
@@ -626,7 +627,8 @@ static void test_conflict(bool ref)
 	char *p = path_of("conflict.log");
 	const char *inputs[] = { p };
 	struct al_opts o = {
-		.inputs = inputs, .n_inputs = 1, .cmd = "test", .reference = ref,
+		.inputs = inputs, .n_inputs = 1, .cmd = "test",
+		.reference = ref,
 	};
 	const struct al_container *evil, *forged, *genuine, *late, *imp;
 	struct got g = { 0 };
