@@ -617,7 +617,8 @@ int acid_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
 	char exe[4096];
 	int r;
 
-	if (!ctx || !e || !reason || !*reason || strlen(reason) > 32 ||
+	if (!ctx || !e || !reason || !*reason ||
+	    strlen(reason) > ACID_REASON_MAX ||
 	    strspn(reason, "abcdefghijklmnopqrstuvwxyz-") != strlen(reason))
 		return -EINVAL;
 	record_self_exe(exe, sizeof(exe));

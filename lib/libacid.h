@@ -261,9 +261,15 @@ ACID_API int acid_register(struct acid_ctx *ctx, const struct acid_reg *req,
 ACID_API int acid_log_start(struct acid_ctx *ctx, const struct acid_entry *e);
 
 /*
+ * The longest stop reason (acid_log_stop()), in bytes without the NUL:
+ * what acid writes, acid's log reader takes.
+ */
+#define ACID_REASON_MAX 32
+
+/*
  * acid_log_stop - send the destroy record (VIRT_CONTROL op=stop) for @e.
- * @reason: "exit", "destroy", "lost", ...: lower-case letters and '-' only
- * (-EINVAL otherwise). Errors as acid_log_start().
+ * @reason: "exit", "destroy", "lost", ...: 1 to ACID_REASON_MAX lower-case
+ * letters and '-' (-EINVAL otherwise). Errors as acid_log_start().
  */
 ACID_API int acid_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
 			   const char *reason);

@@ -68,10 +68,35 @@ static void addf(struct text *t, const char *fmt, ...)
 	add(t, buf);
 }
 
-/* name="value", or hex when the value needs it (audit_encode_nv_string) */
+/*
+ * Free text (a name, a bundle path, an exe) that could be read as more
+ * than one field. Stock ausearch finds uuid=, exe=, pid= in a user
+ * record by substring, the first one winning, so a value holding '='
+ * could pose as a field ("x-uuid=<another ID>"); a space or a quote
+ * could end the value, a quote (either kind) could end the msg='...'
+ * the kernel wraps the text in; control bytes and bytes >= 0x7f are no
+ * text at all. libaudit's audit_encode_nv_string() leaves '=' and '\''
+ * alone: hence our own test.
+ */
+static bool value_needs_hex(const char *v)
+{
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f || *p == '=' || *p == '"' ||
+		    *p == '\'')
+			return true;
+	return false;
+}
+
+/*
+ * name="value", or name=HEX (upper case, as auditd encodes) when the
+ * value needs it, or name=? for none: the one way free text goes into a
+ * record, for every free-text field there is or will be.
+ */
 static void add_encoded(struct text *t, const char *name, const char *value)
 {
-	char *s;
+	static const char digits[] = "0123456789ABCDEF";
+	size_t n, nl = strlen(name);
+	char *s, *o;
 
 	if (t->err)
 		return;
@@ -79,11 +104,28 @@ static void add_encoded(struct text *t, const char *name, const char *value)
 		addf(t, "%s=?", name);
 		return;
 	}
-	s = audit_encode_nv_string(name, value, (unsigned int)strlen(value));
+	n = strlen(value);
+	s = malloc(nl + 1 + 2 * n + 3);
 	if (!s) {
 		t->err = -ENOMEM;
 		return;
 	}
+	memcpy(s, name, nl);
+	o = s + nl;
+	*o++ = '=';
+	if (value_needs_hex(value)) {
+		for (const unsigned char *p = (const unsigned char *)value; *p;
+		     p++) {
+			*o++ = digits[*p >> 4];
+			*o++ = digits[*p & 15];
+		}
+	} else {
+		*o++ = '"';
+		memcpy(o, value, n);
+		o += n;
+		*o++ = '"';
+	}
+	*o = '\0';
 	add(t, s);
 	free(s);
 }

@@ -329,6 +329,7 @@ struct ctr {
 	bool open;
 	bool selected;
 	bool kernel; /* the kernel holds its ID: CONTAINER_ID decides */
+	bool start_inside; /* its start record came from inside a container */
 	uint32_t *pids; /* every pid added to S, to drop them at the stop */
 	size_t npids, cappids;
 	struct skey recent[RECENT];
@@ -1052,7 +1053,7 @@ struct acid_rec {
 	bool start;
 	char uuid[ACID_ID_STRLEN];
 	char parent[ACID_ID_STRLEN];
-	char reason[32];
+	char reason[ACID_REASON_MAX + 1];
 	char *name;
 	char *bundle;
 	bool has_vm_pid;
@@ -1061,8 +1062,10 @@ struct acid_rec {
 };
 
 /*
- * An "encoded" field (audit_encode_nv_string): "quoted", or upper-case hex
- * when the value needed it, or ? for none. Returns a new string.
+ * An "encoded" field: "quoted", or upper-case hex when the value needed
+ * it (lib/record.c: a space, '=', a quote, a control byte, a byte >=
+ * 0x7f; older acid and libaudit left '=' quoted, read all the same), or
+ * ? for none. Returns a new string.
  */
 static char *decode_value(const char *v)
 {
@@ -1100,7 +1103,7 @@ static bool reason_ok(const char *r)
 {
 	size_t n = strlen(r);
 
-	if (!n || n >= sizeof(((struct acid_rec *)0)->reason))
+	if (!n || n > ACID_REASON_MAX)
 		return false;
 	for (; *r; r++)
 		if (!((*r >= 'a' && *r <= 'z') || *r == '-'))
@@ -1303,7 +1306,7 @@ static struct ctr *find_open(struct al_log *log, const char *uuid,
 	return NULL;
 }
 
-/* The most recent container with @uuid on @node, open or not. */
+/* The most recent run with @uuid on @node, open or not. */
 static struct ctr *find_last(struct al_log *log, const char *uuid,
 			     uint32_t node)
 {
@@ -1318,7 +1321,9 @@ static struct ctr *find_last(struct al_log *log, const char *uuid,
 	for (size_t i = 0; i < n; i++) {
 		struct ctr *c = log->ctr[log->tmp2[i]];
 
+		/* a displaced claim is no run a later record belongs to */
 		if (c->node == node && strcmp(c->pub.uuid, uuid) == 0 &&
+		    c->pub.end != AL_END_DISPLACED &&
 		    (!best || best->idx < c->idx))
 			best = c;
 	}
@@ -1344,7 +1349,10 @@ static bool holds(struct al_log *log, const struct ctr *anc, struct ctr *c)
  * the one named as the parent (nesting: an orchestrator inside a
  * container registers containers inside it) or one that holds the parent.
  * Only S counts, not sessions: the runtime and its hooks share the
- * session of the containers they start, by design.
+ * session of the containers they start, by design. Only the S of a run
+ * whose own start came from outside counts: a claim sent from inside a
+ * container names any init it likes (pid 1, the engine's daemon), and
+ * would make every later record of the host "inside".
  */
 static bool sender_inside(struct al_log *log, uint32_t node, uint32_t sender,
 			  const char *parent)
@@ -1360,6 +1368,8 @@ static bool sender_inside(struct al_log *log, uint32_t node, uint32_t sender,
 	for (size_t i = 0; i < n; i++) {
 		struct ctr *c = log->ctr[log->tmp[i]];
 
+		if (c->start_inside)
+			continue;
 		if (!p || !holds(log, c, p))
 			return true;
 	}
@@ -1563,57 +1573,126 @@ static struct kev *kev_find(struct al_log *log, const struct skey *k)
 	return NULL;
 }
 
-/* A start record; returns the run it is the record of. */
-static struct ctr *on_start(struct al_log *log, const struct hdr *h,
-			    const struct subject *s, const struct acid_rec *r)
+/*
+ * A new claim of @r->uuid from start record @h: a container, not yet
+ * open (no S, no session), selected or not.
+ */
+static struct ctr *new_claim(struct al_log *log, const struct hdr *h,
+			     const struct subject *s, const struct acid_rec *r,
+			     bool inside)
 {
-	struct ctr *old = find_open(log, r->uuid, h->k.node), *c;
-	bool forged = sender_inside(log, h->k.node, s->pid, r->parent);
-	char q[128], q2[128];
-	struct skey set;
-	uint64_t idx;
+	struct ctr *c = new_ctr(log, r, h->k.node);
 
-	if (old) {
-		/*
-		 * The same registration logged again (same init, same
-		 * name) is the same run: a sender may repeat a record it
-		 * is unsure was taken. Anything else cannot come from
-		 * acid: libacid refuses an ID that is live (ENOTUNIQ), and
-		 * acid gc ends a lost run with a stop record first. The
-		 * run goes on; the record is held against it.
-		 */
-		if (old->pub.vm_pid == (pid_t)r->vm_pid &&
-		    strcmp(old->pub.name, r->name) == 0)
-			return keep_run(log, old, h, forged);
-		warn_at(log, false, "start record (serial %" PRIu64 ") for "
-			"container %s while it runs, naming \"%s\" vm-pid %u "
-			"(its start at %s:%lu: \"%s\" vm-pid %d): not a new "
-			"run (forged?)", h->k.serial, r->uuid,
-			al_escape(r->name, q, sizeof(q)), r->vm_pid,
-			old->pub.file, old->pub.line,
-			al_escape(old->pub.name, q2, sizeof(q2)),
-			(int)old->pub.vm_pid);
-		return keep_run(log, old, h, true);
-	}
-	c = new_ctr(log, r, h->k.node);
 	if (!c) {
 		log->err = -ENOMEM;
 		return NULL;
 	}
-	idx = c->idx;
-	c->open = true;
 	c->pub.has_start = true;
 	c->pub.start = (struct al_stamp){ h->k.sec, h->k.milli, h->k.serial };
 	c->pub.sender = (pid_t)s->pid;
 	c->pub.ses_tag = r->ses_tag;
-	c->pub.forged = forged;
-	c->kernel = kernel_set(log, r->uuid, c->node, &set);
+	c->pub.forged = inside;
+	c->start_inside = inside;
 	select_ctr(log, c);
+	if (c->selected && sset_add(&log->sel, &h->k) < 0)
+		log->err = -ENOMEM;
+	return c;
+}
+
+/*
+ * A start record; returns the run (or displaced claim) it is the record
+ * of. Two claims of one running ID: auditlog.h says which is preferred.
+ */
+static struct ctr *on_start(struct al_log *log, const struct hdr *h,
+			    const struct subject *s, const struct acid_rec *r)
+{
+	struct ctr *old = find_open(log, r->uuid, h->k.node), *c;
+	bool inside = sender_inside(log, h->k.node, s->pid, r->parent);
+	bool old_kernel = false, set_now;
+	char q[128], q2[128];
+	struct skey set;
+	uint64_t idx;
+
+	/*
+	 * libacid refuses to register the caller or one of its ancestors
+	 * (EXDEV), and pid 1 is everyone's: such a claim is not acid's, and
+	 * its S (all of pid 1's descendants) must not make the host's
+	 * records "inside".
+	 */
+	if (r->vm_pid == 1 || r->vm_pid == s->pid) {
+		warn_at(log, false, "start record (serial %" PRIu64 ") for "
+			"container %s names vm-pid %u, %s: not acid's "
+			"(forged?)", h->k.serial, r->uuid, r->vm_pid,
+			r->vm_pid == 1 ? "the host's init"
+				       : "its own sender");
+		inside = true;
+	}
+
+	if (old) {
+		/*
+		 * The same registration logged again (same init, same
+		 * name, the same kind of sender) is the same run: a sender
+		 * may repeat a record it is unsure was taken.
+		 */
+		if (old->start_inside == inside &&
+		    old->pub.vm_pid == (pid_t)r->vm_pid &&
+		    strcmp(old->pub.name, r->name) == 0)
+			return keep_run(log, old, h, inside);
+		old->pub.conflict = true;
+		if (!old->start_inside || inside) {
+			/* the run goes on; this claim never is one */
+			warn_at(log, false, "start record (serial %" PRIu64
+				") for container %s while it runs, naming "
+				"\"%s\" vm-pid %u, sent by pid %u %s (its "
+				"start at %s:%lu: \"%s\" vm-pid %d): conflict, "
+				"the run goes on", h->k.serial, r->uuid,
+				al_escape(r->name, q, sizeof(q)), r->vm_pid,
+				s->pid, inside ? "inside a container"
+					       : "outside any container",
+				old->pub.file, old->pub.line,
+				al_escape(old->pub.name, q2, sizeof(q2)),
+				(int)old->pub.vm_pid);
+			c = new_claim(log, h, s, r, inside);
+			if (!c)
+				return NULL;
+			c->pub.conflict = true;
+			c->pub.end = AL_END_DISPLACED;
+			c->pub.stop = c->pub.start;
+			/* listed with the run it claimed to be, too */
+			keep_run(log, old, h, false);
+			return c;
+		}
+		/*
+		 * Sent from outside any container, against a claim sent
+		 * from inside one: this is the run; the other ends here.
+		 */
+		warn_at(log, false, "start record (serial %" PRIu64 ") for "
+			"container %s, sent by pid %u outside any container, "
+			"displaces the claim sent from inside a container at "
+			"%s:%lu (\"%s\" vm-pid %d): conflict",
+			h->k.serial, r->uuid, s->pid, old->pub.file,
+			old->pub.line, al_escape(old->pub.name, q, sizeof(q)),
+			(int)old->pub.vm_pid);
+		close_ctr(log, old);
+		old->pub.end = AL_END_DISPLACED;
+		old->pub.stop =
+			(struct al_stamp){ h->k.sec, h->k.milli, h->k.serial };
+		old_kernel = old->kernel;
+		keep_run(log, old, h, false);
+	}
+	c = new_claim(log, h, s, r, inside);
+	if (!c)
+		return NULL;
+	idx = c->idx;
+	c->open = true;
+	c->pub.conflict = old != NULL;
+	/* a set record the displaced claim took was this ID's */
+	set_now = kernel_set(log, r->uuid, c->node, &set);
+	c->kernel = set_now || old_kernel;
 	if (add_pid(log, c, idx, r->vm_pid) < 0 ||
 	    (r->ses_tag && !c->kernel &&
 	     hmap_add(&log->ses, nkey(c->node, r->ses_tag), idx) < 0) ||
-	    (c->selected && sset_add(&log->sel, &h->k) < 0) ||
-	    (c->selected && c->kernel && sset_add(&log->sel, &set) < 0))
+	    (c->selected && set_now && sset_add(&log->sel, &set) < 0))
 		log->err = -ENOMEM;
 	return c;
 }
@@ -2232,6 +2311,8 @@ enum al_state al_state(const struct al_container *c, const char *proc_root)
 	uint64_t ticks;
 	int64_t btime, started;
 
+	if (c->end == AL_END_DISPLACED)
+		return AL_STATE_DISPLACED;
 	if (c->end == AL_END_STOP)
 		return strcmp(c->reason, "lost") == 0 ? AL_STATE_LOST
 						       : AL_STATE_ENDED;

@@ -46,9 +46,20 @@
  *     inside (a login writing its loginuid) leaves it.
  * acid records sent from inside a container (the sender's pid is in some
  * S, and that container does not hold the one named: nesting) flag the
- * container they name "forged?". Such a stop record does not end a
- * lifetime, nor does a second start record of a running ID (libacid
- * refuses live IDs: it cannot be acid's).
+ * container they name "forged?"; so does a start record naming vm-pid 1
+ * or its own sender (libacid refuses to register the caller or an
+ * ancestor of it), which counts as sent from inside. A stop record sent
+ * from inside does not end a lifetime. Only the S of a run whose start
+ * record came from outside says who is inside: a forged claim names any
+ * init it likes.
+ * Two start records that claim one running ID (libacid refuses a live
+ * ID: one of them is not acid's) are a conflict, flagged on both claims.
+ * The claim sent from outside any container is preferred, whichever came
+ * first; between two of the same kind, the first. The claim not preferred
+ * is "displaced": a run from the moment it was displaced (its S and
+ * session let go; what it was charged with before stays), or never a run
+ * when it came second. The same registration logged twice by the same
+ * kind of sender (same init, same name) is one claim, no conflict.
  *
  * Subjects (pid=, ppid=, ses=) are taken from the kernel-written part of a
  * record only: never from EXECVE/PATH/CWD/PROCTITLE/SOCKADDR records, and
@@ -97,8 +108,11 @@ struct al_stamp {
 };
 
 enum al_end {
-	AL_END_NONE = 0, /* no stop record in the logs */
-	AL_END_STOP,	 /* a stop record (see reason) */
+	AL_END_NONE = 0,   /* no stop record in the logs */
+	AL_END_STOP,	   /* a stop record (see reason) */
+	AL_END_DISPLACED,  /* another claim of its ID was preferred (stop:
+			    * the record that displaced it, or its own
+			    * start record when it came second) */
 };
 
 /*
@@ -107,8 +121,10 @@ enum al_end {
  * when not given; sender: pid= of the start record (0: not known);
  * ses_tag: 0 when attributed by ancestry; parent: "" when not nested;
  * has_start: false when only its stop is in the logs; forged: one of its
- * acid records was sent from inside a container; events: attributed to
- * it, its own records not counted; file, line: where its first record is.
+ * acid records was sent from inside a container; conflict: another start
+ * record claimed its ID while it ran (see end for which claim lost);
+ * events: attributed to it, its own records not counted; file, line:
+ * where its first record is.
  */
 struct al_container {
 	char uuid[ACID_ID_STRLEN]; /* canonical form */
@@ -123,9 +139,10 @@ struct al_container {
 	struct al_stamp start;
 	enum al_end end;
 	struct al_stamp stop;	   /* when end == AL_END_STOP */
-	char reason[32];	   /* stop reason: exit, destroy, lost, ... */
+	char reason[ACID_REASON_MAX + 1]; /* exit, destroy, lost, ... */
 
 	bool forged;
+	bool conflict;
 	uint64_t events;
 
 	const char *file;
@@ -216,13 +233,15 @@ enum al_state {
 	AL_STATE_ENDED,	  /* a stop record (reason other than lost) */
 	AL_STATE_RUNNING, /* no stop record and its init is alive */
 	AL_STATE_LOST,	  /* init gone without stop, or reason=lost */
+	AL_STATE_DISPLACED, /* another claim of its ID was preferred */
 };
 
 /*
- * al_state - ended, running or lost. For a container with no stop record
- * it looks at <proc_root>/<vm-pid>/stat (NULL: ACID_PROC_ROOT, else
- * /proc): the process must exist and have started no later than the
- * start record, or it is another process that reuses the pid.
+ * al_state - ended, running, lost or displaced. For a container with no
+ * stop record that was not displaced it looks at
+ * <proc_root>/<vm-pid>/stat (NULL: ACID_PROC_ROOT, else /proc): the
+ * process must exist and have started no later than the start record, or
+ * it is another process that reuses the pid.
  */
 enum al_state al_state(const struct al_container *c, const char *proc_root);
 

@@ -16,11 +16,14 @@
 static const char usage[] =
 	"usage: acid events [--input FILE]... [-i | --raw] [--no-prefilter]\n"
 	"                   [--] UUID|NAME\n"
+	"       acid events [options] --name NAME\n"
 	"\n"
 	"The audit records of a container: its own start and stop records\n"
 	"(VIRT_CONTROL) and every event attributed to it, as ausearch prints\n"
-	"them. UUID is its container ID; NAME its OCI container id, which\n"
-	"selects every run of that name in the logs.\n"
+	"them. UUID is its container ID (a UUID argument never matches a\n"
+	"name); NAME its OCI container id, which selects every run of that\n"
+	"name in the logs. --name NAME takes NAME as a name even when it is\n"
+	"shaped like a UUID.\n"
 	"\n"
 	"  --input FILE    read FILE instead of auditd's logs; repeat for\n"
 	"                  several, oldest first (default: log_file of\n"
@@ -41,16 +44,33 @@ static const char usage[] =
 
 struct want {
 	const char *arg;
+	bool by_name; /* --name */
 	bool is_id;
 	char uuid[ACID_ID_STRLEN];
 	size_t found;
 };
 
-/* A UUID argument names one ID; any argument may also be a name. */
+/*
+ * A UUID argument names one ID and never a name: runc and crun take a
+ * container name shaped like another container's UUID.
+ */
 static bool matches(const struct al_container *c, const struct want *w)
 {
-	return (w->is_id && strcmp(c->uuid, w->uuid) == 0) ||
-	       strcmp(c->name, w->arg) == 0;
+	if (w->is_id)
+		return strcmp(c->uuid, w->uuid) == 0;
+	return strcmp(c->name, w->arg) == 0;
+}
+
+/* The one container argument; a second is a usage error. */
+static bool set_arg(struct want *w, const char *a)
+{
+	if (w->arg) {
+		tool_error("events", "one container only: \"%s\" and \"%s\" "
+			   "(see --help)", w->arg, a);
+		return false;
+	}
+	w->arg = a;
+	return true;
 }
 
 static bool select_ctr(const struct al_container *c, void *arg)
@@ -100,13 +120,20 @@ int cmd_events(int argc, char **argv)
 		const char *a = argv[i];
 
 		if (only_args || a[0] != '-' || !a[1]) {
-			if (want.arg) {
-				tool_error("events", "one container only: "
-					   "\"%s\" and \"%s\" (see --help)",
-					   want.arg, a);
+			if (!set_arg(&want, a))
+				goto usage;
+		} else if (strcmp(a, "--name") == 0 ||
+			   strncmp(a, "--name=", 7) == 0) {
+			const char *n = a[6] == '=' ? a + 7
+				      : i + 1 < argc ? argv[++i] : NULL;
+
+			if (!n) {
+				tool_error("events", "--name needs a NAME");
 				goto usage;
 			}
-			want.arg = a;
+			if (!set_arg(&want, n))
+				goto usage;
+			want.by_name = true;
 		} else if (strcmp(a, "--") == 0) {
 			only_args = true;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -151,7 +178,7 @@ int cmd_events(int argc, char **argv)
 		tool_error("events", "-i and --raw exclude each other");
 		goto usage;
 	}
-	{
+	if (!want.by_name) {
 		struct acid_id id;
 
 		want.is_id = acid_id_parse(want.arg, &id) == 0 &&
@@ -182,11 +209,23 @@ int cmd_events(int argc, char **argv)
 	for (size_t i = 0; i < al_count(log); i++) {
 		const struct al_container *c = al_get(log, i);
 
-		if (c->forged && matches(c, &want))
+		if (!matches(c, &want))
+			continue;
+		if (c->forged)
 			fprintf(stderr, "acid events: warning: container %s "
 				"(\"%s\"): an acid record of it was sent by a "
 				"process inside a container (forged?)\n",
 				c->uuid, al_escape(c->name, q, sizeof(q)));
+		if (c->conflict)
+			fprintf(stderr, "acid events: warning: container %s "
+				"(\"%s\"): two start records claim its ID "
+				"(conflict): %s\n", c->uuid,
+				al_escape(c->name, q, sizeof(q)),
+				c->end == AL_END_DISPLACED
+					? "this claim was displaced"
+				: c->forged ? "this run is preferred"
+					    : "this run, sent from outside any "
+					      "container, is preferred");
 	}
 	r = al_replay(log, !out.interpret, print_event, &out, err,
 		      sizeof(err));

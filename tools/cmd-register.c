@@ -21,8 +21,8 @@ static const char register_usage[] =
 static const char unregister_usage[] =
 	"usage: acid unregister (--id UUID | --name NAME | --pid PID) [--reason WORD]\n"
 	"\n"
-	"Send the container's stop record (reason: exit by default; lower-case\n"
-	"letters and '-') and remove its entry.\n";
+	"Send the container's stop record (reason: exit by default; 1 to 32\n"
+	"lower-case letters and '-') and remove its entry.\n";
 
 int cmd_register(int argc, char **argv)
 {
@@ -155,9 +155,10 @@ int cmd_unregister(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!*reason || strspn(reason, "abcdefghijklmnopqrstuvwxyz-") !=
-				strlen(reason) || strlen(reason) > 32) {
-		tool_error("unregister", "--reason \"%s\": lower-case letters "
-					 "and '-' only", reason);
+				strlen(reason) ||
+	    strlen(reason) > ACID_REASON_MAX) {
+		tool_error("unregister", "--reason \"%s\": 1 to %d lower-case "
+			   "letters and '-'", reason, ACID_REASON_MAX);
 		return EXIT_USAGE;
 	}
 	ctx = tool_ctx("unregister");

@@ -22,7 +22,10 @@ static const char usage[] =
 	"\"lost\": its init is gone without a stop record, or acid gc sent\n"
 	"reason=lost), duration, and the number of events attributed to it\n"
 	"(acid events lists them). \"forged?\": one of its acid records was\n"
-	"sent by a process inside a container.\n"
+	"sent by a process inside a container. \"conflict\": another start\n"
+	"record claimed its ID while it ran; the claim sent from outside any\n"
+	"container is preferred (else the first), the other is \"displaced\"\n"
+	"(STOP): no run from then on, or never one.\n"
 	"\n"
 	"  --input FILE    read FILE instead of auditd's logs; repeat for\n"
 	"                  several, oldest first\n"
@@ -102,6 +105,11 @@ static void fill_row(const struct al_container *c, size_t num,
 				ms_of(&c->start),
 			"", "+", row->cell[C_DUR], sizeof(row->cell[C_DUR]));
 		break;
+	case AL_STATE_DISPLACED:
+		snprintf(row->cell[C_STOP], sizeof(row->cell[C_STOP]),
+			 "displaced");
+		snprintf(row->cell[C_DUR], sizeof(row->cell[C_DUR]), "-");
+		break;
 	case AL_STATE_LOST:
 		snprintf(row->cell[C_STOP], sizeof(row->cell[C_STOP]), "lost");
 		/* acid gc's record is when the loss was seen: at most that */
@@ -115,7 +123,12 @@ static void fill_row(const struct al_container *c, size_t num,
 	}
 	snprintf(row->cell[C_EVENTS], sizeof(row->cell[C_EVENTS]),
 		 "%" PRIu64, c->events);
-	strcpy(f, c->forged ? "forged?" : "-");
+	snprintf(f, sizeof(row->cell[C_FLAGS]), "%s%s%s",
+		 c->forged ? "forged?" : "",
+		 c->forged && c->conflict ? "," : "",
+		 c->conflict ? "conflict" : "");
+	if (!*f)
+		strcpy(f, "-");
 }
 
 static void print_line(const struct row *r, const size_t *w)

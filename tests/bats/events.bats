@@ -5,7 +5,9 @@
 # same commands run on the host at the same time are not, by ancestry and
 # by session tag (acid-exec; compared with ausearch --session); several
 # runs of one name; running and lost containers; a record forged from
-# inside a container; hostile logs; usage errors.
+# inside a container; a start record forged for another container's UUID
+# before it starts (a conflict: the genuine run is attributed); a
+# container named like another's UUID; hostile logs; usage errors.
 
 load helpers
 
@@ -242,6 +244,7 @@ check_commands() {
 # build_forger: /forge in the test rootfs, a static program that sends
 # acid's start record for a container that does not exist (runc's default
 # spec gives a container CAP_AUDIT_WRITE, so the kernel takes it).
+#   /forge NAME UUID [VM-PID]   (VM-PID: 1 unless given)
 build_forger() {
 	command -v cc >/dev/null || fail "cc is missing (the forger is built here)"
 	cat > "$BATS_FILE_TMPDIR/forge.c" <<'C'
@@ -259,11 +262,12 @@ int main(int argc, char **argv)
 	} m = { 0 };
 	int fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT);
 
-	if (argc != 3 || fd < 0)
+	if (argc < 3 || argc > 4 || fd < 0)
 		return 2;
 	snprintf(m.text, sizeof(m.text), "virt=oci op=start reason=register "
-		 "vm=\"%s\" uuid=%s vm-pid=1 exe=\"/forge\" hostname=? "
-		 "addr=? terminal=? res=success", argv[1], argv[2]);
+		 "vm=\"%s\" uuid=%s vm-pid=%s exe=\"/forge\" hostname=? "
+		 "addr=? terminal=? res=success", argv[1], argv[2],
+		 argc == 4 ? argv[3] : "1");
 	m.h.nlmsg_len = NLMSG_LENGTH(strlen(m.text) + 1);
 	m.h.nlmsg_type = 2500; /* VIRT_CONTROL */
 	m.h.nlmsg_flags = NLM_F_REQUEST;
@@ -306,6 +310,148 @@ C
 	assert_success
 	printf '%s\n' "$stderr" | grep -qxF "acid events: warning: container $fake (\"forged-$name\"): an acid record of it was sent by a process inside a container (forged?)" ||
 		fail "no forged? warning for $fake in: $stderr"
+}
+
+# report_lines UUID: acid report's lines of container UUID.
+report_lines() {
+	printf '%s\n' "$output" | grep -F " $1 " || true
+}
+
+@test "conflict: a start record forged for a UUID before its container starts; the genuine run gets the events" {
+	local fb=$BATS_TEST_TMPDIR/forger vb=$BATS_TEST_TMPDIR/victim
+	local victim vname fname lines forged genuine
+	build_forger
+	victim=$(cat /proc/sys/kernel/random/uuid)
+	vname=$(uname_for victim)
+	fname=$(uname_for claimer)
+	# a container claims the victim's ID and name first...
+	BUNDLE_CMD="/forge $vname $victim; echo forge=\$?" make_bundle "$fb"
+	run run_runc "$fb" "$fname"
+	assert_success
+	assert_line "forge=0"
+	# ...then the victim starts with that ID
+	BUNDLE_CMD=$(container_cmd) make_bundle "$vb"
+	set_config "$vb" '.annotations["org.acid.container-id"] = $id' --arg id "$victim"
+	run run_runc "$vb" "$vname"
+	assert_success
+	# the forged start, the genuine start and stop
+	records "$vname" 3 >/dev/null
+
+	run --separate-stderr "$ACID" report
+	assert_success
+	lines=$(report_lines "$victim")
+	assert_equal "$(printf '%s\n' "$lines" | grep -c .)" 2
+	forged=$(printf '%s\n' "$lines" | grep -F "forged?" || true)
+	genuine=$(printf '%s\n' "$lines" | grep -vF "forged?" || true)
+	[ -n "$forged" ] && [ -n "$genuine" ] ||
+		fail "not one forged and one genuine run of $victim: $lines"
+	[[ "$forged" == *"  displaced  "* && "$forged" == *"  forged?,conflict" ]] ||
+		fail "the forged claim is not flagged: $forged"
+	[[ "$genuine" == *"  conflict" ]] || fail "the genuine run is not flagged: $genuine"
+	[[ "$genuine" =~ [0-9]{2}/[0-9]{2}/[0-9]{2}\ [0-9:]{8}\ +[0-9]{2}/[0-9]{2}/[0-9]{2}\ [0-9:]{8} ]] ||
+		fail "the genuine run did not end with its stop record: $genuine"
+	[ "$(printf '%s\n' "$genuine" | awk '{ print $(NF - 1) }')" -gt 0 ] ||
+		fail "no events for the genuine run: $genuine"
+
+	# its commands are attributed: by UUID and by name
+	run --separate-stderr "$ACID" events "$victim" -i
+	assert_success
+	check_commands "$output"
+	printf '%s\n' "$stderr" | grep -qF "acid events: warning: container $victim (\"$vname\"): two start records claim its ID (conflict): this run, sent from outside any container, is preferred" ||
+		fail "no conflict warning for the genuine run in: $stderr"
+	printf '%s\n' "$stderr" | grep -qF "acid events: warning: container $victim (\"$vname\"): two start records claim its ID (conflict): this claim was displaced" ||
+		fail "no conflict warning for the forged claim in: $stderr"
+	run --separate-stderr "$ACID" events "$vname" -i
+	assert_success
+	check_commands "$output"
+}
+
+@test "a claim naming the runtime's ancestor as its init does not make later containers look forged" {
+	local fb=$BATS_TEST_TMPDIR/forger vb=$BATS_TEST_TMPDIR/later fake name line
+	build_forger
+	fake=$(cat /proc/sys/kernel/random/uuid)
+	name=$(uname_for later)
+	# the claimed init: this test's shell, an ancestor of every runc,
+	# hook and container started below
+	BUNDLE_CMD="/forge claim-$name $fake $BASHPID; echo forge=\$?" make_bundle "$fb"
+	run run_runc "$fb" "$(uname_for poisoner)"
+	assert_success
+	assert_line "forge=0"
+	BUNDLE_CMD="/bin/date +CTR.later.$TAG >/dev/null" make_bundle "$vb"
+	run run_runc "$vb" "$name"
+	assert_success
+	records "$name" 2 >/dev/null
+	records "claim-$name" 1 >/dev/null
+
+	run --separate-stderr "$ACID" report
+	assert_success
+	line=$(printf '%s\n' "$output" | grep -F "  $name  ")
+	# its own hooks sent its records from outside any container
+	[[ "$line" == *"  -" ]] || fail "the later container is flagged: $line"
+	[[ "$line" =~ [0-9]{2}/[0-9]{2}/[0-9]{2}\ [0-9:]{8}\ +[0-9]{2}/[0-9]{2}/[0-9]{2}\ [0-9:]{8} ]] ||
+		fail "its stop record did not end it: $line"
+	line=$(printf '%s\n' "$output" | grep -F " $fake ")
+	[[ "$line" == *"  forged?" ]] || fail "the claim is not flagged: $line"
+}
+
+@test "acid events UUID: a container named like another's UUID is not selected; --name selects it" {
+	local rb=$BATS_TEST_TMPDIR/real ib=$BATS_TEST_TMPDIR/impostor real rname
+	real=$(cat /proc/sys/kernel/random/uuid)
+	rname=$(uname_for real)
+	BUNDLE_CMD="/bin/date +CTR.real.$TAG >/dev/null" make_bundle "$rb"
+	set_config "$rb" '.annotations["org.acid.container-id"] = $id' --arg id "$real"
+	run run_runc "$rb" "$rname"
+	assert_success
+	# runc takes a UUID-shaped container id
+	BUNDLE_CMD="/bin/date +CTR.impostor.$TAG >/dev/null" make_bundle "$ib"
+	run run_runc "$ib" "$real"
+	assert_success
+	records "$real" 2 >/dev/null
+	records "$rname" 2 >/dev/null
+
+	run --separate-stderr "$ACID" events "$real" -i
+	assert_success
+	assert_line --regexp "^type=EXECVE .* a1=\+CTR\.real\.$TAG "
+	[[ "$output" != *"CTR.impostor.$TAG"* ]] || fail "the impostor's events are listed"
+	assert_equal "$(printf '%s\n' "$output" | grep -c '^type=VIRT_CONTROL')" 2
+	assert_equal "$(printf '%s\n' "$output" | grep '^type=VIRT_CONTROL' | grep -cF " uuid=$real ")" 2
+	# upper case names the same ID
+	run --separate-stderr "$ACID" events "${real^^}" -i
+	[[ "$output" != *"CTR.impostor.$TAG"* ]] || fail "the impostor's events are listed (upper case)"
+
+	run --separate-stderr "$ACID" events --name "$real" -i
+	assert_success
+	assert_line --regexp "^type=EXECVE .* a1=\+CTR\.impostor\.$TAG "
+	[[ "$output" != *"CTR.real.$TAG"* ]] || fail "--name: the real one's events are listed"
+}
+
+@test "conflict.log: the report flags both claims; a UUID selects IDs only, --name names" {
+	local id=c0c0c0c0-1111-4222-8333-444444444444
+	run --separate-stderr "$ACID" report --input "$DATA/conflict.log"
+	assert_success
+	assert_line --regexp "^2\. +$id +web +.* displaced +- +1  forged\?,conflict$"
+	assert_line --regexp "^3\. +$id +web +[0-9/]+ [0-9:]+ +[0-9/]+ [0-9:]+ +[0-9:.]+ +2  conflict$"
+	assert_line --regexp "^4\. +$id +web +.* displaced +- +0  forged\?,conflict$"
+	assert_line --regexp "^5\. +d0d0d0d0-5555-4666-8777-888888888888 +$id .*  -$"
+
+	run --separate-stderr "$ACID" events "$id" --input "$DATA/conflict.log" --raw
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | grep -o 'msg=audit([0-9.]*:[0-9]*)' | sed 's/.*://; s/)//' | sort -u | tr '\n' ' ')" \
+		"500 501 502 503 505 506 507 "
+	run --separate-stderr "$ACID" events --name "$id" --input "$DATA/conflict.log" --raw
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | grep -o 'msg=audit([0-9.]*:[0-9]*)' | sed 's/.*://; s/)//' | sort -u | tr '\n' ' ')" \
+		"508 509 510 "
+	run --separate-stderr "$ACID" events --name="$id" --input "$DATA/conflict.log" --raw
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | grep -c '^type=VIRT_CONTROL')" 2
+
+	run --separate-stderr "$ACID" events --input "$DATA/conflict.log" --name
+	assert_failure 2
+	assert_equal "$stderr" "acid events: --name needs a NAME"
+	run --separate-stderr "$ACID" events --name web "$id" --input "$DATA/conflict.log"
+	assert_failure 2
+	assert_equal "$stderr" "acid events: one container only: \"web\" and \"$id\" (see --help)"
 }
 
 @test "hostile logs: acid events and acid report warn, skip, and read the rest" {

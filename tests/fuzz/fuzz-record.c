@@ -18,7 +18,8 @@
  * < 0x20 or >= 0x7f); it is a sequence of key=value fields separated by
  * single spaces, with the keys the format fixes, in order; vm=, bundle=
  * and exe= are "quoted" exactly when the value needs no encoding (no
- * space, quote, control byte or byte >= 0x7f) and upper-case hex that
+ * space, '=', quote of either kind, control byte or byte >= 0x7f: nothing
+ * that could pose as another field) and upper-case hex that
  * decodes to the value otherwise ("?" for an empty value); the numbers are
  * the entry's.
  */
@@ -74,8 +75,8 @@ static uint32_t le32(const uint8_t *p, size_t n, size_t at, uint32_t def)
 static bool needs_encoding(const char *s)
 {
 	for (; *s; s++)
-		if (*s == ' ' || *s == '"' || (unsigned char)*s < 0x20 ||
-		    (unsigned char)*s >= 0x7f)
+		if (*s == ' ' || *s == '=' || *s == '"' || *s == '\'' ||
+		    (unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
 			return true;
 	return false;
 }

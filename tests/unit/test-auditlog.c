@@ -6,7 +6,9 @@
  * by ancestry with a reparented orphan, pid reuse during and after a
  * lifetime, session tags, two containers whose records interleave,
  * nesting and the forgery flag, records that would cut a running
- * container's lifetime short, hostile lines (warnings, the rest read),
+ * container's lifetime short, two claims of one ID (a conflict: the claim
+ * from outside any container preferred), a stop reason as long as acid
+ * writes, hostile lines (warnings, the rest read),
  * more warnings than are printed, over-long lines, damaged fields; the
  * fast reader and the libauparse reader give the same answers; the
  * printers; a container's state against a prepared procfs; auditd's
@@ -524,7 +526,8 @@ static void test_many_warnings(void)
 
 /*
  * Records that would end or replace a running container's lifetime, sent
- * from inside it or naming another init: the run goes on, flagged.
+ * from inside it or naming another init: the run goes on, flagged; the
+ * two other start records are claims displaced at once.
  */
 static void test_hijack(bool ref)
 {
@@ -536,23 +539,63 @@ static void test_hijack(bool ref)
 
 	warns_open(&w);
 	log = run("hijack.log", ref, "victim", &g, w.f);
-	is_int(al_count(log), 1, "%s: hijack.log: one run", m);
+	is_int(al_count(log), 3, "%s: hijack.log: one run, two displaced "
+	       "claims", m);
 	c = al_get(log, 0);
 	if (!ok(c != NULL, "%s: hijack.log: victim found", m))
 		goto out;
 	is_str(c->name, "victim", "%s: its name stays", m);
 	is_int(c->vm_pid, 1000, "%s: its init stays", m);
-	is_int(c->forged, 1, "%s: forged?", m);
+	is_int(c->forged, 1, "%s: forged? (the stop sent from inside)", m);
+	is_int(c->conflict, 1, "%s: conflict", m);
+	is_int(c->end, AL_END_STOP, "%s: a run that ended", m);
 	is_u64(c->stop.serial, 207, "%s: ended by the stop sent from outside",
 	       m);
-	is_u64(c->events, 3, "%s: events (201 202 206)", m);
-	is_int(warns_lines(&w), 3, "%s: two starts while it runs and a stop "
-	       "from inside: warned", m);
+	/* 203 was sent by its process 1001: an event of it like any other */
+	is_u64(c->events, 4, "%s: events (201 202 203 206)", m);
+	for (size_t i = 1; i < 3 && al_count(log) == 3; i++) {
+		const struct al_container *d = al_get(log, i);
+
+		is_str(d->uuid, c->uuid, "%s: claim %zu: the victim's ID", m,
+		       i);
+		is_int(d->conflict, 1, "%s: claim %zu: conflict", m, i);
+		is_int(d->end, AL_END_DISPLACED, "%s: claim %zu: displaced", m,
+		       i);
+		is_u64(d->stop.serial, d->start.serial, "%s: claim %zu: "
+		       "displaced at once", m, i);
+		is_u64(d->events, 0, "%s: claim %zu: no events", m, i);
+		is_int(al_state(d, NULL), AL_STATE_DISPLACED, "%s: claim %zu: "
+		       "state displaced", m, i);
+	}
+	if (al_count(log) == 3) {
+		is_str(al_get(log, 1)->name, "evil", "%s: 203's claim", m);
+		is_int(al_get(log, 1)->forged, 1, "%s: 203 sent from inside: "
+		       "forged?", m);
+		is_int(al_get(log, 2)->vm_pid, 2, "%s: 204's claim", m);
+		is_int(al_get(log, 2)->forged, 0, "%s: 204 sent from outside, "
+		       "second: displaced, not forged", m);
+	}
+	is_int(warns_lines(&w), 4, "%s: two starts while it runs (one naming "
+	       "vm-pid 1) and a stop from inside: warned", m);
+	ok(strstr(warns_text(&w), "hijack.log:12: start record (serial 203) "
+				  "for container 77777777-8888-4999-8aaa-"
+				  "bbbbbbbbbbbb names vm-pid 1, the host's "
+				  "init: not acid's (forged?)\n"),
+	   "%s: vm-pid 1 is not acid's", m);
 	ok(strstr(warns_text(&w), "hijack.log:12: start record (serial 203) "
 				  "for container 77777777-8888-4999-8aaa-"
 				  "bbbbbbbbbbbb while it runs, naming \"evil\" "
-				  "vm-pid 1 (its start at "),
+				  "vm-pid 1, sent by pid 1001 inside a "
+				  "container (its start at "),
 	   "%s: the warning says what the record claims", m);
+	ok(strstr(warns_text(&w), "hijack.log:13: start record (serial 204) "
+				  "for container 77777777-8888-4999-8aaa-"
+				  "bbbbbbbbbbbb while it runs, naming "
+				  "\"victim\" vm-pid 2, sent by pid 995 "
+				  "outside any container (its start at "),
+	   "%s: and who sent it", m);
+	ok(strstr(warns_text(&w), "): conflict, the run goes on\n"),
+	   "%s: and that it is a conflict", m);
 	ok(strstr(warns_text(&w), ": stop record (serial 205) for container "
 				  "77777777-8888-4999-8aaa-bbbbbbbbbbbb "
 				  "(\"victim\") sent by pid 1001 inside a "
@@ -563,6 +606,100 @@ static void test_hijack(bool ref)
 out:
 	al_close(log);
 	warns_close(&w);
+}
+
+#define CONFLICT_UUID "c0c0c0c0-1111-4222-8333-444444444444"
+
+static bool by_uuid(const struct al_container *c, void *arg)
+{
+	return strcmp(c->uuid, (const char *)arg) == 0;
+}
+
+/*
+ * conflict.log: a container forges the start record of a UUID before the
+ * genuine one comes, and again while it runs; a container is named like
+ * that UUID. The genuine run gets the events from its start on, both
+ * sides are flagged, a UUID selects IDs only.
+ */
+static void test_conflict(bool ref)
+{
+	const char *m = ref ? "reference" : "fast";
+	char *p = path_of("conflict.log");
+	const char *inputs[] = { p };
+	struct al_opts o = {
+		.inputs = inputs, .n_inputs = 1, .cmd = "test",
+		.reference = ref,
+	};
+	const struct al_container *evil, *forged, *genuine, *late, *imp;
+	struct got g = { 0 };
+	struct warns w;
+	struct al_log *log;
+	char err[256];
+
+	warns_open(&w);
+	o.warn = w.f;
+	if (al_open(&o, &log, err, sizeof(err)) < 0 ||
+	    al_scan(log, by_uuid, (void *)CONFLICT_UUID, err,
+		    sizeof(err)) < 0 ||
+	    al_replay(log, false, collect, &g, err, sizeof(err)) < 0)
+		bail("conflict.log: %s", err);
+	if (!ok(al_count(log) == 5, "%s: conflict.log: 5 containers (got %zu)",
+		m, al_count(log)))
+		goto out;
+	evil = al_get(log, 0);
+	forged = al_get(log, 1);
+	genuine = al_get(log, 2);
+	late = al_get(log, 3);
+	imp = al_get(log, 4);
+	is_str(forged->uuid, CONFLICT_UUID, "%s: the forged claim", m);
+	is_int(forged->forged, 1, "%s: forged claim: forged?", m);
+	is_int(forged->conflict, 1, "%s: forged claim: conflict", m);
+	is_int(forged->end, AL_END_DISPLACED, "%s: forged claim: displaced", m);
+	is_u64(forged->stop.serial, 502, "%s: ... by the genuine start", m);
+	is_int(al_state(forged, NULL), AL_STATE_DISPLACED,
+	       "%s: forged claim: state displaced", m);
+	/* 501: the hook, a child of 4990, the claimed init */
+	is_u64(forged->events, 1, "%s: forged claim: 501 (before 502)", m);
+	is_int(forged->vm_pid, 4990, "%s: forged claim: the runtime", m);
+
+	is_str(genuine->uuid, CONFLICT_UUID, "%s: the genuine run", m);
+	is_int(genuine->forged, 0, "%s: genuine: not forged", m);
+	is_int(genuine->conflict, 1, "%s: genuine: conflict", m);
+	is_int(genuine->vm_pid, 5000, "%s: genuine: its init", m);
+	is_int(genuine->sender, 4995, "%s: genuine: its sender", m);
+	is_u64(genuine->start.serial, 502, "%s: genuine: start", m);
+	is_int(genuine->end, AL_END_STOP, "%s: genuine: ended", m);
+	is_u64(genuine->stop.serial, 507, "%s: genuine: by its stop", m);
+	is_u64(genuine->events, 2, "%s: genuine: 503 505", m);
+
+	is_int(late->forged, 1, "%s: late claim: forged?", m);
+	is_int(late->conflict, 1, "%s: late claim: conflict", m);
+	is_int(late->end, AL_END_DISPLACED, "%s: late claim: displaced", m);
+	is_u64(late->stop.serial, 506, "%s: ... at once", m);
+	is_u64(late->events, 0, "%s: late claim: no events", m);
+
+	is_str(evil->name, "evil", "%s: the forger's container", m);
+	is_int(evil->forged, 0, "%s: evil: not forged", m);
+	is_int(evil->conflict, 0, "%s: evil: no conflict of its own", m);
+	is_u64(evil->events, 3, "%s: evil: 499 and the records it sent, 500 "
+	       "506", m);
+
+	is_str(imp->name, CONFLICT_UUID, "%s: impostor named like the ID", m);
+	is_int(imp->conflict, 0, "%s: impostor: no conflict (another ID)", m);
+
+	/* acid events UUID: both claims' records, the genuine run's events */
+	SERIALS(&g, "conflict.log: acid events " CONFLICT_UUID, 500, 501, 502,
+		503, 505, 506, 507);
+	is_int(warns_lines(&w), 3, "%s: conflict.log: three warnings", m);
+	ok(strstr(warns_text(&w), "conflict.log:9: start record (serial 502) "
+				  "for container " CONFLICT_UUID ", sent by "
+				  "pid 4995 outside any container, displaces "
+				  "the claim sent from inside a container at "),
+	   "%s: the displacement is warned about", m);
+out:
+	al_close(log);
+	warns_close(&w);
+	free(p);
 }
 
 /*
@@ -604,6 +741,98 @@ static void test_odd_fields(bool ref)
 	al_close(log);
 	warns_close(&w);
 	unlink(tmpl);
+}
+
+/* @text into a fresh file made from @tmpl (mkstemp form). */
+static void write_tmp(char *tmpl, const char *text)
+{
+	int fd = mkstemp(tmpl);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		bail("mkstemp %s", tmpl);
+	close(fd);
+}
+
+/* An acid record of @pid: op, name, uuid, vm-pid, reason; serial @n. */
+static char *acid_line(unsigned int n, unsigned int pid, bool start,
+		       const char *reason, const char *vm, const char *uuid,
+		       unsigned int vm_pid)
+{
+	char *l;
+
+	if (asprintf(&l, "type=VIRT_CONTROL msg=audit(1795861500.%03u:%u): "
+		     "pid=%u uid=0 auid=4294967295 ses=4294967295 "
+		     "msg='virt=oci op=%s reason=%s vm=%s uuid=%s vm-pid=%u "
+		     "exe=\"/x\" hostname=? addr=? terminal=? res=success'\n",
+		     n % 1000, n, pid, start ? "start" : "stop", reason, vm,
+		     uuid, vm_pid) < 0)
+		bail("asprintf");
+	return l;
+}
+
+/*
+ * A stop reason of ACID_REASON_MAX bytes is what acid_log_stop() writes
+ * at most: the reader takes it, and refuses one byte more.
+ */
+static void test_reason_length(bool ref)
+{
+	static const char *const uuids[3] = {
+		"31313131-3131-4131-8131-313131313131",
+		"32323232-3232-4232-8232-323232323232",
+		"33333333-3333-4333-8333-333333333333",
+	};
+	const char *m = ref ? "reference" : "fast";
+	char tmpl[] = "/tmp/test-auditlog-reason-XXXXXX";
+	char reason[3][ACID_REASON_MAX + 2], *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct warns w;
+	struct al_log *log;
+
+	if (!f)
+		bail("open_memstream");
+	for (int i = 0; i < 3; i++) {
+		char *a, *b;
+
+		memset(reason[i], 'a', ACID_REASON_MAX - 1 + (size_t)i);
+		reason[i][ACID_REASON_MAX - 1 + i] = '\0';
+		a = acid_line(10 + 2 * (unsigned int)i, 100, true, "register",
+			      "\"r\"", uuids[i], 200 + (unsigned int)i);
+		b = acid_line(11 + 2 * (unsigned int)i, 100, false, reason[i],
+			      "\"r\"", uuids[i], 200 + (unsigned int)i);
+		fputs(a, f);
+		fputs(b, f);
+		free(a);
+		free(b);
+	}
+	fclose(f);
+	write_tmp(tmpl, text);
+	warns_open(&w);
+	log = run(tmpl, ref, NULL, NULL, w.f);
+	for (int i = 0; i < 3; i++) {
+		const struct al_container *c = find(log, uuids[i]);
+		size_t n = strlen(reason[i]);
+
+		if (!ok(c != NULL, "%s: reason of %zu bytes: container found",
+			m, n))
+			continue;
+		if (n <= ACID_REASON_MAX) {
+			is_int(c->end, AL_END_STOP, "%s: reason of %zu bytes: "
+			       "the stop record counts", m, n);
+			is_str(c->reason, reason[i], "%s: reason of %zu bytes "
+			       "kept whole", m, n);
+		} else {
+			is_int(c->end, AL_END_NONE, "%s: reason of %zu bytes: "
+			       "not acid's, skipped", m, n);
+		}
+	}
+	is_int(warns_lines(&w), 1, "%s: one warning, for the 33 bytes", m);
+	ok(strstr(warns_text(&w), "is not a reason") != NULL,
+	   "%s: it says the reason is not one", m);
+	al_close(log);
+	warns_close(&w);
+	unlink(tmpl);
+	free(text);
 }
 
 /*
@@ -671,11 +900,12 @@ static void test_same_both_ways(void)
 	static const char *const files[] = {
 		"ancestry.log", "reuse.log", "session.log", "interleaved.log",
 		"hostile.log", "hijack.log", "repeat.log", "kernel.log",
+		"conflict.log",
 	};
 	static const char *const names[] = {
 		"web-1", "job", "tagged", "plain", "east", "west", "inner",
 		"sneaky", "survivor", "victim", "twice", "kc", "kr", "sneak",
-		"sneak2", "honest",
+		"sneak2", "honest", "web", "evil", CONFLICT_UUID,
 	};
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -698,6 +928,7 @@ static void test_same_both_ways(void)
 				same = strcmp(x->uuid, y->uuid) == 0 &&
 				       x->events == y->events &&
 				       x->forged == y->forged &&
+				       x->conflict == y->conflict &&
 				       x->end == y->end &&
 				       x->start.serial == y->start.serial &&
 				       x->stop.serial == y->stop.serial;
@@ -850,6 +1081,8 @@ int main(int argc, char **argv)
 		test_hijack(ref);
 		test_odd_fields(ref);
 		test_kernel(ref);
+		test_reason_length(ref);
+		test_conflict(ref);
 	}
 	test_raw_lines();
 	test_interpreted();

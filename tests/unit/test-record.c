@@ -2,8 +2,9 @@
 /*
  * test-record - the text of the lifecycle records, built from crafted
  * entries by record_start_text / record_stop_text: exact strings, the
- * encoding of free text (libaudit's: "quoted", or upper-case hex when the
- * value has a space, a quote, a control byte or a byte >= 0x7f), the
+ * encoding of free text ("quoted", or upper-case hex as auditd writes it
+ * when the value has a space, '=', a quote, a control byte or a byte
+ * >= 0x7f: a value that poses as a field to ausearch), the
  * optional fields, a size the kernel carries whole; and the reasons
  * acid_log_stop accepts. Nothing here is sent to the kernel: the accepted
  * reasons are checked in a helper without CAP_AUDIT_WRITE, where they get
@@ -128,7 +129,17 @@ static const struct enc_row {
 } enc_rows[] = {
 	{ "plain", "web", "\"web\"" },
 	{ "dots, dashes, slashes", "a.b-c_d/e:f", "\"a.b-c_d/e:f\"" },
-	{ "equals sign", "x=y", "\"x=y\"" },
+	{ "equals sign", "x=y", "783D79" },
+	{ "a uuid= for ausearch --uuid",
+	  "x-uuid=0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9",
+	  "782D757569643D30663165326433632D346235612D343937382D383639352D"
+	  "613462336332643165306639" },
+	{ "an exe= for ausearch -x", "/b/exe=/usr/sbin/sshd",
+	  "2F622F6578653D2F7573722F7362696E2F73736864" },
+	{ "single quote (ends msg='...')", "a'b", "612762" },
+	{ "backslash is text", "a\\b", "\"a\\b\"" },
+	{ "byte 0x01", "\x01", "01" },
+	{ "byte 0x80", "\x80", "80" },
 	{ "space", "my web", "6D7920776562" },
 	{ "double quote", "a\"b", "612262" },
 	{ "newline", "a\nb", "610A62" },
@@ -287,12 +298,13 @@ static void test_size(void)
 static const char *const bad_reasons[] = {
 	"", "Exit", "EXIT", "a b", "exit!", "exit\n", "ex_it", "exit1",
 	"r\xc3\xa9", " exit", "exit ", "reason=exit",
-	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 33 */
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 33: one too many */
 };
 
 static const char *const good_reasons[] = {
 	"exit", "destroy", "lost", "oom-kill",
-	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 32 */
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 31 */
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 32: ACID_REASON_MAX */
 };
 
 #define NGOOD (sizeof(good_reasons) / sizeof(good_reasons[0]))
@@ -326,6 +338,11 @@ static void test_reasons(struct acid_ctx *ctx)
 		       "log_stop reason %s", tap_quote(bad_reasons[i], q,
 						       sizeof(q)));
 	}
+	is_int(strlen(good_reasons[NGOOD - 1]), ACID_REASON_MAX,
+	       "the longest good reason is ACID_REASON_MAX bytes");
+	is_int(strlen(bad_reasons[sizeof(bad_reasons) / sizeof(bad_reasons[0]) -
+				  1]),
+	       ACID_REASON_MAX + 1, "the last bad reason is one byte more");
 	is_err(acid_log_stop(ctx, e, NULL), -EINVAL, "log_stop reason NULL");
 	is_err(acid_log_stop(ctx, NULL, "exit"), -EINVAL,
 	       "log_stop of a NULL entry");
