@@ -109,7 +109,12 @@ obj() {
 build() {
 	local dir=${1:-build-fuzz} h src pkgs extra o objs libobjs=() flags
 	command -v "$CC_FUZZ" >/dev/null || die "no $CC_FUZZ"
-	mkdir -p "$dir/obj"
+	mkdir -p "$dir/obj" "$dir/include/acid"
+	# <acid/libacid.h> as meson lays it out (include/acid/meson.build),
+	# never an installed copy of another version
+	cmp -s lib/libacid.h "$dir/include/acid/libacid.h" ||
+		cp lib/libacid.h "$dir/include/acid/libacid.h"
+	CFLAGS+=(-I"$dir/include")
 	# a change of compiler or flags rebuilds everything
 	flags="$CC_FUZZ ${SAN[*]} ${CFLAGS[*]} $(pkg-config --cflags "${PKGS[@]}")"
 	if [ "$(cat "$dir/obj/flags" 2>/dev/null)" != "$flags" ]; then
