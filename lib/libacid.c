@@ -586,6 +586,11 @@ int acid_registry_clean(struct acid_ctx *ctx, size_t *removed)
 
 /* ------------------------------------------------------------ records */
 
+bool acid_log_maybe_sent(int err)
+{
+	return record_maybe_sent(err < 0 ? err : -err);
+}
+
 static int send_record(const char *text)
 {
 	int r = acid_check_caps(ACID_CAP_WRITE);
