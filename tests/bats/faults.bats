@@ -387,3 +387,39 @@ uuid_records() {
 	assert_equal "$(printf '%s\n' "$output" | grep -c 'op=stop reason=failed')" 1
 	assert_equal "$(registry_entries "$BATS_TEST_TMPDIR/state")" 0
 }
+
+@test "audit disabled after the kernel took the record: the stop waits in the registry for acid gc" {
+	local name
+	[ -x "$ACID" ] || fail "$ACID was not built"
+	name=$(uname_for offafter)
+	printf '%s' 1 > "$BATS_TEST_TMPDIR/audit-off"
+	# at the wait for the record's ACK (the kernel has logged it by
+	# then), disable; the status after the send says so, and so does
+	# the status before the stop record that follows; enable again
+	# once that has been asked
+	hook_in_gdb "$name" \
+		'tbreak nl_send if type == 2500' RUN \
+		'tbreak nl_wait' 'continue' \
+		'shell auditctl -e 0 >/dev/null' \
+		'tbreak nl_wait if want == 1000' 'continue' \
+		'tbreak nl_wait if want == 1000' 'continue' \
+		'shell auditctl -e 1 >/dev/null' 'continue'
+	auditctl -e 1 >/dev/null
+	rm -f "$BATS_TEST_TMPDIR/audit-off"
+	[ "$HOOK_STATUS" != 0 ] || fail "the hook reported success; stderr: $HOOK_ERR"
+	[[ "$HOOK_ERR" == *"not sent, container refused (policy fail): "*"disabled in the kernel while the record was sent"*"stop record for "*" not sent either, the entry stays for acid gc: Audit is disabled"* ]] ||
+		fail "stderr: $HOOK_ERR"
+	run records "$name" 1
+	assert_equal "$(printf '%s\n' "$output" | grep -c op=start)" 1
+	assert_equal "$(printf '%s\n' "$output" | grep -c op=stop)" 0
+	assert_equal "$(registry_entries "$BATS_TEST_TMPDIR/state")" 1
+	# the container's process is gone: gc ends it in the log
+	kill "$SLEEP_PID"
+	wait "$SLEEP_PID" 2>/dev/null || true
+	ACID_STATE_DIR=$BATS_TEST_TMPDIR/state run "$ACID" gc
+	assert_success
+	run records "$name" 2
+	assert_equal "$(printf '%s\n' "$output" | grep -c op=start)" 1
+	assert_equal "$(printf '%s\n' "$output" | grep -c 'op=stop reason=lost')" 1
+	assert_equal "$(registry_entries "$BATS_TEST_TMPDIR/state")" 0
+}
