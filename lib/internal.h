@@ -111,7 +111,7 @@ bool ns_same(const struct acid_ns_set *a, const struct acid_ns_set *b,
 int kernel_probe(const char *proc_root, enum acid_mode *mode);
 int kernel_read_id(const struct acid_ctx *ctx, pid_t pid, bool *set,
 		   struct acid_id *id);
-int kernel_write_id(const struct acid_ctx *ctx, pid_t pid,
+int kernel_write_id(const struct acid_ctx *ctx, const struct proc_hold *h,
 		    const struct acid_id *id);
 int kernel_format_id(enum acid_mode mode, const struct acid_id *id,
 		     char *buf, size_t len);
