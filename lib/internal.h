@@ -162,8 +162,9 @@ struct rules_self {
 	uint32_t pid, uid, gid, auid;
 	dev_t exe_dev;
 	ino_t exe_ino;
+	bool auid_known, exe_known;
 };
-int rules_self_get(struct rules_self *s);
+void rules_self_get(struct rules_self *s);
 enum rules_match { RULES_NO = 0, RULES_YES, RULES_MAYBE };
 /* one struct audit_rule_data of @len bytes, for a record of @msgtype */
 enum rules_match rules_rule_matches(const void *data, size_t len,

@@ -25,29 +25,33 @@
 
 #include "internal.h"
 
-int rules_self_get(struct rules_self *s)
+/*
+ * A fact that cannot be read (no /proc/self/loginuid, say) is unknown, and
+ * a rule field that compares it may match.
+ */
+void rules_self_get(struct rules_self *s)
 {
 	char buf[32];
 	struct stat st;
 	unsigned long v;
-	int r;
 
 	memset(s, 0, sizeof(*s));
 	/* the kernel compares task_pid_nr(current): the thread's id */
 	s->pid = (uint32_t)syscall(SYS_gettid);
 	s->uid = (uint32_t)getuid();
 	s->gid = (uint32_t)getgid();
-	r = proc_read_small(AT_FDCWD, "/proc/self/loginuid", buf, sizeof(buf));
-	if (r < 0)
-		return r;
-	if (sscanf(buf, "%lu", &v) != 1)
-		return -EBADMSG;
-	s->auid = (uint32_t)v;
-	if (stat("/proc/self/exe", &st) < 0)
-		return -errno;
-	s->exe_dev = st.st_dev;
-	s->exe_ino = st.st_ino;
-	return 0;
+	if (proc_read_small(AT_FDCWD, "/proc/self/loginuid", buf,
+			    sizeof(buf)) > 0 &&
+	    sscanf(buf, "%lu", &v) == 1) {
+		s->auid = (uint32_t)v;
+		s->auid_known = true;
+	}
+	/* stat, not readlink: the inode the kernel compares */
+	if (stat("/proc/self/exe", &st) == 0) {
+		s->exe_dev = st.st_dev;
+		s->exe_ino = st.st_ino;
+		s->exe_known = true;
+	}
 }
 
 /* audit_comparator() of the kernel, on u32 values */
@@ -120,7 +124,7 @@ static enum rules_match compare_exe(const struct rules_self *s,
 	struct stat st;
 	bool same;
 
-	if (len == 0 || len >= sizeof(p))
+	if (!s->exe_known || len == 0 || len >= sizeof(p))
 		return RULES_MAYBE;
 	memcpy(p, path, len);
 	p[len] = '\0';
@@ -173,10 +177,14 @@ enum rules_match rules_rule_matches(const void *data, size_t len,
 				m = compare(s->gid, op, v);
 				break;
 			case AUDIT_LOGINUID:
-				m = compare(s->auid, op, v);
+				m = s->auid_known ? compare(s->auid, op, v) :
+						    RULES_MAYBE;
 				break;
 			case AUDIT_LOGINUID_SET:
-				m = compare(s->auid != (uint32_t)-1, op, v);
+				m = s->auid_known ?
+					    compare(s->auid != (uint32_t)-1,
+						    op, v) :
+					    RULES_MAYBE;
 				break;
 			default:
 				m = RULES_MAYBE;

@@ -43,7 +43,7 @@ struct rule {
 };
 
 /* special values filled from this process */
-enum { SELF_PID = 0xfff00001, SELF_UID, SELF_EXE };
+enum { SELF_PID = 0xfff00001, SELF_UID, SELF_AUID };
 
 static struct rules_self self;
 /*
@@ -84,9 +84,10 @@ static void *rule_data(const struct rule *r, size_t *len)
 			memcpy(d->buf + off, s, strlen(s));
 			off += strlen(s);
 		} else {
-			d->values[i] = f->val == SELF_PID ? self.pid :
-				       f->val == SELF_UID ? self.uid :
-							    f->val;
+			d->values[i] = f->val == SELF_PID  ? self.pid :
+				       f->val == SELF_UID  ? self.uid :
+				       f->val == SELF_AUID ? self.auid :
+							     f->val;
 		}
 	}
 	d->buflen = (uint32_t)buflen;
@@ -154,6 +155,10 @@ static const struct row {
 	{ "exclude an LSM string before exe: the exe is still found", false,
 	  { { EXCL, AUDIT_NEVER,
 	      { S(SUBJ_USER, EQ, "someone_u"), S(EXE, EQ, "/bin/true") } } } },
+	{ "exclude auid=<self>", true,
+	  { { EXCL, AUDIT_NEVER, { F(LOGINUID, EQ, SELF_AUID) } } } },
+	{ "exclude auid!=<self>", false,
+	  { { EXCL, AUDIT_NEVER, { F(LOGINUID, NE, SELF_AUID) } } } },
 	{ "task list rule (not consulted for user records)", false,
 	  { { AUDIT_FILTER_TASK, AUDIT_NEVER, { F(MSGTYPE, EQ, VC) } } } },
 	{ "user never msgtype=VIRT_CONTROL", true,
@@ -218,18 +223,35 @@ static void test_damaged(void)
 	free(d);
 }
 
+/* A fact the library could not read: a rule comparing it may match. */
+static void test_unknown(void)
+{
+	struct rules_self s = self;
+	struct rule a = { EXCL, AUDIT_NEVER, { F(LOGINUID, EQ, 12345) } };
+	struct rule e = { EXCL, AUDIT_NEVER, { S(EXE, EQ, "/bin/true") } };
+	size_t len;
+	void *d;
+
+	s.auid_known = s.exe_known = false;
+	d = rule_data(&a, &len);
+	is_int(rules_rule_matches(d, len, &s, VC), RULES_MAYBE,
+	       "auid unknown: auid=12345 may match");
+	free(d);
+	d = rule_data(&e, &len);
+	is_int(rules_rule_matches(d, len, &s, VC), RULES_MAYBE,
+	       "exe unknown: exe=/bin/true may match");
+	free(d);
+}
+
 int main(void)
 {
-	int r;
-
-	r = rules_self_get(&self);
-	if (r < 0) {
-		errno = -r;
-		bail("rules_self_get");
-	}
+	rules_self_get(&self);
+	if (!self.auid_known || !self.exe_known)
+		bail("rules_self_get: loginuid or exe unknown");
 	is_int((int)self.pid, (int)syscall(SYS_gettid),
 	       "the pid compared is the thread's");
 	test_rows();
 	test_damaged();
+	test_unknown();
 	return tap_done();
 }
