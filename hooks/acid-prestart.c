@@ -76,14 +76,25 @@ static int register_container(struct hook *h)
 	acid_id_format(acid_entry_id(e), idbuf, sizeof(idbuf));
 	r = acid_log_start(ctx, e);
 	if (r < 0 && h->policy == HOOK_FAIL_CLOSED) {
-		/* no record, no container: undo, leave nothing behind */
-		int u = acid_forget(ctx, e);
+		/*
+		 * No record, no container: undo, leave nothing behind. A
+		 * record that may be in the log all the same gets its stop
+		 * record; if that cannot go either, the entry stays for
+		 * acid gc, which sends it once the process is gone.
+		 */
+		bool maybe = acid_log_maybe_sent(r);
+		int u = maybe ? acid_unregister(ctx, e, "failed") :
+				acid_forget(ctx, e);
 
 		hook_error(h, "register record for container \"%s\" (%s) "
 			      "not sent, container refused (policy fail): %s",
 			   hook_quote(st->id, q, sizeof(q)), idbuf,
 			   acid_strerror(r));
-		if (u < 0)
+		if (u < 0 && maybe)
+			hook_error(h, "stop record for %s not sent either, "
+				      "the entry stays for acid gc: %s",
+				   idbuf, acid_strerror(u));
+		else if (u < 0)
 			hook_error(h, "removing entry %s: %s", idbuf,
 				   acid_strerror(u));
 		goto out;

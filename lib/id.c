@@ -134,34 +134,57 @@ int acid_id_to_u64(const struct acid_id *id, uint64_t *out)
 	return 0;
 }
 
+/*
+ * @len bytes from the kernel's random pool. getrandom() may be interrupted
+ * by a signal or return fewer bytes than asked (a signal after the first
+ * chunk): both go on until every byte has come from the kernel, so no
+ * byte of an ID is what the buffer held before. No weaker fallback:
+ * libuuid's uuid_generate_random() mixes in random() when getrandom()
+ * fails, which is not good enough for an ID an auditor relies on.
+ */
+static int random_bytes(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = getrandom(p, len, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 int acid_id_generate(enum acid_id_form form, struct acid_id *out)
 {
+	struct acid_id id = { 0 };
+	int r;
+
 	if (!out)
 		return -EINVAL;
 	switch (form) {
-	case ACID_ID_UUID: {
-		uuid_t u;
-
-		/*
-		 * uuid_generate_random reads getrandom(); a v4 UUID has 122
-		 * random bits, never all zero (version and variant bits).
-		 */
-		uuid_generate_random(u);
-		memcpy(out->bytes, u, 16);
+	case ACID_ID_UUID:
+		/* RFC 9562 version 4: 122 random bits, never all zero */
+		r = random_bytes(id.bytes, sizeof(id.bytes));
+		if (r < 0)
+			return r;
+		id.bytes[6] = (uint8_t)((id.bytes[6] & 0x0f) | 0x40);
+		id.bytes[8] = (uint8_t)((id.bytes[8] & 0x3f) | 0x80);
+		*out = id;
 		return 0;
-	}
 	case ACID_ID_U64: {
 		uint64_t v;
 
 		do {
-			ssize_t n = getrandom(&v, sizeof(v), 0);
-
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				return -errno;
-			if (n != (ssize_t)sizeof(v))
-				return -EIO;
+			r = random_bytes(&v, sizeof(v));
+			if (r < 0)
+				return r;
 		} while (v == 0 || v == ACID_U64_UNSET);
 		id_from_u64(v, out);
 		return 0;

@@ -10,6 +10,7 @@
  *   registry.c  the on-disk registry of live containers
  *   entry.c     the registry entry: its object and its text form
  *   record.c    building and sending the audit records
+ *   rules.c     the kernel's audit rules that would drop acid's records
  *   session.c   audit session tags (acid-exec)
  *   handoff.c   the kernel write handed to an acid-exec ancestor
  *   seccomp.c   the filter that keeps containers off the audit socket
@@ -110,7 +111,7 @@ bool ns_same(const struct acid_ns_set *a, const struct acid_ns_set *b,
 int kernel_probe(const char *proc_root, enum acid_mode *mode);
 int kernel_read_id(const struct acid_ctx *ctx, pid_t pid, bool *set,
 		   struct acid_id *id);
-int kernel_write_id(const struct acid_ctx *ctx, pid_t pid,
+int kernel_write_id(const struct acid_ctx *ctx, const struct proc_hold *h,
 		    const struct acid_id *id);
 int kernel_format_id(enum acid_mode mode, const struct acid_id *id,
 		     char *buf, size_t len);
@@ -163,5 +164,35 @@ int record_stop_text(const struct acid_entry *e, const char *reason,
 		     const char *exe, char **out);
 int record_send(int type, const char *text);
 int record_self_exe(char *buf, size_t len);
+/*
+ * An error of record_send() after which the kernel may have logged the
+ * record all the same (see acid_log_maybe_sent()).
+ */
+bool record_maybe_sent(int err);
+
+/* rules.c: what the kernel's rules compare of the sending thread */
+struct rules_self {
+	uint32_t pid, uid, gid, auid;
+	dev_t exe_dev;
+	ino_t exe_ino;
+	bool auid_known, exe_known;
+};
+void rules_self_get(struct rules_self *s);
+enum rules_match { RULES_NO = 0, RULES_YES, RULES_MAYBE };
+/* one struct audit_rule_data of @len bytes, for a record of @msgtype */
+enum rules_match rules_rule_matches(const void *data, size_t len,
+				    const struct rules_self *s,
+				    uint32_t msgtype);
+/*
+ * The rules in the kernel's order (AUDIT_LIST_RULES), each fed in turn:
+ * w->drops tells whether the exclude or user list would (or may) drop
+ * the record. Start from a zeroed walk.
+ */
+struct rules_walk {
+	bool user_decided;
+	bool drops;
+};
+void rules_feed(struct rules_walk *w, const void *data, size_t len,
+		const struct rules_self *s, uint32_t msgtype);
 
 #endif /* ACID_INTERNAL_H */

@@ -122,21 +122,34 @@ int kernel_read_id(const struct acid_ctx *ctx, pid_t pid, bool *set,
 	return parse_kernel_value(ctx->mode, buf, set, id);
 }
 
-int kernel_write_id(const struct acid_ctx *ctx, pid_t pid,
+/*
+ * The write goes through the target's /proc/<pid> directory, opened first
+ * and then confirmed to be the held process's: the hold says it is still
+ * alive after the open, so the pid named it when the directory was
+ * opened, and a procfs directory stays with its process (a dead one's
+ * files answer ESRCH, never another's). A target that died meanwhile is
+ * -ESRCH, and nothing is written to whoever has its pid now.
+ */
+int kernel_write_id(const struct acid_ctx *ctx, const struct proc_hold *h,
 		    const struct acid_id *id)
 {
 	char path[4096 + 64], buf[64];
-	_cleanup_close_ int fd = -1;
+	_cleanup_close_ int dirfd = -1, fd = -1;
 	ssize_t n;
 	int r;
 
 	r = kernel_format_id(ctx->mode, id, buf, sizeof(buf));
 	if (r < 0)
 		return r;
-	snprintf(path, sizeof(path), "%s/%d/audit_containerid",
-		 ctx->proc_root, (int)pid);
+	snprintf(path, sizeof(path), "%s/%d", ctx->proc_root, (int)h->pid);
+	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	r = proc_hold_alive(h);
+	if (r <= 0)
+		return r < 0 ? r : -ESRCH;
 	/* O_TRUNC so that a prepared file (tests) holds just the value */
-	fd = open(path, O_WRONLY | O_CLOEXEC | O_TRUNC);
+	fd = openat(dirfd, "audit_containerid", O_WRONLY | O_CLOEXEC | O_TRUNC);
 	if (fd < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
 	do

@@ -469,7 +469,7 @@ int acid_register(struct acid_ctx *ctx, const struct acid_reg *req,
 		/* the kernel's answer, unchanged. A hook is the container's
 		 * sibling, refused with EXDEV: its acid-exec ancestor may
 		 * write instead, and then that answer is the kernel's */
-		r = kernel_write_id(ctx, q.pid, &e->id);
+		r = kernel_write_id(ctx, &hold, &e->id);
 		if (r == -EXDEV) {
 			int h = handoff_write_id(ctx, q.pid, &e->id);
 
@@ -585,6 +585,11 @@ int acid_registry_clean(struct acid_ctx *ctx, size_t *removed)
 }
 
 /* ------------------------------------------------------------ records */
+
+bool acid_log_maybe_sent(int err)
+{
+	return record_maybe_sent(err < 0 ? err : -err);
+}
 
 static int send_record(const char *text)
 {

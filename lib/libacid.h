@@ -251,12 +251,25 @@ ACID_API int acid_register(struct acid_ctx *ctx, const struct acid_reg *req,
 /*
  * acid_log_start - send the register record (VIRT_CONTROL op=start
  * reason=register) for @e. Checks CAP_AUDIT_WRITE first (-EPERM), and that
- * the record is really taken: -ENOTCONN when audit is disabled in the kernel
- * (a record would be dropped), -ENOBUFS when the kernel's count of lost
- * records grew while it was sent (a full backlog drops records after the
- * ACK), -ECONNREFUSED from a non-initial user namespace, other netlink
- * errors as the kernel gives them. The status checks need
- * CAP_AUDIT_CONTROL; a caller without it gets the ACK's word only.
+ * the record is really taken:
+ *   -ENOTCONN     audit is disabled in the kernel (the record would be
+ *                 dropped), so it was not sent;
+ *   -ENOMSG       a rule of the kernel's exclude or user filter list drops
+ *                 (or may drop: a field acid cannot weigh counts as a
+ *                 match) VIRT_CONTROL records of this sender, which the
+ *                 kernel would ACK and throw away: not sent;
+ *   -ECONNABORTED audit was disabled while the record was sent (it may
+ *                 have been dropped);
+ *   -ENOBUFS      the kernel's count of lost records grew while it was
+ *                 sent (a full backlog drops records after the ACK);
+ *   -ETIMEDOUT    the kernel took the record but its answer was lost;
+ *   -EAGAIN       the kernel's audit did not answer before the record
+ *                 went out: not sent;
+ *   -ECONNREFUSED from a non-initial user namespace; other netlink errors
+ *                 as the kernel gives them.
+ * The status and rule checks need CAP_AUDIT_CONTROL; a caller without it
+ * gets the ACK's word only. After -ECONNABORTED, -ENOBUFS and -ETIMEDOUT
+ * (acid_log_maybe_sent()) the record may be in the log all the same.
  */
 ACID_API int acid_log_start(struct acid_ctx *ctx, const struct acid_entry *e);
 
@@ -273,6 +286,20 @@ ACID_API int acid_log_start(struct acid_ctx *ctx, const struct acid_entry *e);
  */
 ACID_API int acid_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
 			   const char *reason);
+
+/*
+ * acid_log_maybe_sent - true when @err, an error of acid_log_start() or
+ * acid_log_stop(), leaves open whether the kernel logged the record: the
+ * record went out and what came after failed (-ECONNABORTED, -ENOBUFS,
+ * -ETIMEDOUT). A caller that undoes a registration after such an error
+ * ends it with acid_unregister(..., "failed") rather than acid_forget(),
+ * so that a start record in the log never stands without its stop; where
+ * that stop cannot be sent either, the entry stays and `acid gc` sends it
+ * (reason=lost) once the container's process is gone. (Where the start
+ * record was in fact dropped, the log holds a stop without a start: the
+ * harmless side of the doubt.)
+ */
+ACID_API bool acid_log_maybe_sent(int err);
 
 /*
  * acid_unregister - the end of a container: send the destroy record

@@ -254,9 +254,11 @@ static int nl_send(int fd, int type, unsigned int flags, const void *data,
 
 /*
  * Read answers until one of @want arrives (copied to @out) or an error.
- * NLMSG_ERROR with error 0 is an ACK.
+ * NLMSG_ERROR with error 0 is an ACK. The kernel's own answer (an error
+ * it sent) goes to *@nack where @nack is given, and 0 is returned: the
+ * caller can tell "the kernel said no" from "no answer came".
  */
-static int nl_wait(int fd, int want, void *out, size_t outlen)
+static int nl_wait(int fd, int want, void *out, size_t outlen, int *nack)
 {
 	struct {
 		struct nlmsghdr nlh;
@@ -279,9 +281,13 @@ static int nl_wait(int fd, int want, void *out, size_t outlen)
 		if (rep.nlh.nlmsg_type == NLMSG_ERROR) {
 			struct nlmsgerr *err = NLMSG_DATA(&rep.nlh);
 
-			if (err->error || want == NLMSG_ERROR)
-				return err->error;
-			continue;
+			if (!err->error && want != NLMSG_ERROR)
+				continue;
+			if (nack) {
+				*nack = err->error;
+				return 0;
+			}
+			return err->error;
 		}
 		if (rep.nlh.nlmsg_type == want) {
 			size_t len = rep.nlh.nlmsg_len - NLMSG_LENGTH(0);
@@ -298,7 +304,8 @@ static int nl_wait(int fd, int want, void *out, size_t outlen)
 /*
  * The kernel's audit status. AUDIT_GET needs CAP_AUDIT_CONTROL: a caller
  * that only logs gets -EPERM, "unknown". Asked without NLM_F_ACK, so the
- * only answer is the status or an error.
+ * only answer is the status or an error. The kernel takes its snapshot
+ * while it handles the request, within sendto().
  */
 static int audit_status(int fd, struct audit_status *st)
 {
@@ -306,16 +313,64 @@ static int audit_status(int fd, struct audit_status *st)
 
 	if (r < 0)
 		return r;
-	return nl_wait(fd, AUDIT_GET, st, sizeof(*st));
+	return nl_wait(fd, AUDIT_GET, st, sizeof(*st), NULL);
 }
 
 /*
- * Sent means: audit is enabled (the kernel drops user records silently
- * while it is not), the kernel ACKed the record, and its count of lost
- * records did not grow meanwhile. A full backlog makes the kernel drop a
- * user record after the ACK, counting it only as lost; another process's
- * record lost at the same moment makes this answer wrong the safe way.
+ * Would the kernel's rules drop a record of @type sent by this thread?
+ * The rule list (AUDIT_LIST_RULES, CAP_AUDIT_CONTROL) comes as one message
+ * per rule and NLMSG_DONE; each is weighed by rules.c. -ENOMSG: a rule of
+ * the exclude or user list drops (or may drop) it.
  */
+static int rules_check(int fd, int type)
+{
+	struct {
+		struct nlmsghdr nlh;
+		char data[MAX_AUDIT_MESSAGE_LENGTH];
+	} rep;
+	struct rules_walk w = { 0 };
+	struct rules_self self;
+	int r;
+
+	rules_self_get(&self);
+	r = nl_send(fd, AUDIT_LIST_RULES, 0, NULL, 0);
+	if (r < 0)
+		return r;
+	for (int tries = 0; tries < 20;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct nlmsghdr *nlh = &rep.nlh;
+		ssize_t n;
+		size_t left;
+
+		if (poll(&pfd, 1, 250) < 0 && errno != EINTR)
+			return -errno;
+		n = recv(fd, &rep, sizeof(rep), MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+			tries++;
+			continue;
+		}
+		if (n < 0)
+			return -errno;
+		for (left = (size_t)n; NLMSG_OK(nlh, left);
+		     nlh = NLMSG_NEXT(nlh, left)) {
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				return w.drops ? -ENOMSG : 0;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *err = NLMSG_DATA(nlh);
+
+				if (err->error)
+					return err->error;
+				continue;
+			}
+			if (nlh->nlmsg_type == AUDIT_LIST_RULES)
+				rules_feed(&w, NLMSG_DATA(nlh),
+					   nlh->nlmsg_len - NLMSG_LENGTH(0),
+					   &self, (uint32_t)type);
+		}
+	}
+	return -ETIMEDOUT;
+}
+
 int record_self_exe(char *buf, size_t len)
 {
 	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
@@ -328,12 +383,38 @@ int record_self_exe(char *buf, size_t len)
 	return 0;
 }
 
+bool record_maybe_sent(int err)
+{
+	return err == -ETIMEDOUT || err == -ENOBUFS || err == -ECONNABORTED;
+}
+
+/* Before the record went out nothing is in doubt: no answer is -EAGAIN. */
+static int unsent(int r)
+{
+	return record_maybe_sent(r) ? -EAGAIN : r;
+}
+
+/*
+ * Sent means: audit is enabled (the kernel drops user records silently
+ * while it is not) before and after, no rule of the exclude or user list
+ * drops the record (the kernel ACKs it all the same), the kernel ACKed
+ * it, and its count of lost records did not grow meanwhile (a full
+ * backlog drops a user record after the ACK, counting it only as lost;
+ * another process's record lost at the same moment makes this answer
+ * wrong the safe way).
+ *
+ * Once sendto() returned, the kernel has handled the record (a netlink
+ * request is handled within the call): any doubt after that point is
+ * -ETIMEDOUT (its answer did not arrive), -ECONNABORTED (audit was off
+ * when asked after: it may have gone off before or after the record) or
+ * -ENOBUFS, so that the caller knows the record may be in the log.
+ */
 int record_send(int type, const char *text)
 {
 	_cleanup_close_ int fd = -1;
 	struct audit_status before, after;
 	bool known;
-	int r;
+	int r, nack = 0;
 
 	/* the kernel would cut it short without a word */
 	if (strlen(text) >= RECORD_TEXT_MAX)
@@ -344,18 +425,27 @@ int record_send(int type, const char *text)
 		return -errno;
 	r = audit_status(fd, &before);
 	if (r < 0 && r != -EPERM)
-		return r;
+		return unsent(r);
 	known = r == 0;
 	if (known && !before.enabled)
 		return -ENOTCONN;
+	if (known) {
+		r = rules_check(fd, type);
+		if (r < 0)
+			return unsent(r);
+	}
 	r = nl_send(fd, type, NLM_F_ACK, text, strlen(text) + 1);
 	if (r < 0)
-		return r;
-	r = nl_wait(fd, NLMSG_ERROR, NULL, 0);
-	if (r < 0 || !known)
-		return r;
+		return unsent(r);
+	r = nl_wait(fd, NLMSG_ERROR, NULL, 0, &nack);
+	if (r < 0)
+		return -ETIMEDOUT;
+	if (nack || !known)
+		return nack;
 	r = audit_status(fd, &after);
 	if (r < 0)
-		return r;
+		return -ETIMEDOUT;
+	if (!after.enabled)
+		return -ECONNABORTED;
 	return after.lost != before.lost ? -ENOBUFS : 0;
 }

@@ -307,6 +307,14 @@ int registry_put(int dirfd, const struct acid_entry *e)
 	entry_file_name(&e->id, final, sizeof(final));
 	snprintf(tmp, sizeof(tmp), ".tmp-%d-%ld-%s", (int)getpid(),
 		 (long)syscall(SYS_gettid), final);
+	/*
+	 * A file by this name is a dead writer's: no other live thread has
+	 * this pid and thread id, and writers work under the lock. A hook
+	 * killed before its rename, whose pid came round again, must not
+	 * block this registration until acid gc.
+	 */
+	if (unlinkat(dirfd, tmp, 0) < 0 && errno != ENOENT)
+		return -errno;
 	fd = openat(dirfd, tmp,
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)

@@ -98,10 +98,19 @@ int cmd_register(int argc, char **argv)
 	acid_id_format(acid_entry_id(e), buf, sizeof(buf));
 	r = acid_log_start(ctx, e);
 	if (r < 0) {
-		acid_forget(ctx, e);
+		/* a record that may be in the log gets its stop record */
+		bool maybe = acid_log_maybe_sent(r);
+		int u = maybe ? acid_unregister(ctx, e, "failed") :
+				acid_forget(ctx, e);
+
 		tool_error("register", "register record for %s not sent, "
 				       "registration undone: %s",
 			   buf, acid_strerror(r));
+		if (u < 0 && maybe)
+			tool_error("register", "stop record for %s not sent "
+					       "either, the entry stays for "
+					       "acid gc: %s",
+				   buf, acid_strerror(u));
 		goto out;
 	}
 	printf("%s\n", buf);

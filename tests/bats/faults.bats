@@ -32,6 +32,15 @@ teardown() {
 	else
 		kill -CONT "$pid" 2>/dev/null || true
 	fi
+	# audit enabled again, this test's rules and processes gone,
+	# whatever happened
+	[ ! -e "$BATS_TEST_TMPDIR/audit-off" ] || auditctl -e 1 >/dev/null
+	[ ! -s "$BATS_TEST_TMPDIR/pids" ] || xargs -r kill < "$BATS_TEST_TMPDIR/pids" 2>/dev/null || true
+	if [ -s "$BATS_TEST_TMPDIR/rules" ]; then
+		while read -r -a rule; do
+			auditctl -d "${rule[@]}" >/dev/null 2>&1 || true
+		done < "$BATS_TEST_TMPDIR/rules"
+	fi
 	grep -q ' /tmp/acid-fault-mnt\.' /proc/mounts &&
 		awk '$2 ~ /^\/tmp\/acid-fault-mnt\./ { print $2 }' /proc/mounts | xargs -r umount -l
 	true
@@ -212,4 +221,213 @@ PY
 	assert_success
 	assert_equal "$(ls -A "$ACID_STATE_DIR" | grep -v '^\.lock$' | wc -l)" 0
 	echo "entries whole at the kill: $files of 61 (one whole run: ${span} µs with a 10% margin)" >&3
+}
+
+# ------------------------------------------------ fail-closed: record lost
+
+# add_rule ACTION,LIST -F ...: a kernel audit rule, removed in teardown.
+# Every rule of these tests names this build's hook executable (exe=), so
+# no one else's records are touched.
+add_rule() {
+	printf '%s\n' "$*" >> "$BATS_TEST_TMPDIR/rules"
+	auditctl -a "$@" >/dev/null
+}
+
+# How many lines acid-prestart said, in the runtime's stderr (runc quotes
+# the hook's stderr inside its own line).
+hook_lines() {
+	printf '%s\n' "$1" | grep -o "acid-prestart: " | wc -l
+}
+
+@test "exclude/user rule that drops VIRT_CONTROL from the hook: refused under fail, a warning under warn" {
+	local name b=$BATS_TEST_TMPDIR/b
+	BUNDLE_CMD="echo CONTAINER-RAN" make_bundle "$b"
+	with_state_dir "$b" "$BATS_TEST_TMPDIR/state"
+
+	for list in exclude user; do
+		add_rule "never,$list" -F msgtype=VIRT_CONTROL -F exe="$PRESTART"
+		name=$(uname_for "drop$list")
+		run --separate-stderr run_runc "$b" "$name"
+		echo "$list rule, policy fail: status $status, stderr: $stderr"
+		refute_output --partial CONTAINER-RAN
+		assert_failure
+		[[ "$stderr" == *"acid-prestart: register record for container "*"$name"*" not sent, container refused (policy fail): "*"rule on the exclude or user filter list"* ]] ||
+			fail "stderr does not name the rule: $stderr"
+		assert_equal "$(hook_lines "$stderr")" 1
+		no_record "$name" || fail "a record names $name"
+		assert_equal "$(registry_entries "$BATS_TEST_TMPDIR/state")" 0
+		auditctl -d "never,$list" -F msgtype=VIRT_CONTROL -F exe="$PRESTART"
+		: > "$BATS_TEST_TMPDIR/rules"
+	done
+
+	# the same rule also matching on the sender's uid (0): still ours
+	add_rule never,exclude -F msgtype=VIRT_CONTROL -F uid=0 -F exe="$PRESTART"
+	set_config "$b" '.hooks.prestart[0].env += ["ACID_POLICY=warn"]'
+	name=$(uname_for dropwarn)
+	run --separate-stderr run_runc "$b" "$name"
+	assert_success
+	assert_output --partial CONTAINER-RAN
+	# runc shows a hook's stderr only when it fails: the hook alone
+	sleep 300 </dev/null >/dev/null 2>&1 3>&- &
+	local sp=$!
+	echo "$sp" >> "$BATS_TEST_TMPDIR/pids"
+	name=$(uname_for dropwarn)
+	printf '{"ociVersion":"1.0.2","id":"%s","pid":%s,"bundle":"/tmp/b"}' "$name" "$sp" > "$BATS_TEST_TMPDIR/state.json"
+	ACID_POLICY=warn ACID_STATE_DIR=$BATS_TEST_TMPDIR/state2 run --separate-stderr "$PRESTART" prestart < "$BATS_TEST_TMPDIR/state.json"
+	kill "$sp"
+	assert_success
+	[[ "$stderr" == "acid-prestart: warning: register record for container \"$name\" "*"container allowed (policy warn): "*"rule on the exclude or user filter list"* ]] ||
+		fail "no warning: $stderr"
+	assert_equal "$(hook_lines "$stderr")" 1
+	no_record "$name" || fail "a record names $name"
+}
+
+@test "exclude/user rules that do not drop the hook's records: no refusal" {
+	local name b=$BATS_TEST_TMPDIR/b
+	BUNDLE_CMD="echo CONTAINER-RAN" make_bundle "$b"
+	with_state_dir "$b" "$BATS_TEST_TMPDIR/state"
+	# another executable, another type, another uid, an always rule on
+	# the user list before a never rule of another executable
+	add_rule never,exclude -F msgtype=VIRT_CONTROL -F exe=/bin/true
+	add_rule never,exclude -F msgtype=VIRT_RESOURCE -F exe="$PRESTART"
+	add_rule never,exclude -F msgtype=VIRT_CONTROL -F uid=4242 -F exe="$PRESTART"
+	add_rule never,user -F msgtype!=VIRT_CONTROL -F exe="$PRESTART"
+	add_rule never,user -F msgtype=VIRT_CONTROL -F exe="$POSTSTOP"
+	name=$(uname_for keep)
+	run --separate-stderr run_runc "$b" "$name"
+	assert_success
+	assert_output --partial CONTAINER-RAN
+	# (the rule for acid-poststop drops its record: it may say so)
+	assert_equal "$(hook_lines "$stderr")" 0
+	run records "$name" 1
+	assert_equal "$(printf '%s\n' "$output" | grep -c op=start)" 1
+}
+
+# hook_in_gdb NAME GDB-COMMANDS...: acid-prestart for a lone process (a
+# sleep, as a container's init), run under gdb with the commands given
+# (-ex each; RUN starts the hook). The breakpoints name libacid's netlink
+# steps (lib/record.c): nl_send(fd, type, ...) sends a request or the
+# record (type 2500), nl_wait(fd, want, ...) reads the answer to it (want
+# 1000: the status, AUDIT_GET). Sets HOOK_STATUS (the hook's exit status), HOOK_ERR
+# (its stderr), SLEEP_PID. The target and ACID_STATE_DIR are the test's.
+hook_in_gdb() {
+	local name=$1 out
+	shift
+	command -v gdb >/dev/null || fail "gdb is missing (scripts/install-deps.sh installs it)"
+	# (its descriptors closed: bats waits for whatever holds them)
+	sleep 300 </dev/null >/dev/null 2>&1 3>&- &
+	SLEEP_PID=$!
+	echo "$SLEEP_PID" >> "$BATS_TEST_TMPDIR/pids"
+	printf '{"ociVersion":"1.0.2","id":"%s","pid":%s,"bundle":"/tmp/b"}' \
+		"$name" "$SLEEP_PID" > "$BATS_TEST_TMPDIR/state.json"
+	local ex=()
+	for c in "$@"; do
+		[ "$c" != RUN ] || c="run prestart < $BATS_TEST_TMPDIR/state.json 2> $BATS_TEST_TMPDIR/hook.err"
+		ex+=(-ex "$c")
+	done
+	# LeakSanitizer cannot work under ptrace: an ASan build would abort
+	out=$(ACID_STATE_DIR=$BATS_TEST_TMPDIR/state \
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		gdb -q -batch -nx \
+		-ex 'set breakpoint pending on' -ex 'set confirm off' \
+		"${ex[@]}" --args "$PRESTART" 2>&1 </dev/null)
+	HOOK_ERR=$(cat "$BATS_TEST_TMPDIR/hook.err")
+	echo "gdb: $out" >&2
+	echo "hook stderr: $HOOK_ERR" >&2
+	case $out in
+	*"exited normally"*) HOOK_STATUS=0 ;;
+	*"exited with code "*) HOOK_STATUS=$(printf '%s\n' "$out" | sed -n 's/.*exited with code \([0-9]*\).*/\1/p' | tail -n1); HOOK_STATUS=$((10#$HOOK_STATUS)) ;;
+	*) fail "the hook did not run to its end under gdb: $out" ;;
+	esac
+}
+
+# uuid_records UUID: the VIRT_CONTROL records of one container ID.
+uuid_records() {
+	audit_log | grep -a "^type=VIRT_CONTROL" | grep -aF "uuid=$1 " || true
+}
+
+# The window with audit disabled is kept as short as gdb allows: from a
+# breakpoint to the next, never over a sleep.
+@test "audit disabled just before the record is sent: refused, not reported as sent" {
+	local name id
+	name=$(uname_for offsend)
+	id=$(cat /proc/sys/kernel/random/uuid)
+	printf '%s' 1 > "$BATS_TEST_TMPDIR/audit-off"
+	# stop at the record's send; disable; let it go; enable again as
+	# soon as the status that follows the send has been asked
+	hook_in_gdb "$name" \
+		'tbreak nl_send if type == 2500' RUN \
+		'shell auditctl -e 0 >/dev/null' \
+		'tbreak nl_wait if want == 1000' 'continue' \
+		'shell auditctl -e 1 >/dev/null' 'continue'
+	auditctl -e 1 >/dev/null
+	rm -f "$BATS_TEST_TMPDIR/audit-off"
+	kill "$SLEEP_PID"
+	[ "$HOOK_STATUS" != 0 ] || fail "the hook reported the record sent (exit 0), yet the kernel dropped it; stderr: $HOOK_ERR"
+	[[ "$HOOK_ERR" == *"acid-prestart: register record for container \"$name\" "*"not sent, container refused (policy fail): "*"disabled in the kernel while the record was sent"* ]] ||
+		fail "stderr: $HOOK_ERR"
+	# the kernel dropped it; which the hook cannot tell from a record
+	# taken just before audit went off: it ended the container with a
+	# stop record (reason=failed), so a start never stands alone
+	run records "$name" 1
+	assert_equal "$(printf '%s\n' "$output" | grep -c op=start)" 0
+	assert_equal "$(printf '%s\n' "$output" | grep -c 'op=stop reason=failed')" 1
+	assert_equal "$(registry_entries "$BATS_TEST_TMPDIR/state")" 0
+}
+
+@test "the answer to a record the kernel took is lost: the start record gets its stop" {
+	local name
+	name=$(uname_for lostack)
+	# at the wait for the record's ACK (the kernel has the record by
+	# then: it handles a netlink request within sendto), the socket is
+	# closed under the hook, so the ACK never comes
+	hook_in_gdb "$name" \
+		'tbreak nl_send if type == 2500' RUN \
+		'tbreak nl_wait' 'continue' \
+		'call (int)close(fd)' 'continue'
+	kill "$SLEEP_PID"
+	[ "$HOOK_STATUS" != 0 ] || fail "the hook reported success; stderr: $HOOK_ERR"
+	[[ "$HOOK_ERR" == *"acid-prestart: register record for container \"$name\" "*"not sent, container refused (policy fail): "* ]] ||
+		fail "stderr: $HOOK_ERR"
+	run records "$name" 2
+	echo "records: $output"
+	assert_equal "$(printf '%s\n' "$output" | grep -c op=start)" 1
+	assert_equal "$(printf '%s\n' "$output" | grep -c 'op=stop reason=failed')" 1
+	assert_equal "$(registry_entries "$BATS_TEST_TMPDIR/state")" 0
+}
+
+@test "audit disabled after the kernel took the record: the stop waits in the registry for acid gc" {
+	local name
+	[ -x "$ACID" ] || fail "$ACID was not built"
+	name=$(uname_for offafter)
+	printf '%s' 1 > "$BATS_TEST_TMPDIR/audit-off"
+	# at the wait for the record's ACK (the kernel has logged it by
+	# then), disable; the status after the send says so, and so does
+	# the status before the stop record that follows; enable again
+	# once that has been asked
+	hook_in_gdb "$name" \
+		'tbreak nl_send if type == 2500' RUN \
+		'tbreak nl_wait' 'continue' \
+		'shell auditctl -e 0 >/dev/null' \
+		'tbreak nl_wait if want == 1000' 'continue' \
+		'tbreak nl_wait if want == 1000' 'continue' \
+		'shell auditctl -e 1 >/dev/null' 'continue'
+	auditctl -e 1 >/dev/null
+	rm -f "$BATS_TEST_TMPDIR/audit-off"
+	[ "$HOOK_STATUS" != 0 ] || fail "the hook reported success; stderr: $HOOK_ERR"
+	[[ "$HOOK_ERR" == *"not sent, container refused (policy fail): "*"disabled in the kernel while the record was sent"*"stop record for "*" not sent either, the entry stays for acid gc: Audit is disabled"* ]] ||
+		fail "stderr: $HOOK_ERR"
+	run records "$name" 1
+	assert_equal "$(printf '%s\n' "$output" | grep -c op=start)" 1
+	assert_equal "$(printf '%s\n' "$output" | grep -c op=stop)" 0
+	assert_equal "$(registry_entries "$BATS_TEST_TMPDIR/state")" 1
+	# the container's process is gone: gc ends it in the log
+	kill "$SLEEP_PID"
+	wait "$SLEEP_PID" 2>/dev/null || true
+	ACID_STATE_DIR=$BATS_TEST_TMPDIR/state run "$ACID" gc
+	assert_success
+	run records "$name" 2
+	assert_equal "$(printf '%s\n' "$output" | grep -c op=start)" 1
+	assert_equal "$(printf '%s\n' "$output" | grep -c 'op=stop reason=lost')" 1
+	assert_equal "$(registry_entries "$BATS_TEST_TMPDIR/state")" 0
 }

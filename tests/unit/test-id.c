@@ -2,12 +2,24 @@
 /*
  * test-id - container IDs: acid_id_parse against a table of valid and
  * hostile text, the parse -> format round trip, acid_id_format's errors,
- * acid_id_to_u64, and acid_id_generate in both forms.
+ * acid_id_to_u64, and acid_id_generate in both forms, also when the
+ * kernel's getrandom() is interrupted or answers short.
  */
 #include <errno.h>
+#include <poll.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 #include <acid/libacid.h>
 
@@ -318,6 +330,216 @@ static void test_generate(void)
 	free(ids);
 }
 
+/* ------------------------------------------ getrandom interrupted */
+
+/*
+ * A child's getrandom() calls are answered by this process through a
+ * seccomp user notification (the kernel's own mechanism for a supervisor
+ * to answer a syscall): the first fails with EINTR, the second returns 3
+ * bytes, the third fills the rest. The bytes are a known pattern, so the
+ * ID made must be made of them, and of nothing else (not stack garbage,
+ * not a weaker fallback).
+ */
+struct gen_result {
+	int r;
+	struct acid_id id;
+};
+
+static int send_fd(int sock, int fd)
+{
+	char c = 'f';
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = u.buf,
+			    .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &m, 0) == 1 ? 0 : -1;
+}
+
+/* The descriptor sent, or -1; *@c is the byte that came with it. */
+static int recv_fd(int sock, char *c)
+{
+	struct iovec iov = { .iov_base = c, .iov_len = 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = u.buf,
+			    .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *cm;
+	int fd;
+
+	*c = 0;
+	if (recvmsg(sock, &m, 0) != 1)
+		return -1;
+	cm = CMSG_FIRSTHDR(&m);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+static void gen_child(int sock, enum acid_id_form form)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getrandom, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]),
+				   .filter = f };
+	struct gen_result res;
+	int lfd;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		_exit(2);
+	lfd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			   SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	if (lfd < 0) {
+		/* no listener here (valgrind has no seccomp(2)) */
+		(void)!write(sock, "n", 1);
+		_exit(0);
+	}
+	if (send_fd(sock, lfd) < 0)
+		_exit(2);
+	close(lfd);
+	memset(&res, 0, sizeof(res));
+	res.r = acid_id_generate(form, &res.id);
+	(void)!write(sock, &res, sizeof(res));
+	_exit(0);
+}
+
+/* Answer the child's getrandom() calls; how many were made. */
+static int supervise(int lfd, pid_t child, const uint8_t *pattern,
+		     size_t *given)
+{
+	int calls = 0;
+
+	*given = 0;
+	for (;;) {
+		struct seccomp_notif req;
+		struct seccomp_notif_resp resp;
+		struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+		uint64_t want;
+
+		/* the child is done when no call comes within 2 s */
+		if (poll(&pfd, 1, 2000) <= 0 || !(pfd.revents & POLLIN))
+			break;
+		memset(&req, 0, sizeof(req));
+		if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+			break;
+		memset(&resp, 0, sizeof(resp));
+		resp.id = req.id;
+		want = req.data.args[1];
+		if (calls == 0) {
+			resp.error = -EINTR;
+		} else {
+			/* the second answer is short: 3 bytes */
+			size_t n = calls == 1 && want > 3 ? 3 : (size_t)want;
+			struct iovec local = {
+				.iov_base = (void *)(pattern + *given),
+				.iov_len = n,
+			};
+			struct iovec remote = {
+				.iov_base = (void *)(uintptr_t)req.data.args[0],
+				.iov_len = n,
+			};
+
+			if (*given + n > 64 ||
+			    process_vm_writev(child, &local, 1, &remote, 1,
+					      0) != (ssize_t)n) {
+				resp.error = -EFAULT;
+			} else {
+				resp.val = (int64_t)n;
+				*given += n;
+			}
+		}
+		calls++;
+		if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0)
+			break;
+	}
+	return calls;
+}
+
+static void test_generate_interrupted(void)
+{
+	static const char *const names[] = { "uuid", "u64" };
+
+	for (int form = ACID_ID_UUID; form <= ACID_ID_U64; form++) {
+		uint8_t pattern[64], want[16] = { 0 };
+		struct gen_result res = { .r = -1 };
+		int sv[2], lfd, calls, status;
+		char c;
+		size_t given;
+		pid_t pid;
+
+		for (size_t i = 0; i < sizeof(pattern); i++)
+			pattern[i] = (uint8_t)(0x5a + 7 * i);
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+			bail("socketpair");
+		pid = fork();
+		if (pid < 0)
+			bail("fork");
+		if (pid == 0) {
+			close(sv[0]);
+			gen_child(sv[1], form);
+		}
+		close(sv[1]);
+		lfd = recv_fd(sv[0], &c);
+		if (lfd < 0) {
+			if (c == 'n')
+				skip("%s: getrandom interrupted: no seccomp "
+				     "listener here (valgrind)", names[form]);
+			else
+				ok(0, "%s: the child set up its filter",
+				   names[form]);
+			close(sv[0]);
+			waitpid(pid, NULL, 0);
+			continue;
+		}
+		calls = supervise(lfd, pid, pattern, &given);
+		close(lfd);
+		if (read(sv[0], &res, sizeof(res)) != sizeof(res))
+			res.r = -EIO;
+		close(sv[0]);
+		waitpid(pid, &status, 0);
+
+		is_int(res.r, 0, "%s: generated through EINTR and a short "
+				 "read", names[form]);
+		ok(calls >= 3, "%s: getrandom asked again after EINTR and "
+			       "after 3 bytes (%d calls)", names[form], calls);
+		if (form == ACID_ID_UUID) {
+			memcpy(want, pattern, 16);
+			want[6] = (uint8_t)((want[6] & 0x0f) | 0x40);
+			want[8] = (uint8_t)((want[8] & 0x3f) | 0x80);
+		} else {
+			/* 8 bytes in host order make the u64; big-endian ID */
+			uint64_t v;
+
+			memcpy(&v, pattern, 8);
+			for (int i = 15; i >= 8; i--, v >>= 8)
+				want[i] = (uint8_t)v;
+		}
+		ok(given >= (form == ACID_ID_UUID ? 16u : 8u) &&
+			   memcmp(res.id.bytes, want, 16) == 0,
+		   "%s: the ID is made of the bytes getrandom gave (%zu "
+		   "given), not of what the buffer held before",
+		   names[form], given);
+	}
+}
+
 int main(void)
 {
 	test_parse_table();
@@ -326,5 +548,6 @@ int main(void)
 	test_format();
 	test_to_u64();
 	test_generate();
+	test_generate_interrupted();
 	return tap_done();
 }

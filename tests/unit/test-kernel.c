@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/fs.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -520,6 +521,85 @@ static void passthrough(enum acid_mode mode)
 	free(state);
 }
 
+/* ----------------------------------------- death before the write */
+
+/*
+ * The target dies after the last look and before the write; on a real
+ * kernel its pid may then be another process's, whose audit_containerid
+ * the write would set. Here the tree's audit_containerid is a FIFO: the
+ * library's read of the current value (check_target) waits on it, and
+ * meanwhile a thread kills the target and puts a plain file where the
+ * FIFO was, standing for the /proc/<pid> of whoever has the pid now. The
+ * write must not reach it.
+ */
+struct swap_job {
+	const char *fifo, *file;
+	const char *unset;
+	struct child *c;
+};
+
+static void *swap_thread(void *arg)
+{
+	struct swap_job *j = arg;
+	int fd = open(j->fifo, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	child_stop(j->c);
+	if (rename(j->file, j->fifo) < 0)
+		diag("rename %s: %s", j->file, strerror(errno));
+	(void)!write(fd, j->unset, strlen(j->unset));
+	close(fd);
+	return NULL;
+}
+
+static void death_before_write(enum acid_mode mode)
+{
+	const char *unset = mode == ACID_MODE_KERNEL_U64 ? UNSET_U64 :
+							   UNSET_UUID;
+	const char *m = acid_mode_name(mode);
+	char *root = tree_new(unset), *state = temp_dir("kstate");
+	struct acid_ctx *ctx = ctx_must(root, state, mode);
+	struct swap_job job;
+	struct acid_id id;
+	pthread_t t;
+	struct child c;
+	char *p, *other, *text;
+	int r;
+
+	if (acid_ctx_new_id(ctx, &id) < 0)
+		bail("new id");
+	child_start(&c, 0);
+	tree_add(root, c.pid, NULL);
+	p = contid_path(root, c.pid);
+	if (mkfifo(p, 0600) < 0)
+		bail("mkfifo %s", p);
+	if (asprintf(&other, "%s.other", p) < 0)
+		bail("asprintf");
+	write_file(other, unset);
+	job = (struct swap_job){ .fifo = p, .file = other, .unset = unset,
+				 .c = &c };
+	if (pthread_create(&t, NULL, swap_thread, &job))
+		bail("pthread_create");
+	r = reg(ctx, c.pid, &id, NULL);
+	pthread_join(t, NULL);
+	is_err(r, -ESRCH, "%s: the target died before the write", m);
+	text = read_text(p);
+	is_str(text, unset, "%s: the audit_containerid now at its pid is "
+			    "not written", m);
+	free(text);
+	expect_no_entries(state, m);
+
+	child_stop(&c);
+	free(p);
+	free(other);
+	acid_ctx_free(ctx);
+	remove_tree(root);
+	remove_tree(state);
+	free(root);
+	free(state);
+}
+
 /* ------------------------------------------------------- hand-off */
 
 /* <root>/<pid>/exe: where /proc/<pid>/exe points, as procfs reads it */
@@ -700,6 +780,8 @@ int main(int argc, char **argv)
 	test_uuid();
 	passthrough(ACID_MODE_KERNEL_U64);
 	passthrough(ACID_MODE_KERNEL_UUID);
+	death_before_write(ACID_MODE_KERNEL_U64);
+	death_before_write(ACID_MODE_KERNEL_UUID);
 	test_handoff(argc > 1 ? argv[1] : NULL, self);
 
 	remove_tree(state);

@@ -17,7 +17,9 @@
 #include <linux/capability.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -586,6 +588,46 @@ static void test_eexist(void)
 	fx_free(&fx);
 }
 
+/*
+ * A hook killed between creating its temporary file and renaming it
+ * leaves .tmp-<pid>-<tid>-<entry>. A later hook that gets the same pid
+ * (pids are reused) registering the same ID (an orchestrator's
+ * org.acid.container-id, a restarted container) must not be refused
+ * until acid gc runs: the leftover is this process's name, as such a
+ * hook's would be, and half an entry.
+ */
+static void test_stale_temp(void)
+{
+	struct fixture fx;
+	struct acid_id id = new_id();
+	char path[4096], ids[ACID_ID_STRLEN];
+	struct child first, c;
+	FILE *f;
+
+	fx_new(&fx, "staletmp");
+	acid_id_format(&id, ids, sizeof(ids));
+	/* a registry in use (the first writer tidies a new one) */
+	child_start(&first, 0);
+	if (!is_err(reg(fx.ctx, first.pid, NULL, "first", NULL, NULL), 0,
+		    "register child %d", (int)first.pid))
+		bail("no registry to test in");
+	snprintf(path, sizeof(path), "%s/.tmp-%d-%ld-%s.entry", fx.dir,
+		 (int)getpid(), (long)syscall(SYS_gettid), ids);
+	f = fopen(path, "w");
+	if (!f)
+		bail("fopen %s", path);
+	fputs("version 1\nid ", f);	/* cut short by the kill */
+	fclose(f);
+	child_start(&c, 0);
+	is_err(reg(fx.ctx, c.pid, &id, "stale", NULL, NULL), 0,
+	       "register child %d with %s over a dead writer's temporary "
+	       "file of the same name", (int)c.pid, ids);
+	expect_dir(fx.dir, 2, "after registering over a stale temporary");
+	child_stop(&c);
+	child_stop(&first);
+	fx_free(&fx);
+}
+
 static void test_enotuniq(void)
 {
 	struct fixture fx;
@@ -1032,6 +1074,7 @@ int main(void)
 	test_esrch();
 	test_ebusy();
 	test_eexist();
+	test_stale_temp();
 	test_enotuniq();
 	test_einval();
 	test_state_dir_symlink();
