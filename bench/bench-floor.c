@@ -21,7 +21,7 @@
  *   build/bench/acid-bench-floor -n 100 --parts 200
  * or through bench/run.sh. Every record goes to the real audit log; their
  * vm= names start with "acid-bench-floor-" (the floor's) and
- * "acid-bench-lib-" (libacid's). One full run sends about 8 x PAIRS
+ * "acid-bench-lib-" (libacid's). One full run sends about 9 x PAIRS
  * records (plus N with --parts); the kernel's lost counter is printed
  * before and after. Other engineers' tests on the same machine show in
  * the times: compare the ratios of one run, not times across runs.
@@ -40,12 +40,15 @@
  * Each pair runs both on fresh blocked single-threaded children (a pool
  * forked before the timed region), the order swapped every pair; each
  * figure is a median, each ratio the median of the per-pair ratios.
- * Splits: registration alone (acid_register vs the floor's register), one
+ * Splits: registration alone (acid_register vs the floor's register), the
+ * start record and the unregistration within the lifecycle, one
  * record (acid_log_start of a registered entry vs a bare send+ACK on a
  * fresh socket; a send+ACK on a socket kept open is printed too). And a
  * prototype, "record, checks pipelined": the kernel round trips libacid's
  * record_send() makes (status, rule list, record, status), two by two in
- * one sendto each, what it would cost with the same checks.
+ * one sendto each, what it would cost with the same checks; and "record,
+ * one batch": all four in one sendto (see batch_record() for what that
+ * changes).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -350,6 +353,91 @@ static int checked_record(const char *text)
 	return r;
 }
 
+/*
+ * The other prototype: all four in one sendto. The kernel handles one
+ * sendto's messages in one go under its audit command mutex, so neither
+ * `enabled` nor the rules can change between the first status, the rule
+ * list and the record; the three answers that need kernel threads are
+ * waited for together. What it changes: a rule that only "may" drop the
+ * record (rules.c's RULES_MAYBE) is known after the record went out, so
+ * that answer becomes "maybe sent" instead of "not sent".
+ */
+static int batch_record(const char *text)
+{
+	struct sockaddr_nl k = { .nl_family = AF_NETLINK };
+	static __thread char buf[NLMSG_SPACE(MAX_AUDIT_MESSAGE_LENGTH) +
+				 3 * NLMSG_SPACE(0)];
+	static __thread struct {
+		struct nlmsghdr h;
+		char d[MAX_AUDIT_MESSAGE_LENGTH * 4];
+	} rep;
+	const int type[4] = { AUDIT_GET, AUDIT_LIST_RULES, AUDIT_VIRT_CONTROL,
+			      AUDIT_GET };
+	struct audit_status st[2];
+	size_t off = 0, len = strlen(text) + 1;
+	bool got[2] = { false, false }, done = false, acked = false;
+	int fd = audit_socket(), r = 0;
+
+	if (fd < 0)
+		return fd;
+	for (int i = 0; i < 4; i++) {
+		struct nlmsghdr *h = (struct nlmsghdr *)(buf + off);
+		size_t l = i == 2 ? len : 0;
+
+		memset(h, 0, NLMSG_HDRLEN);
+		h->nlmsg_len = (uint32_t)NLMSG_LENGTH(l);
+		h->nlmsg_type = (uint16_t)type[i];
+		h->nlmsg_flags = (uint16_t)(NLM_F_REQUEST |
+					    (i == 2 ? NLM_F_ACK : 0));
+		h->nlmsg_seq = (uint32_t)i + 1;
+		if (l)
+			memcpy(NLMSG_DATA(h), text, l);
+		off += NLMSG_ALIGN(h->nlmsg_len);
+	}
+	if (sendto(fd, buf, off, 0, (struct sockaddr *)&k, sizeof(k)) < 0)
+		r = -errno;
+	while (r == 0 && (!got[0] || !got[1] || !done || !acked)) {
+		ssize_t n = recv(fd, &rep, sizeof(rep), 0);
+		struct nlmsghdr *h = &rep.h;
+		size_t left;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			break;
+		}
+		for (left = (size_t)n; NLMSG_OK(h, left);
+		     h = NLMSG_NEXT(h, left)) {
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				r = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+				acked = true;
+			} else if (h->nlmsg_type == NLMSG_DONE) {
+				done = true;
+			} else if (h->nlmsg_type == AUDIT_GET &&
+				   (h->nlmsg_seq == 1 || h->nlmsg_seq == 4)) {
+				int i = h->nlmsg_seq == 4;
+				size_t dl = h->nlmsg_len - NLMSG_LENGTH(0);
+
+				memset(&st[i], 0, sizeof(st[i]));
+				memcpy(&st[i], NLMSG_DATA(h),
+				       dl < sizeof(st[i]) ? dl : sizeof(st[i]));
+				got[i] = true;
+			}
+		}
+	}
+	if (r == 0 && !st[0].enabled)
+		r = -ENOTCONN;
+	if (r == 0 && !st[1].enabled)
+		r = -ECONNABORTED;
+	if (r == 0 && st[1].lost != st[0].lost)
+		r = -ENOBUFS;
+	if (r == 0)
+		records_sent++;
+	close(fd);
+	return r;
+}
+
 /* ----------------------------------------------------- the floor */
 
 static const char *const ns_file[10] = {
@@ -607,7 +695,8 @@ static void set_free(struct pair_set *s)
  * fresh child; the registration and the start record timed on the way.
  */
 static void bench_lifecycle(size_t pairs, size_t batch, struct pair_set *life,
-			    struct pair_set *reg, struct pair_set *rec)
+			    struct pair_set *reg, struct pair_set *rec,
+			    struct pair_set *unreg)
 {
 	size_t done = 0, total = pairs + WARMUP;
 
@@ -675,6 +764,7 @@ static void bench_lifecycle(size_t pairs, size_t batch, struct pair_set *life,
 			set_add(life, lt[3] - lt[0], ft[3] - ft[0]);
 			set_add(reg, lt[1] - lt[0], ft[1] - ft[0]);
 			set_add(rec, lt[2] - lt[1], ft[2] - ft[1]);
+			set_add(unreg, lt[3] - lt[2], ft[3] - ft[2]);
 		}
 		pool_release(&p);
 	}
@@ -686,7 +776,9 @@ static void bench_lifecycle(size_t pairs, size_t batch, struct pair_set *life,
  * open (what a send costs when nothing else is done).
  */
 static void bench_record(size_t pairs, struct pair_set *rec,
-			 struct pair_set *proto, struct samples *held)
+			 struct pair_set *proto, struct pair_set *pvl,
+			 struct pair_set *batch, struct pair_set *bvl,
+			 struct samples *held)
 {
 	char name[64], bundle[256], text[4096];
 	struct acid_entry *e = NULL;
@@ -713,14 +805,19 @@ static void bench_record(size_t pairs, struct pair_set *rec,
 	if (fd < 0)
 		die("socket", fd);
 	for (size_t i = 0; i < pairs + WARMUP; i++) {
-		uint64_t l = 0, b = 0, c = 0, h0, h1;
+		uint64_t l = 0, b = 0, c = 0, d = 0, h0, h1;
 
-		/* three sides, the order rotated every round */
-		for (int side = 0; side < 3; side++) {
+		/* four sides, the order rotated every round */
+		for (int side = 0; side < 4; side++) {
 			uint64_t t0 = now_ns();
-			int which = (int)((i + (size_t)side) % 3);
+			int which = (int)((i + (size_t)side) % 4);
 
-			if (which == 2) {
+			if (which == 3) {
+				r = batch_record(text);
+				if (r < 0)
+					die("batched record (prototype)", r);
+				d = now_ns() - t0;
+			} else if (which == 2) {
 				r = checked_record(text);
 				if (r < 0)
 					die("checked record (prototype)", r);
@@ -747,6 +844,9 @@ static void bench_record(size_t pairs, struct pair_set *rec,
 			continue;
 		set_add(rec, l, b);
 		set_add(proto, c, b);
+		set_add(pvl, c, l);
+		set_add(batch, d, b);
+		set_add(bvl, d, l);
 		samples_add(held, h1 - h0);
 	}
 	close(fd);
@@ -1139,9 +1239,20 @@ static void trace_once(void)
 	struct pool p;
 	int r;
 
-	r = pool_spawn(&p, 2);
+	r = pool_spawn(&p, 3);
 	if (r < 0)
 		die("fork", r);
+	/* one unmarked first: a fresh registry's first writer does more */
+	names(name, bundle, "lib", 777776);
+	lib_req(&req, p.pids[2], name, bundle);
+	r = acid_register(ctx, &req, &e);
+	if (r < 0)
+		die("acid_register", r);
+	r = acid_unregister(ctx, e, "exit");
+	if (r < 0)
+		die("acid_unregister", r);
+	acid_entry_free(e);
+	e = NULL;
 	names(name, bundle, "lib", 777777);
 	lib_req(&req, p.pids[0], name, bundle);
 	mark("lib register");
@@ -1174,7 +1285,7 @@ static void trace_once(void)
 	if (r < 0)
 		die("floor stop", r);
 	mark("floor done");
-	records_sent += 2;
+	records_sent += 3;
 	pool_release(&p);
 }
 
@@ -1233,7 +1344,7 @@ int main(int argc, char **argv)
 	const char *parent = "/run";
 	bool trace = false;
 	struct audit_status before, after;
-	struct pair_set life, reg, rec, rec1, proto;
+	struct pair_set life, reg, rec, unreg, rec1, proto, pvl, bat, bvl;
 	struct samples held;
 	struct acid_opts opts;
 	struct sigaction sa;
@@ -1334,19 +1445,27 @@ int main(int argc, char **argv)
 	set_init(&life, "lifecycle (reg+start+unreg)", pairs);
 	set_init(&reg, "registration", pairs);
 	set_init(&rec, "start record in lifecycle", pairs);
+	set_init(&unreg, "unregister (stop record)", pairs);
 	set_init(&rec1, "one record (log_start)", pairs);
 	set_init(&proto, "record, checks pipelined", pairs);
+	set_init(&pvl, "  pipelined vs log_start", pairs);
+	set_init(&bat, "record, one batch", pairs);
+	set_init(&bvl, "  one batch vs log_start", pairs);
 	samples_init(&held, pairs);
-	bench_lifecycle(pairs, batch, &life, &reg, &rec);
-	bench_record(pairs, &rec1, &proto, &held);
+	bench_lifecycle(pairs, batch, &life, &reg, &rec, &unreg);
+	bench_record(pairs, &rec1, &proto, &pvl, &bat, &bvl, &held);
 
 	printf("%-26s %5s %10s %10s %8s\n", "case (median us)", "N",
 	       "libacid", "floor", "ratio");
 	set_print(&life, "<= 1.5x", 1.5, 1.2);
 	set_print(&reg, NULL, 0, 0);
 	set_print(&rec, NULL, 0, 0);
+	set_print(&unreg, NULL, 0, 0);
 	set_print(&rec1, "<= 2x", 2.0, 0);
 	set_print(&proto, NULL, 0, 0);
+	set_print(&pvl, NULL, 0, 0);
+	set_print(&bat, NULL, 0, 0);
+	set_print(&bvl, NULL, 0, 0);
 	{
 		struct stats h = samples_stats(&held);
 
@@ -1357,8 +1476,12 @@ int main(int argc, char **argv)
 	set_free(&life);
 	set_free(&reg);
 	set_free(&rec);
+	set_free(&unreg);
 	set_free(&rec1);
 	set_free(&proto);
+	set_free(&pvl);
+	set_free(&bat);
+	set_free(&bvl);
 	samples_free(&held);
 
 	if (parts)
