@@ -1149,6 +1149,18 @@ static int part_lookup_name(void)
 	return r == -ENOENT ? 0 : r;
 }
 
+static int part_lookup_pid(void)
+{
+	/* what acid_register's nesting lookup does for a target whose
+	 * parent is the caller: lookup_pid_at(ppid), a miss */
+	struct acid_entry *e;
+	int r = acid_lookup_pid(ctx, getpid(), &e);
+
+	if (r == 0)
+		acid_entry_free(e);
+	return r == -ENOENT ? 0 : r;
+}
+
 static void time_part(const char *what, int (*fn)(void), size_t n)
 {
 	struct samples s;
@@ -1214,6 +1226,7 @@ static void bench_parts(size_t n)
 	time_part("ancestry walk: stat+readlink", part_ancestry, n);
 	time_part("acid_session_tag (self)", part_session_tag, n);
 	time_part("acid_lookup_name (a miss)", part_lookup_name, n);
+	time_part("acid_lookup_pid (caller, miss)", part_lookup_pid, n);
 	close(parts_fd);
 	pool_release(&p);
 }
