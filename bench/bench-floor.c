@@ -1399,8 +1399,12 @@ int main(int argc, char **argv)
 	self_exe[r] = '\0';
 
 	lib_dir = state_dir_make(parent);
-	if (!lib_dir)
-		die("mkdtemp", -errno);
+	if (!lib_dir) {
+		fprintf(stderr, "acid-bench-floor: -d %s: cannot make a state "
+				"directory there: %s\n",
+			parent, strerror(errno));
+		return 1;
+	}
 	snprintf(floor_dir, sizeof(floor_dir), "%s/acid-bench-floor.XXXXXX",
 		 parent);
 	if (!mkdtemp(floor_dir)) {
