@@ -12,18 +12,22 @@
 #
 # Extra options for each program, e.g. a smaller run:
 #   ACID_BENCH_REGISTER_ARGS="-n 500 -r 200" ACID_BENCH_LOOKUP_ARGS="-t 1" \
-#       bench/run.sh build
+#       ACID_BENCH_FLOOR_ARGS="-n 80" bench/run.sh build
+# acid-bench-floor (libacid's lifecycle against the same work done with
+# bare system calls, issue 11) sends records too: it runs only when
+# records can be sent.
 set -euo pipefail
 
 build=${1:-build}
 reg=$build/bench/acid-bench-register
+floor=$build/bench/acid-bench-floor
 lookup=$build/bench/acid-bench-lookup
 backlog=8192
 
 die() { echo "run.sh: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "needs root (registration needs CAP_AUDIT_CONTROL)"
-if [ ! -x "$reg" ] || [ ! -x "$lookup" ]; then
+if [ ! -x "$reg" ] || [ ! -x "$floor" ] || [ ! -x "$lookup" ]; then
 	die "no benchmarks in '$build' (build them first: ninja -C $build)"
 fi
 command -v auditctl >/dev/null || die "auditctl not found (package auditd)"
@@ -38,6 +42,8 @@ old_backlog=$(field backlog_limit)
 reg_args=(${ACID_BENCH_REGISTER_ARGS:-})
 # shellcheck disable=SC2206
 lookup_args=(${ACID_BENCH_LOOKUP_ARGS:-})
+# shellcheck disable=SC2206
+floor_args=(${ACID_BENCH_FLOOR_ARGS:---parts 200})
 records=yes
 raised=no
 
@@ -87,6 +93,12 @@ if [ "$records" = yes ] && command -v ausearch >/dev/null; then
 		-ts "$start_date" "$start_time" --raw \
 		2>/dev/null | grep -c 'vm="acid-bench-' || true)
 	echo "run.sh: VIRT_CONTROL records named acid-bench-* in the audit log since $start_date $start_time: $n"
+fi
+if [ "$records" = yes ]; then
+	echo
+	"$floor" "${floor_args[@]}"
+else
+	echo "run.sh: acid-bench-floor skipped (it needs to send records)"
 fi
 restore
 
