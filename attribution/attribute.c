@@ -353,7 +353,7 @@ static struct ctr *new_claim(struct acid_attr *a, const struct hdr *h,
 
 /*
  * A start record; returns the run (or displaced claim) it is the record
- * of. Two claims of one running ID: auditlog.h says which is preferred.
+ * of. Two claims of one running ID: attribution.h says which is preferred.
  */
 static struct ctr *on_start(struct acid_attr *a, const struct hdr *h,
 			    const struct subject *s, const struct acid_rec *r)
@@ -528,7 +528,7 @@ static void add_match(struct acid_attr *a, uint64_t idx)
 }
 
 /*
- * The rules of auditlog.h for one record. @self is the container the
+ * The rules of attribution.h for one record. @self is the container the
  * record is a lifecycle record of (not charged with it), or NULL.
  */
 static void attribute(struct acid_attr *a, const struct hdr *h,

@@ -52,6 +52,9 @@ struct want {
 	bool is_id;
 	char uuid[ACID_ID_STRLEN];
 	size_t found;
+	/* the IDs of the runs selected by name, so far */
+	char (*ids)[ACID_ID_STRLEN];
+	size_t nids;
 };
 
 /*
@@ -71,10 +74,21 @@ static bool matches(const struct acid_attr_container *c, const struct want *w)
 	return matches_id(w, c->uuid, c->name);
 }
 
-/* A warning about the container asked for is always printed. */
+/*
+ * A warning about the container asked for is always printed: one that
+ * names it, or the ID of a run of it (a claim of its ID under another
+ * name).
+ */
 static bool asked(const struct acid_attr_warning *warn, void *arg)
 {
-	return matches_id(arg, warn->uuid, warn->name);
+	const struct want *w = arg;
+
+	if (matches_id(w, warn->uuid, warn->name))
+		return true;
+	for (size_t i = 0; warn->uuid && i < w->nids; i++)
+		if (strcmp(w->ids[i], warn->uuid) == 0)
+			return true;
+	return false;
 }
 
 /* The one container argument; a second is a usage error. */
@@ -94,6 +108,15 @@ static bool select_ctr(const struct acid_attr_container *c, void *arg)
 	struct want *w = arg;
 	bool yes = matches(c, w);
 
+	if (yes && !w->is_id) {
+		void *p = realloc(w->ids, (w->nids + 1) * sizeof(*w->ids));
+
+		/* without memory: only its warnings are not all printed */
+		if (p) {
+			w->ids = p;
+			memcpy(w->ids[w->nids++], c->uuid, ACID_ID_STRLEN);
+		}
+	}
 	if (yes)
 		w->found++;
 	return yes;
@@ -221,7 +244,7 @@ int cmd_events(int argc, char **argv)
 				   : "--input needs a FILE");
 			goto usage;
 		default:
-			if (optopt)
+			if (optopt > 0 && optopt < 256)
 				tool_error("events", "unknown option \"-%c\" "
 					   "(see --help)", optopt);
 			else
@@ -300,6 +323,7 @@ out:
 	if (out.f)
 		fclose(out.f);
 	acid_attr_free(a);
+	free(want.ids);
 	free(inputs);
 	return ret;
 usage:

@@ -201,7 +201,7 @@ int cmd_report(int argc, char **argv)
 			tool_error("report", "--input needs a FILE");
 			goto usage;
 		default:
-			if (optopt)
+			if (optopt > 0 && optopt < 256)
 				tool_error("report", "unknown option \"-%c\" "
 					   "(see --help)", optopt);
 			else
