@@ -217,11 +217,22 @@ const char *acid_attr_warn_kind_name(enum acid_attr_warn_kind kind);
 struct acid_attr;	/* a reader: one per stream */
 struct acid_attr_event; /* one event, during the event callback only */
 
-/* Flags of acid_attr_new(). */
-#define ACID_ATTR_REFERENCE 0x1u /* subject fields through libauparse */
+/*
+ * Flags of acid_attr_new().
+ * ACID_ATTR_REFERENCE: subject fields through libauparse (slow).
+ * ACID_ATTR_LIVE: a reader that runs for good (an auditd plugin): memory
+ *   stays bounded by what is running, not by what was read. The stamps of
+ *   the events given are forgotten ACID_ATTR_LIVE_WINDOW seconds (in the
+ *   records' time) after the latest event given, so a copy of a record
+ *   that comes later than that is given again. Without it every stamp
+ *   given is remembered, as a whole-log reader wants.
+ */
+#define ACID_ATTR_REFERENCE 0x1u
+#define ACID_ATTR_LIVE 0x2u
+#define ACID_ATTR_LIVE_WINDOW 600
 
 /*
- * acid_attr_new - a new reader. @flags: 0 or ACID_ATTR_REFERENCE.
+ * acid_attr_new - a new reader. @flags: 0 or ACID_ATTR_* flags.
  * Returns 0, -EINVAL (unknown flags) or -ENOMEM.
  */
 int acid_attr_new(unsigned int flags, struct acid_attr **out);

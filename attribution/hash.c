@@ -234,6 +234,52 @@ int sset_add(struct sset *s, const struct skey *k, uint64_t ctr)
 	return fresh;
 }
 
+void sset_del(struct sset *s, const struct skey *k)
+{
+	struct sslot *e = sset_find(s, k);
+	size_t mask = s->cap - 1, i, j;
+
+	if (!e)
+		return;
+	free(e->ctr);
+	i = (size_t)(e - s->slot);
+	/* backward shift, as hmap_del */
+	for (j = (i + 1) & mask; s->slot[j].used; j = (j + 1) & mask) {
+		size_t home = skey_hash(&s->slot[j].k) & mask;
+		bool stays = i <= j ? (home > i && home <= j)
+				    : (home > i || home <= j);
+
+		if (!stays) {
+			s->slot[i] = s->slot[j];
+			i = j;
+		}
+	}
+	s->slot[i].used = false;
+	s->slot[i].ctr = NULL;
+	s->n--;
+}
+
+/* Keep only the stamps @keep says yes to. */
+int sset_filter(struct sset *s, bool (*keep)(const struct skey *k, void *arg),
+		void *arg)
+{
+	struct sset kept = { 0 };
+
+	for (size_t i = 0; i < s->cap; i++) {
+		struct sslot *e = &s->slot[i];
+
+		if (!e->used || !keep(&e->k, arg))
+			continue;
+		if (sset_add(&kept, &e->k, UINT64_MAX) < 0) {
+			sset_free(&kept);
+			return -ENOMEM;
+		}
+	}
+	sset_free(s);
+	*s = kept;
+	return 0;
+}
+
 void sset_free(struct sset *s)
 {
 	for (size_t i = 0; i < s->cap; i++)

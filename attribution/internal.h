@@ -119,6 +119,10 @@ static inline bool sset_has(const struct sset *s, const struct skey *k)
 {
 	return sset_find(s, k) != NULL;
 }
+void sset_del(struct sset *s, const struct skey *k);
+/* Only the stamps @keep says yes to stay (their container lists go). */
+int sset_filter(struct sset *s, bool (*keep)(const struct skey *k, void *arg),
+		void *arg);
 void sset_free(struct sset *s);
 
 /* ------------------------------------------------------------ context */
@@ -211,7 +215,8 @@ struct acid_attr {
 	size_t nkops, capkops;
 	struct kev kring[RECENT]; /* the latest SYSCALL records' events */
 	unsigned long nkring;
-	struct sset sel;   /* stamps of the selected events */
+	struct sset sel;   /* stamps of the selected events not given yet */
+	uint64_t nsel;     /* distinct stamps selected in all */
 	uint64_t *tmp, *tmp2;
 	size_t captmp, captmp2;
 	uint64_t *match;
@@ -224,6 +229,9 @@ struct acid_attr {
 	struct hmap lines; /* line number fed -> struct fedline */
 	unsigned long fed;
 	struct sset done;  /* stamps of the events given out */
+	bool live;	   /* ACID_ATTR_LIVE: done forgets old stamps */
+	int64_t newest;    /* the latest second of a stamp given */
+	size_t prune_at;   /* done is pruned when it holds this many */
 	int event_ret;     /* the event callback's non-zero return */
 };
 

@@ -18,12 +18,14 @@ API int acid_attr_new(unsigned int flags, struct acid_attr **out)
 {
 	struct acid_attr *a;
 
-	if (!out || (flags & ~ACID_ATTR_REFERENCE))
+	if (!out || (flags & ~(ACID_ATTR_REFERENCE | ACID_ATTR_LIVE)))
 		return -EINVAL;
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
 	a->reference = flags & ACID_ATTR_REFERENCE;
+	a->live = flags & ACID_ATTR_LIVE;
+	a->prune_at = 4096;
 	a->one = auparse_init(AUSOURCE_BUFFER, "");
 	if (!a->one) {
 		free(a);
@@ -214,6 +216,31 @@ static void give(struct acid_attr *a, auparse_state_t *au,
 	free(ev.rec);
 }
 
+static bool recent(const struct skey *k, void *arg)
+{
+	const struct acid_attr *a = arg;
+
+	return k->sec >= a->newest - ACID_ATTR_LIVE_WINDOW;
+}
+
+/*
+ * A live reader forgets the stamps given long ago (in the logs' time): a
+ * copy of a record that comes later than ACID_ATTR_LIVE_WINDOW seconds
+ * after its event would be given again.
+ */
+static void prune_done(struct acid_attr *a, const struct skey *k)
+{
+	if (k->sec > a->newest)
+		a->newest = k->sec;
+	if (!a->live || a->done.n < a->prune_at)
+		return;
+	if (sset_filter(&a->done, recent, a) < 0) {
+		a->err = -ENOMEM;
+		return;
+	}
+	a->prune_at = a->done.n * 2 > 4096 ? a->done.n * 2 : 4096;
+}
+
 static void event_ready(auparse_state_t *au, auparse_cb_event_t type,
 			void *arg)
 {
@@ -222,8 +249,13 @@ static void event_ready(auparse_state_t *au, auparse_cb_event_t type,
 
 	if (type != AUPARSE_CB_EVENT_READY)
 		return;
-	if (!event_done(a, au, &k) && !a->event_ret && !a->err && a->event)
-		give(a, au, &k);
+	if (!event_done(a, au, &k)) {
+		if (!a->event_ret && !a->err && a->event)
+			give(a, au, &k);
+		/* from now on the stamp is in done: no need to keep it */
+		sset_del(&a->sel, &k);
+		prune_done(a, &k);
+	}
 	drop_lines(a, au);
 }
 
@@ -283,13 +315,18 @@ static void hold(struct acid_attr *a, const char *line, size_t len,
 void select_stamp_line(struct acid_attr *a, const struct skey *k, uint64_t c,
 		       const char *line, size_t len)
 {
-	int r = sset_add(&a->sel, k, c);
 	bool found = false;
+	int r;
 
+	/* given already: a record of it read again */
+	if (sset_has(&a->done, k))
+		return;
+	r = sset_add(&a->sel, k, c);
 	if (r < 0)
 		a->err = r;
-	if (r != 1 || sset_has(&a->done, k))
+	if (r != 1)
 		return;
+	a->nsel++;
 	/* its lines read before it was selected, oldest first */
 	for (unsigned int i = 0; i < ACID_ATTR_BACKLOG; i++) {
 		struct held *h = &a->held[(a->nheld + i) % ACID_ATTR_BACKLOG];
@@ -368,7 +405,7 @@ API unsigned long acid_attr_warnings(const struct acid_attr *a)
 
 API uint64_t acid_attr_selected(const struct acid_attr *a)
 {
-	return a->sel.n;
+	return a->nsel;
 }
 
 API const struct acid_attr_stamp *

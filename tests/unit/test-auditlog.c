@@ -1107,7 +1107,10 @@ static void trace_ctr(const struct acid_attr_container *c,
 		what == ACID_ATTR_CTR_START ? "start" : "end");
 }
 
-/* @how: 0 the file, 1 record by record, 2 in pieces of 7 bytes. */
+/*
+ * @how: 0 the file, 1 record by record, 2 in pieces of 7 bytes, 3 record
+ * by record by a live reader (none of these logs spans its window).
+ */
 static void trace_read(const char *path, bool ref, int how, struct trace *t)
 {
 	struct acid_attr *a;
@@ -1119,7 +1122,8 @@ static void trace_read(const char *path, bool ref, int how, struct trace *t)
 
 	t->buf = NULL;
 	t->f = open_memstream(&t->buf, &t->len);
-	if (!t->f || acid_attr_new(ref ? ACID_ATTR_REFERENCE : 0, &a) < 0)
+	if (!t->f || acid_attr_new((ref ? ACID_ATTR_REFERENCE : 0) |
+				   (how == 3 ? ACID_ATTR_LIVE : 0), &a) < 0)
 		bail("trace_read");
 	acid_attr_set_select(a, select_all, NULL);
 	acid_attr_set_event(a, trace_event, t->f);
@@ -1132,7 +1136,7 @@ static void trace_read(const char *path, bool ref, int how, struct trace *t)
 		if (!in || acid_attr_set_source(a, path) < 0)
 			bail("%s", path);
 		r = 0;
-		if (how == 1)
+		if (how != 2)
 			while (!r && (len = getline(&line, &cap, in)) > 0)
 				r = acid_attr_feed(a, line, (size_t)len);
 		else
@@ -1165,6 +1169,64 @@ static void trace_read(const char *path, bool ref, int how, struct trace *t)
 	acid_attr_free(a);
 }
 
+static int count_serial(const struct acid_attr_event *ev, void *arg)
+{
+	uint64_t *n = arg;
+
+	if (acid_attr_event_stamp(ev)->serial == 2)
+		(*n)++;
+	return 0;
+}
+
+/*
+ * A live reader stays bounded: 5000 events of a container over 5000 s,
+ * then a copy of the first one. A whole-log reader remembers that it gave
+ * it; a live one forgot (ACID_ATTR_LIVE_WINDOW) and gives it again.
+ */
+static void test_live_window(void)
+{
+	char line[512], first[512];
+	uint64_t given[2] = { 0, 0 };
+
+	for (int live = 0; live < 2; live++) {
+		struct acid_attr *a;
+		int r;
+
+		if (acid_attr_new(live ? ACID_ATTR_LIVE : 0, &a) < 0)
+			bail("acid_attr_new");
+		acid_attr_set_select(a, select_all, NULL);
+		acid_attr_set_event(a, count_serial, &given[live]);
+		snprintf(line, sizeof(line), "type=VIRT_CONTROL msg=audit("
+			 "1795860000.000:1): pid=100 uid=0 auid=4294967295 "
+			 "ses=4294967295 msg='virt=oci op=start "
+			 "reason=register vm=\"w\" uuid=%s vm-pid=200 "
+			 "exe=\"/x\" hostname=? addr=? terminal=? "
+			 "res=success'", WEB1);
+		r = acid_attr_feed(a, line, strlen(line));
+		for (unsigned int i = 0; !r && i < 5000; i++) {
+			snprintf(line, sizeof(line), "type=SYSCALL msg=audit("
+				 "%u.000:%u): arch=c000003e syscall=59 "
+				 "success=yes exit=0 ppid=100 pid=200 "
+				 "ses=4294967295", 1795860001 + i, 2 + i);
+			if (i == 0)
+				strcpy(first, line);
+			r = acid_attr_feed(a, line, strlen(line));
+		}
+		if (!r)
+			r = acid_attr_feed(a, first, strlen(first));
+		if (!r)
+			r = acid_attr_finish(a);
+		/* live: the copy is a new event */
+		ok(r == 0 && acid_attr_selected(a) == 5001u + (unsigned)live,
+		   "live %d: %d events selected (%" PRIu64 ")", live,
+		   5001 + live, acid_attr_selected(a));
+		acid_attr_free(a);
+	}
+	is_u64(given[0], 1, "whole log: an event read again is given once");
+	is_u64(given[1], 2, "live: an event read again long after is given "
+	       "again (its stamp forgotten)");
+}
+
 static void test_stream(void)
 {
 	DIR *d = opendir(datadir);
@@ -1182,11 +1244,12 @@ static void test_stream(void)
 		p = path_of(e->d_name);
 		files++;
 		for (int ref = 0; ref < 2; ref++) {
-			struct trace file, rec, bytes;
+			struct trace file, rec, bytes, live;
 
 			trace_read(p, ref, 0, &file);
 			trace_read(p, ref, 1, &rec);
 			trace_read(p, ref, 2, &bytes);
+			trace_read(p, ref, 3, &live);
 			ok(file.len > 0 && strstr(file.buf, "selected "),
 			   "stream: %s (%s): the file read", e->d_name,
 			   ref ? "reference" : "fast");
@@ -1198,9 +1261,25 @@ static void test_stream(void)
 			   memcmp(bytes.buf, file.buf, file.len) == 0,
 			   "stream: %s (%s): 7 bytes at a time = the file",
 			   e->d_name, ref ? "reference" : "fast");
+			ok(live.len == file.len &&
+			   memcmp(live.buf, file.buf, file.len) == 0,
+			   "stream: %s (%s): a live reader = the file",
+			   e->d_name, ref ? "reference" : "fast");
+			if (live.len != file.len ||
+			    memcmp(live.buf, file.buf, file.len) != 0) {
+				size_t i = 0;
+
+				while (i < live.len && i < file.len &&
+				       live.buf[i] == file.buf[i])
+					i++;
+				fprintf(stderr, "# at %zu: file \"%.80s\", live "
+					"\"%.80s\"\n", i, file.buf + i,
+					live.buf + i);
+			}
 			free(file.buf);
 			free(rec.buf);
 			free(bytes.buf);
+			free(live.buf);
 		}
 		free(p);
 	}
@@ -1234,5 +1313,6 @@ int main(int argc, char **argv)
 	test_default_inputs();
 	test_escape();
 	test_stream();
+	test_live_window();
 	return tap_done();
 }
