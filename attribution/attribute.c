@@ -759,3 +759,60 @@ void ctr_free(struct ctr *c)
 	free(c->pids);
 	free(c);
 }
+
+/*
+ * A container that runs since before the records: as if its start record
+ * had been read, sent from outside any container (attribution.h).
+ */
+API int acid_attr_seed(struct acid_attr *a, const struct acid_attr_seed *s)
+{
+	struct acid_rec r = { .start = true };
+	uint32_t node = 0;
+	struct ctr *c;
+
+	if (!s || s->size < sizeof(*s) || !s->uuid || !id_field(s->uuid, r.uuid) ||
+	    s->vm_pid <= 1 || (uint32_t)s->vm_pid > PID_MAX_LIMIT ||
+	    s->ses_tag >= SES_UNSET ||
+	    (s->parent && *s->parent && !id_field(s->parent, r.parent)))
+		return -EINVAL;
+	if (s->node && *s->node)
+		node = node_hash(s->node, strlen(s->node));
+	if (a->err)
+		return a->err;
+	if (find_open(a, r.uuid, node))
+		return -EEXIST;
+	r.name = (char *)(s->name ? s->name : "");
+	r.vm_pid = (uint32_t)s->vm_pid;
+	r.ses_tag = s->ses_tag;
+	c = new_ctr(a, &r, node);
+	if (!c)
+		return -ENOMEM;
+	c->pub.file = NULL;
+	c->pub.line = 0;
+	c->pub.ses_tag = s->ses_tag;
+	c->open = true;
+	c->kernel = s->kernel;
+	select_ctr(a, c);
+	if (add_pid(a, c, c->idx, r.vm_pid) < 0 ||
+	    (s->ses_tag && !c->kernel &&
+	     hmap_add(&a->ses, nkey(node, s->ses_tag), c->idx) < 0))
+		return a->err = -ENOMEM;
+	tell(a, c, ACID_ATTR_CTR_START);
+	return a->err;
+}
+
+API int acid_attr_seed_pid(struct acid_attr *a, const char *uuid,
+			   const char *node, pid_t pid)
+{
+	char id[ACID_ID_STRLEN];
+	uint32_t n = node && *node ? node_hash(node, strlen(node)) : 0;
+	struct ctr *c;
+
+	if (!uuid || !id_field(uuid, id) || pid <= 1 ||
+	    (uint32_t)pid > PID_MAX_LIMIT)
+		return -EINVAL;
+	c = find_open(a, id, n);
+	if (!c)
+		return a->err ? a->err : -ENOENT;
+	return add_pid(a, c, c->idx, (uint32_t)pid);
+}

@@ -97,6 +97,27 @@
  * (the last ACID_ATTR_BACKLOG lines) and given with it. An event whose
  * stamp was given already is not given again (a log that holds its
  * records twice).
+ *
+ * A live reader (an auditd plugin)
+ * --------------------------------
+ * Create it with ACID_ATTR_LIVE (bounded memory), seed it with the
+ * containers libacid's registry says are running (acid_attr_seed, and
+ * acid_attr_seed_pid for their processes /proc shows), select what it
+ * wants (every container: a select callback that says yes), and feed
+ * each record as it comes (acid_attr_feed; or acid_attr_feed_bytes with
+ * what read() gave). An event is given when libauparse sees it complete:
+ * at its EOE record, or when later records show it is over - so the last
+ * event before a quiet spell may wait for the next record; call
+ * acid_attr_finish() when the input ends. The container callback says
+ * when a run starts and ends, as its record is read (before the event of
+ * that record is given). Callbacks run inside the feed calls: they must
+ * not feed or free the reader they were called from. Containers and
+ * their names stay valid until acid_attr_free().
+ *
+ * Threads: every call takes the reader it works on; readers share
+ * nothing, but ACID_ATTR_INTERPRET goes through libauparse's
+ * interpretation, whose caches (user and group names) are the process's:
+ * interpret from one thread at a time.
  */
 #ifndef ACID_ATTRIBUTION_H
 #define ACID_ATTRIBUTION_H
@@ -318,6 +339,39 @@ int acid_attr_feed_file(struct acid_attr *a, const char *path);
  * readable; feeding more afterwards is allowed (a new input).
  */
 int acid_attr_finish(struct acid_attr *a);
+
+/*
+ * acid_attr_seed - a container that has run since before the first record
+ * fed (a live reader starts while containers run: take them from libacid's
+ * registry), as if its start record had been read, sent from outside any
+ * container: its set S is {vm_pid}, its session tag and kernel mode as
+ * given. The selection callback is asked, the container callback told
+ * ACID_ATTR_CTR_START (has_start false, file NULL). A later stop record
+ * ends it as any run. @s->size is sizeof(struct acid_attr_seed) (fields may
+ * be added at the end); uuid: a container ID; name: its OCI id (NULL:
+ * ""); vm_pid: its init (host view, not 1); ses_tag: 0 or its session;
+ * parent: NULL or the ID of the container that holds it; node: the node=
+ * name its records carry (NULL: none); kernel: the kernel holds its ID
+ * (CONTAINER_ID records decide). Returns 0, -EINVAL, -EEXIST (a run of
+ * that ID is open) or -ENOMEM.
+ *
+ * acid_attr_seed_pid - @pid is in the open run of @uuid (on @node) too: a
+ * process of it started before the first record (its descendants that
+ * /proc shows). Returns 0, -EINVAL, -ENOENT (no such open run), -ENOMEM.
+ */
+struct acid_attr_seed {
+	size_t size;
+	const char *uuid;
+	const char *name;
+	pid_t vm_pid;
+	uint32_t ses_tag;
+	const char *parent;
+	const char *node;
+	bool kernel;
+};
+int acid_attr_seed(struct acid_attr *a, const struct acid_attr_seed *s);
+int acid_attr_seed_pid(struct acid_attr *a, const char *uuid,
+		       const char *node, pid_t pid);
 
 /* The containers read so far, in the order their first record came. */
 size_t acid_attr_count(const struct acid_attr *a);

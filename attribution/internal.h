@@ -262,6 +262,7 @@ struct subject {
 };
 
 bool digits(const char **p, const char *end, uint64_t max, uint64_t *v);
+uint32_t node_hash(const char *s, size_t n);
 bool parse_header(const char *line, size_t len, struct hdr *h);
 bool type_is(const struct hdr *h, const char *name);
 bool no_subject(const struct hdr *h);

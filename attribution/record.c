@@ -138,7 +138,7 @@ bool digits(const char **p, const char *end, uint64_t max,
 }
 
 /* FNV-1a of a node name: a node is a name; only its identity matters. */
-static uint32_t node_hash(const char *s, size_t n)
+uint32_t node_hash(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;
 
