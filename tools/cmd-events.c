@@ -125,6 +125,7 @@ static bool select_ctr(const struct acid_attr_container *c, void *arg)
 /*
  * The events go to a temporary file first: the warnings about the
  * container, known at the end, come before them, as they always did.
+ * Without a temporary file they go straight to stdout.
  */
 struct out {
 	enum acid_attr_format format;
@@ -280,11 +281,8 @@ int cmd_events(int argc, char **argv)
 	}
 
 	out.f = tmpfile();
-	if (!out.f) {
-		tool_error("events", "a temporary file for the events: %s",
-			   strerror(errno));
-		goto out;
-	}
+	if (!out.f)
+		out.f = stdout;
 	r = acid_attr_new(flags, &a);
 	if (r < 0) {
 		tool_error("events", "out of memory");
@@ -293,7 +291,7 @@ int cmd_events(int argc, char **argv)
 	acid_attr_set_select(a, select_ctr, &want);
 	acid_attr_set_event(a, print_event, &out);
 	r = logs_read(a, &logs, inputs, n_inputs);
-	if (r == EXIT_RUNTIME)
+	if (r < 0)
 		goto out;
 	logs_summary(&logs);
 	if (r) {
@@ -313,14 +311,15 @@ int cmd_events(int argc, char **argv)
 		if (matches(ct, &want))
 			warn_ctr(ct);
 	}
-	if (!copy_out(out.f) || fflush(stdout) != 0 || ferror(stdout)) {
+	if ((out.f != stdout && !copy_out(out.f)) || fflush(stdout) != 0 ||
+	    ferror(stdout)) {
 		tool_error("events", "writing the events: %s",
 			   strerror(errno ? errno : EIO));
 		goto out;
 	}
 	ret = 0;
 out:
-	if (out.f)
+	if (out.f && out.f != stdout)
 		fclose(out.f);
 	acid_attr_free(a);
 	free(want.ids);

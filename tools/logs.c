@@ -75,7 +75,7 @@ int logs_read(struct acid_attr *a, struct logs *l, const char *const *inputs,
 	      size_t n)
 {
 	char **def = NULL;
-	int *fd = NULL, r, ret = EXIT_RUNTIME;
+	int *fd = NULL, r, ret = -1;
 	size_t i, opened = 0;
 
 	if (!n) {

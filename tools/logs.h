@@ -28,8 +28,8 @@ struct logs {
 
 /*
  * Feed @n inputs (none: auditd's logs) to @a and finish. Returns 0, a
- * positive return of the event callback, or EXIT_RUNTIME after an error
- * line ("cannot read ...").
+ * positive return of the event callback, or -1 after an error line
+ * ("cannot read ...").
  */
 int logs_read(struct acid_attr *a, struct logs *l, const char *const *inputs,
 	      size_t n);
