@@ -204,7 +204,11 @@ struct acid_attr_container {
 	unsigned long line;
 };
 
-/* What a warning is about, so that a caller can count them by kind. */
+/*
+ * What a warning is about, so that a caller can count them by kind. A
+ * later version may add kinds: a caller that counts into an array of
+ * ACID_ATTR_WARN_KIND_COUNT checks the kind against it.
+ */
 enum acid_attr_warn_kind {
 	ACID_ATTR_WARN_NOT_RECORD,  /* not an audit record: skipped */
 	ACID_ATTR_WARN_INVALID,	    /* an invalid acid record: skipped */
@@ -296,7 +300,9 @@ void acid_attr_set_warn(struct acid_attr *a, acid_attr_warn_fn fn,
 /*
  * acid_attr_set_source - the name warnings and containers give as where
  * a record is (a file name; NULL: none); the line count starts again at
- * 0. The name is copied. Returns 0 or -ENOMEM.
+ * 0. The name is copied. A line acid_attr_feed_bytes has not seen the end
+ * of is dropped: end the previous source first (acid_attr_end_source).
+ * Returns 0 or -ENOMEM.
  */
 int acid_attr_set_source(struct acid_attr *a, const char *name);
 
@@ -312,7 +318,8 @@ int acid_attr_feed(struct acid_attr *a, const char *line, size_t len);
  * acid_attr_feed_bytes - @len bytes of a stream of lines, in pieces of
  * any size: each complete line is fed; the rest waits for more (or for
  * acid_attr_end_source / acid_attr_finish). A line longer than
- * ACID_ATTR_MAX_LINE is skipped whole, with a warning. Returns as
+ * ACID_ATTR_MAX_LINE is skipped whole, with a warning. Do not mix it with
+ * acid_attr_feed in one source while a line is incomplete. Returns as
  * acid_attr_feed.
  */
 int acid_attr_feed_bytes(struct acid_attr *a, const char *data, size_t len);

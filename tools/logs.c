@@ -17,7 +17,8 @@ static void on_warning(const struct acid_attr_warning *w, void *arg)
 {
 	struct logs *l = arg;
 
-	if (!l->verbose && !(l->asked && l->asked(w, l->asked_arg))) {
+	if (!l->verbose && !(l->asked && l->asked(w, l->asked_arg)) &&
+	    (unsigned int)w->kind < ACID_ATTR_WARN_KIND_COUNT) {
 		l->hidden[w->kind]++;
 		if (w->skipped)
 			l->hidden_skipped++;
