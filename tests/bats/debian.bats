@@ -94,6 +94,21 @@ dpkg_locked() {
 		grep -qE "^ $s@ACID_0\.[0-9]+ " <<<"$output" || missing+=("$s")
 	done
 	[ ${#missing[@]} = 0 ] || fail "not in the symbols file: ${missing[*]}"
+	# and every entry of it is exported by the library built. (dpkg-gensymbols
+	# reports a symbol gone only once the package version passes its minver.)
+	local syms=$output lib
+	dpkg-deb -x "$(deb libacid0)" "$BATS_TEST_TMPDIR/x"
+	lib=$(find "$BATS_TEST_TMPDIR/x" -name 'libacid.so.0.*' | head -n1)
+	[ -n "$lib" ] || fail "no libacid.so.0.* in $(deb libacid0)"
+	run sh -c "objdump -T '$lib' | awk '\$2 == \"g\" && \$NF ~ /^(acid_|ACID_)/ { print \$NF \"@\" \$(NF-1) }' | sort"
+	assert_success
+	local exported=$output
+	[ "$(grep -c . <<<"$exported")" -gt 40 ] || fail "objdump found too few exports: $exported"
+	missing=()
+	for s in $(awk '/^ [A-Za-z_]/ { print $1 }' <<<"$syms"); do
+		grep -qxF "$s" <<<"$exported" || missing+=("$s")
+	done
+	[ ${#missing[@]} = 0 ] || fail "in the symbols file, not exported: ${missing[*]}"
 }
 
 @test "debian: each package holds its files" {
