@@ -32,6 +32,8 @@ setup_file() {
 
 	# A copy of the tree (tracked and new files, not builds), built there.
 	local src=$BATS_FILE_TMPDIR/src/acid
+	git -C "$REPO" rev-parse --git-dir >/dev/null 2>&1 ||
+		fail "$REPO is not a git checkout: the test copies the files git knows"
 	mkdir -p "$src"
 	git -C "$REPO" ls-files -co --exclude-standard -z |
 		(cd "$REPO" && tar --null -T - -cf -) | tar -xf - -C "$src"
@@ -53,8 +55,12 @@ teardown_file() {
 		# shellcheck disable=SC2086
 		dpkg --purge $PKGS >/dev/null 2>&1 || true
 	fi
-	if [ ! -e "$BATS_FILE_TMPDIR/run-acid-existed" ]; then
-		rmdir /run/acid 2>/dev/null || true
+	# the system registry the packaged hooks made, if it was not there
+	# before and holds nothing but its lock
+	if [ ! -e "$BATS_FILE_TMPDIR/run-acid-existed" ] && [ -d /run/acid ] &&
+		[ -z "$(ls -A /run/acid | grep -vx .lock)" ]; then
+		rm -f /run/acid/.lock
+		rmdir /run/acid
 	fi
 }
 
