@@ -6,13 +6,13 @@
 
 load helpers
 
-PKGS="libacid0 libacid-dev acid"
+PKGS="libacid0 libacid-attribution0 libacid-dev acid"
 HOOKSD=/usr/share/containers/oci/hooks.d
 LIBEXEC=/usr/libexec/oci/hooks.d
 
 setup_file() {
 	local c p
-	for c in git dpkg-buildpackage dh chrpath lintian dpkg podman runc jq auditctl; do
+	for c in git dpkg-buildpackage dh lintian dpkg podman runc jq auditctl; do
 		command -v "$c" >/dev/null ||
 			fail "required component '$c' is missing (scripts/install-deps.sh installs it)"
 	done
@@ -86,42 +86,54 @@ dpkg_locked() {
 	[ "$(grep -c '^E:' <<<"$output")" = 0 ] || fail "lintian errors: $(grep '^E:' <<<"$output")"
 }
 
-@test "debian: the symbols file matches the library's exports (dpkg-gensymbols -c4)" {
-	# the build ran dh_makeshlibs -- -c4; the symbols file shipped is ours
-	grep -q 'dh_makeshlibs -- -c4' "$BATS_FILE_TMPDIR/build.log" ||
-		fail "dh_makeshlibs did not run with -c4"
-	run sh -c "dpkg-deb --ctrl-tarfile '$(deb libacid0)' | tar -xOf - ./symbols"
+# symbols_match PACKAGE SONAME-GLOB SYMFILE: the symbols file PACKAGE ships
+# names every symbol of the version script SYMFILE, and every entry of it
+# is exported by the library built. (dpkg-gensymbols reports a symbol gone
+# only once the package version passes its minver.)
+symbols_match() {
+	local pkg=$1 glob=$2 map=$3 s missing=() syms lib exported
+	run sh -c "dpkg-deb --ctrl-tarfile '$(deb "$pkg")' | tar -xOf - ./symbols"
 	assert_success
-	assert_line ' acid_id_parse@ACID_0.1 0.1.0'
-	assert_line ' acid_seccomp_oci_io_uring_rule@ACID_0.2 0.1.0'
-	# every symbol of lib/libacid.sym is there
-	local s missing=()
-	for s in $(grep -oE '^[[:space:]]+acid_[a-z0-9_]+;' "$REPO/lib/libacid.sym" | tr -d ' \t;'); do
-		grep -qE "^ $s@ACID_0\.[0-9]+ " <<<"$output" || missing+=("$s")
+	syms=$output
+	for s in $(grep -oE '^[[:space:]]+acid_[a-z0-9_]+;' "$map" | tr -d ' \t;'); do
+		grep -qE "^ $s@ACID_[A-Z_]*[0-9.]+ " <<<"$syms" || missing+=("$s")
 	done
-	[ ${#missing[@]} = 0 ] || fail "not in the symbols file: ${missing[*]}"
-	# and every entry of it is exported by the library built. (dpkg-gensymbols
-	# reports a symbol gone only once the package version passes its minver.)
-	local syms=$output lib
-	dpkg-deb -x "$(deb libacid0)" "$BATS_TEST_TMPDIR/x"
-	lib=$(find "$BATS_TEST_TMPDIR/x" -name 'libacid.so.0.*' | head -n1)
-	[ -n "$lib" ] || fail "no libacid.so.0.* in $(deb libacid0)"
+	[ ${#missing[@]} = 0 ] || fail "$pkg: not in the symbols file: ${missing[*]}"
+	rm -rf "$BATS_TEST_TMPDIR/x"
+	dpkg-deb -x "$(deb "$pkg")" "$BATS_TEST_TMPDIR/x"
+	lib=$(find "$BATS_TEST_TMPDIR/x" -name "$glob" | head -n1)
+	[ -n "$lib" ] || fail "no $glob in $(deb "$pkg")"
 	run sh -c "objdump -T '$lib' | awk '\$2 == \"g\" && \$NF ~ /^(acid_|ACID_)/ { print \$NF \"@\" \$(NF-1) }' | sort"
 	assert_success
-	local exported=$output
-	[ "$(grep -c . <<<"$exported")" -gt 40 ] || fail "objdump found too few exports: $exported"
+	exported=$output
+	[ "$(grep -c . <<<"$exported")" -gt 20 ] || fail "objdump found too few exports: $exported"
 	missing=()
 	for s in $(awk '/^ [A-Za-z_]/ { print $1 }' <<<"$syms"); do
 		grep -qxF "$s" <<<"$exported" || missing+=("$s")
 	done
-	[ ${#missing[@]} = 0 ] || fail "in the symbols file, not exported: ${missing[*]}"
+	[ ${#missing[@]} = 0 ] || fail "$pkg: in the symbols file, not exported: ${missing[*]}"
+}
+
+@test "debian: the symbols files match the libraries' exports (dpkg-gensymbols -c4)" {
+	# the build ran dh_makeshlibs -- -c4; the symbols files shipped are ours
+	grep -q 'dh_makeshlibs -- -c4' "$BATS_FILE_TMPDIR/build.log" ||
+		fail "dh_makeshlibs did not run with -c4"
+	run sh -c "dpkg-deb --ctrl-tarfile '$(deb libacid0)' | tar -xOf - ./symbols"
+	assert_line ' acid_id_parse@ACID_0.1 0.1.0'
+	assert_line ' acid_seccomp_oci_io_uring_rule@ACID_0.2 0.1.0'
+	symbols_match libacid0 'libacid.so.0.*' "$REPO/lib/libacid.sym"
+	symbols_match libacid-attribution0 'libacid-attribution.so.0.*' "$REPO/attribution/attribution.sym"
 }
 
 @test "debian: each package holds its files" {
 	run dpkg -c "$(deb libacid0)"
 	assert_output --regexp '\./usr/lib/[a-z0-9_-]+/libacid\.so\.0\.[0-9.]+'
 	assert_output --regexp '\./usr/lib/[a-z0-9_-]+/libacid\.so\.0 -> '
+	run dpkg -c "$(deb libacid-attribution0)"
+	assert_output --regexp '\./usr/lib/[a-z0-9_-]+/libacid-attribution\.so\.0\.[0-9.]+'
 	run dpkg -c "$(deb libacid-dev)"
+	assert_output --partial './usr/include/acid/attribution.h'
+	assert_output --regexp '\./usr/lib/[a-z0-9_-]+/pkgconfig/acid-attribution\.pc' 
 	assert_output --partial './usr/include/acid/libacid.h'
 	assert_output --regexp '\./usr/lib/[a-z0-9_-]+/libacid\.so -> libacid\.so\.0'
 	assert_output --regexp '\./usr/lib/[a-z0-9_-]+/pkgconfig/acid\.pc'
@@ -134,7 +146,7 @@ dpkg_locked() {
 }
 
 @test "debian: dpkg -i installs them; the descriptors name the installed hooks" {
-	run dpkg_locked -i "$(deb libacid0)" "$(deb libacid-dev)" "$(deb acid)"
+	run dpkg_locked -i "$(deb libacid0)" "$(deb libacid-attribution0)" "$(deb libacid-dev)" "$(deb acid)"
 	touch "$BATS_FILE_TMPDIR/installed"
 	assert_success
 	local p h
@@ -215,6 +227,6 @@ dpkg_locked() {
 		"$HOOKSD/acid-poststop.json" /usr/include/acid; do
 		[ ! -e "$f" ] || fail "$f is left after the purge"
 	done
-	run sh -c 'ls /usr/lib/*/libacid.so* /usr/lib/*/pkgconfig/acid.pc 2>/dev/null'
+	run sh -c 'ls /usr/lib/*/libacid.so* /usr/lib/*/libacid-attribution.so* /usr/lib/*/pkgconfig/acid*.pc 2>/dev/null'
 	assert_output ""
 }
