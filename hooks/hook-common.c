@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * What acid-prestart and acid-poststop share (hook-common.h): messages to
+ * stderr and syslog (stdout belongs to the runtime), the fail/warn policy,
+ * the arguments, and the state read from standard input with its stage.
+ */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * oci-state.c - reader for the OCI runtime "state" JSON given to hooks.
  *

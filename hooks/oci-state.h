@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * oci-state.h - reader for the OCI runtime "state" JSON that a runtime
  * writes to a hook's standard input.  Shared by acid-prestart and
