@@ -28,9 +28,8 @@ struct oci_state {
 	char *status;		/* may be NULL */
 	long long pid;		/* -1 when absent; 0 when given as 0 */
 	char *bundle;		/* may be NULL where absent */
-	/* Values of annotations "org.acid.container-id", "org.acid.policy" */
+	/* Value of the annotation "org.acid.container-id" */
 	char *container_id;	/* NULL when absent */
-	char *policy;		/* NULL when absent */
 };
 
 /*

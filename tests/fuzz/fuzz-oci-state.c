@@ -58,7 +58,7 @@ static void check_message(const char *err, size_t errlen)
 static void check_empty(const struct oci_state *st)
 {
 	FUZZ_CHECK(!st->oci_version && !st->id && !st->status && !st->bundle &&
-			   !st->container_id && !st->policy && st->pid == -1,
+			   !st->container_id && st->pid == -1,
 		   "state not empty after a failure");
 }
 
@@ -81,9 +81,9 @@ static void resolve(const struct oci_state *st)
 	argv[argc++] = "acid-prestart";
 	if (st->status)
 		argv[argc++] = st->status;
-	if (st->policy) {
+	if (st->oci_version) {
 		argv[argc++] = "--stage";
-		argv[argc++] = st->policy;
+		argv[argc++] = st->oci_version;
 	}
 	if (st->container_id)
 		argv[argc++] = st->container_id;
@@ -117,7 +117,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_string("status", st.status, 4096);
 	check_string("ociVersion", st.oci_version, 4096);
 	check_string("container-id", st.container_id, 4096);
-	check_string("policy", st.policy, 4096);
 	FUZZ_CHECK(!st.bundle || st.bundle[0] == '/', "bundle %s", st.bundle);
 	FUZZ_CHECK(st.pid >= -1 && st.pid <= 4194304, "pid %lld", st.pid);
 
