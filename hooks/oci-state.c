@@ -925,57 +925,63 @@ const char *oci_stage_name(enum oci_stage s)
 	return stage_names[s];
 }
 
-enum oci_stage oci_stage_resolve(int argc, char **argv,
+int oci_stage_arg(int argc, char **argv, int *i, enum oci_stage *found,
+		  char *err, size_t errlen)
+{
+	char q[QUOTE_BUF], q2[QUOTE_BUF];
+	const char *arg = argv[*i], *name;
+	enum oci_stage s;
+
+	if (!strncmp(arg, "--stage=", 8)) {
+		name = arg + 8;
+	} else if (!strcmp(arg, "--stage")) {
+		if (*i + 1 >= argc || !argv[*i + 1]) {
+			seterr(err, errlen,
+			       "stage: option --stage needs a value");
+			return -1;
+		}
+		name = argv[++*i];
+	} else {
+		/* a bare stage name; anything else is not ours to judge */
+		s = oci_stage_from_name(arg);
+		if (s == OCI_STAGE_UNKNOWN)
+			return 0;
+		name = arg;
+	}
+	s = oci_stage_from_name(name);
+	if (s == OCI_STAGE_UNKNOWN) {
+		seterr(err, errlen,
+		       "stage: --stage value %s is not a stage name",
+		       quote(q, name));
+		return -1;
+	}
+	/*
+	 * Two different stages means the hook is misconfigured; guessing
+	 * would run the wrong half of its work.
+	 */
+	if (*found != OCI_STAGE_UNKNOWN && s != *found) {
+		seterr(err, errlen,
+		       "stage: arguments name two stages, %s and %s",
+		       quote(q, oci_stage_name(*found)),
+		       quote(q2, oci_stage_name(s)));
+		return -1;
+	}
+	*found = s;
+	return 1;
+}
+
+enum oci_stage oci_stage_resolve(enum oci_stage from_args,
 				 const struct oci_state *st,
 				 char *err, size_t errlen)
 {
-	enum oci_stage found = OCI_STAGE_UNKNOWN, s;
-	char q[QUOTE_BUF], q2[QUOTE_BUF];
-	const char *name, *env;
-	int i, is_option;
+	char q[QUOTE_BUF];
+	const char *env;
+	enum oci_stage s;
 
 	if (err && errlen)
 		err[0] = '\0';
-	for (i = 1; argv && i < argc && argv[i]; i++) {
-		is_option = 1;
-		if (!strncmp(argv[i], "--stage=", 8)) {
-			name = argv[i] + 8;
-		} else if (!strcmp(argv[i], "--stage")) {
-			if (i + 1 >= argc || !argv[i + 1]) {
-				seterr(err, errlen,
-				       "stage: option --stage needs a value");
-				return OCI_STAGE_UNKNOWN;
-			}
-			name = argv[++i];
-		} else {
-			/* Other arguments may belong to the hook's config. */
-			name = argv[i];
-			is_option = 0;
-		}
-		s = oci_stage_from_name(name);
-		if (s == OCI_STAGE_UNKNOWN) {
-			if (!is_option)
-				continue;
-			seterr(err, errlen,
-			       "stage: --stage value %s is not a stage name",
-			       quote(q, name));
-			return OCI_STAGE_UNKNOWN;
-		}
-		/*
-		 * Two different stages means the hook is misconfigured;
-		 * guessing would run the wrong half of its work.
-		 */
-		if (found != OCI_STAGE_UNKNOWN && s != found) {
-			seterr(err, errlen,
-			       "stage: arguments name two stages, %s and %s",
-			       quote(q, oci_stage_name(found)),
-			       quote(q2, oci_stage_name(s)));
-			return OCI_STAGE_UNKNOWN;
-		}
-		found = s;
-	}
-	if (found != OCI_STAGE_UNKNOWN)
-		return found;
+	if (from_args != OCI_STAGE_UNKNOWN)
+		return from_args;
 
 	env = getenv("stage");
 	if (env && *env) {

@@ -8,9 +8,10 @@
  *    straight to stderr and syslog) and a state holding nothing (pid -1);
  *  - success: id present, non-empty, at most 1024 bytes; bundle absolute;
  *    pid -1 or 0 .. PID_MAX_LIMIT; no control byte in any copied string;
- *  - oci_stage_resolve with argc 1 (no "stage" variable) derives the stage
- *    from the pid alone; with arguments taken from the state it returns a
- *    stage or a one-line message, never both.
+ *  - oci_stage_resolve with no stage from the arguments (and no "stage"
+ *    variable) derives the stage from the pid alone; oci_stage_arg, given
+ *    arguments taken from the state, names a stage or gives a one-line
+ *    message, never both, and never steps past argv.
  */
 // fuzz-sources: hooks/oci-state.c
 // fuzz-options: -max_len=8192
@@ -64,17 +65,15 @@ static void check_empty(const struct oci_state *st)
 
 static void resolve(const struct oci_state *st)
 {
+	enum oci_stage s, found = OCI_STAGE_UNKNOWN;
 	char err[512];
-	enum oci_stage s;
 	char *argv[6];
-	int argc = 0;
+	int argc = 0, r = 0;
 
-	/* argc 1, as a runtime that passes no args: the pid decides */
-	argv[0] = "acid-prestart";
-	argv[1] = NULL;
-	s = oci_stage_resolve(1, argv, st, err, sizeof(err));
+	/* no stage in the arguments, as a runtime that passes none */
+	s = oci_stage_resolve(OCI_STAGE_UNKNOWN, st, err, sizeof(err));
 	FUZZ_CHECK(s == (st->pid > 0 ? OCI_STAGE_PRESTART : OCI_STAGE_POSTSTOP),
-		   "argc 1, pid %lld: stage %d", st->pid, (int)s);
+		   "no stage argument, pid %lld: stage %d", st->pid, (int)s);
 	FUZZ_CHECK(err[0] == '\0', "message with a stage: %s", err);
 
 	/* arguments from the state's own strings (a hostile hook config) */
@@ -88,11 +87,21 @@ static void resolve(const struct oci_state *st)
 	if (st->container_id)
 		argv[argc++] = st->container_id;
 	argv[argc] = NULL;
-	s = oci_stage_resolve(argc, argv, st, err, sizeof(err));
-	if (s == OCI_STAGE_UNKNOWN)
-		check_message(err, sizeof(err));
-	else
-		FUZZ_CHECK(err[0] == '\0', "message with a stage: %s", err);
+	err[0] = '\0';
+	for (int i = 1; i < argc && r >= 0; i++) {
+		r = oci_stage_arg(argc, argv, &i, &found, err, sizeof(err));
+		FUZZ_CHECK(i < argc, "argument %d of %d", i, argc);
+		if (r < 0)
+			check_message(err, sizeof(err));
+		else
+			FUZZ_CHECK(err[0] == '\0', "message with %d: %s", r,
+				   err);
+	}
+	if (r < 0)
+		return;
+	s = oci_stage_resolve(found, st, err, sizeof(err));
+	FUZZ_CHECK(s != OCI_STAGE_UNKNOWN, "no stage: %s", err);
+	FUZZ_CHECK(err[0] == '\0', "message with a stage: %s", err);
 	FUZZ_CHECK(strcmp(oci_stage_name(s), "") != 0, "stage without a name");
 }
 

@@ -5,7 +5,7 @@
  *
  * Every row is fed to oci_state_parse and, through a temporary file, to
  * oci_state_read; both must agree.  Rows with .resolve set then go through
- * oci_stage_resolve.  Real runtime output is read from FIXTURE-DIR (the
+ * oci_stage_arg for each argument and oci_stage_resolve.  Real runtime output is read from FIXTURE-DIR (the
  * oci-state fixtures); a *.json file there that no row names still gets
  * a "must parse" row, so a new fixture cannot be forgotten.
  *
@@ -41,7 +41,7 @@ struct row {
 	const char *container_id;	/* likewise */
 	const char *err;	/* substring of the message when !ok */
 
-	int resolve;		/* also run oci_stage_resolve */
+	int resolve;		/* also run oci_stage_arg, _resolve */
 	const char *argv[4];	/* after argv[0] */
 	const char *env;	/* "stage" variable; NULL leaves it unset */
 	enum oci_stage stage;	/* expected; UNKNOWN means an error */
@@ -457,10 +457,18 @@ static int check(const struct row *r, char *why, size_t whylen)
 			setenv("stage", r->env, 1);
 		else
 			unsetenv("stage");
-		stage = oci_stage_resolve(ac, av, &st, err, sizeof(err));
+		/* as the hooks do; arguments not about the stage are theirs */
+		for (i = 1; i < ac && ret == 0; i++)
+			if (oci_stage_arg(ac, av, &i, &stage, err,
+					  sizeof(err)) < 0)
+				ret = -1;
+		if (ret == 0) {
+			stage = oci_stage_resolve(stage, &st, err,
+						  sizeof(err));
+			if (stage == OCI_STAGE_UNKNOWN)
+				ret = -1;
+		}
 		unsetenv("stage");
-		if (stage == OCI_STAGE_UNKNOWN)
-			ret = -1;
 	}
 
 	if (ret && r->ok) {
