@@ -130,9 +130,12 @@ audit_mark() {
 	printf '%s\n' "$line" | sed -n 's/.*msg=audit([0-9.]*:\([0-9]*\)).*/\1/p'
 }
 
-# virt_records_since MARK: how many VIRT_CONTROL records came after MARK.
+# virt_records_since MARK [EXE]: how many VIRT_CONTROL records came after
+# MARK (sent by program EXE only, when given: the log is shared with
+# whatever else runs containers meanwhile).
 virt_records_since() {
 	audit_log | grep -a "^type=VIRT_CONTROL" |
+		{ if [ -n "${2:-}" ]; then grep -aF "exe=\"$(realpath "$2")\""; else cat; fi; } |
 		sed -n 's/.*msg=audit([0-9.]*:\([0-9]*\)).*/\1/p' |
 		awk -v m="$1" '$1 > m { n++ } END { print n + 0 }'
 }
