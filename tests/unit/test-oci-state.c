@@ -5,9 +5,10 @@
  *
  * Every row is fed to oci_state_parse and, through a temporary file, to
  * oci_state_read; both must agree.  Rows with .resolve set then go through
- * oci_stage_arg for each argument and oci_stage_resolve.  Real runtime output is read from FIXTURE-DIR (the
- * oci-state fixtures); a *.json file there that no row names still gets
- * a "must parse" row, so a new fixture cannot be forgotten.
+ * oci_stage_arg for each argument and oci_stage_resolve.  Real runtime
+ * output is read from FIXTURE-DIR (the oci-state fixtures); a *.json file
+ * there that no row names still gets a "must parse" row, so a new fixture
+ * cannot be forgotten.
  *
  * Output is TAP: one "ok N - name" or "not ok N - name: why" per row and
  * the plan at the end.  Exit status is 1 when any row failed.
