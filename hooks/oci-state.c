@@ -247,7 +247,6 @@ struct parser {
 	yajl_handle h;
 	char *err;
 	size_t errlen;
-	size_t prev_end;	/* where the previous event's token ended */
 	unsigned int depth;	/* open objects and arrays */
 	bool seen;		/* any event at all */
 	bool root_object;
@@ -370,26 +369,28 @@ static int on_value(struct parser *p, enum vkind kind, const char *text,
 	return 1;
 }
 
-static void event_end(struct parser *p)
-{
-	p->prev_end = yajl_get_bytes_consumed(p->h);
-}
-
 /*
  * A decoded NUL can only come from "\u0000" (raw NULs are refused before
  * the parse): yajl would hand it over, and a C string holding it would
  * be cut short ("id\u0000x" read as a second "id").  The message names
- * the offset of the escape in the input: the string's token starts at
- * the first quote after the previous event.
+ * the offset of the escape in the input.  The string's token ends where
+ * yajl stands; it starts at the last quote before that which no odd run
+ * of backslashes escapes (inside a string every quote is escaped).
  */
 static int escaped_nul(struct parser *p, const char *s, size_t len)
 {
-	size_t end = yajl_get_bytes_consumed(p->h), i = p->prev_end;
+	size_t end = yajl_get_bytes_consumed(p->h), i = end - 1, k;
 
 	if (!memchr(s, '\0', len))
 		return 0;
-	while (i < end && p->buf[i] != '"')
-		i++;
+	while (i-- > 0) {
+		if (p->buf[i] != '"')
+			continue;
+		for (k = i; k > 0 && p->buf[k - 1] == '\\'; k--)
+			;
+		if ((i - k) % 2 == 0)
+			break;
+	}
 	for (i++; i + 5 < end; i++) {
 		if (p->buf[i] != '\\')
 			continue;
@@ -404,41 +405,24 @@ static int escaped_nul(struct parser *p, const char *s, size_t len)
 
 static int cb_null(void *ctx)
 {
-	struct parser *p = ctx;
-	int r = on_value(p, V_NULL, NULL, 0);
-
-	event_end(p);
-	return r;
+	return on_value(ctx, V_NULL, NULL, 0);
 }
 
 static int cb_boolean(void *ctx, int b)
 {
-	struct parser *p = ctx;
-	int r = on_value(p, b ? V_TRUE : V_FALSE, NULL, 0);
-
-	event_end(p);
-	return r;
+	return on_value(ctx, b ? V_TRUE : V_FALSE, NULL, 0);
 }
 
 static int cb_number(void *ctx, const char *s, size_t len)
 {
-	struct parser *p = ctx;
-	int r = on_value(p, V_NUMBER, s, len);
-
-	event_end(p);
-	return r;
+	return on_value(ctx, V_NUMBER, s, len);
 }
 
 static int cb_string(void *ctx, const unsigned char *s, size_t len)
 {
-	struct parser *p = ctx;
-	int r;
-
-	if (escaped_nul(p, (const char *)s, len))
+	if (escaped_nul(ctx, (const char *)s, len))
 		return 0;
-	r = on_value(p, V_STRING, (const char *)s, len);
-	event_end(p);
-	return r;
+	return on_value(ctx, V_STRING, (const char *)s, len);
 }
 
 static int cb_key(void *ctx, const unsigned char *s, size_t len)
@@ -450,7 +434,6 @@ static int cb_key(void *ctx, const unsigned char *s, size_t len)
 	if (escaped_nul(p, k, len))
 		return 0;
 	p->seen = true;
-	event_end(p);
 	if (!p->root_object)
 		return 1;
 	if (p->depth == 1) {
@@ -478,11 +461,11 @@ static int cb_open(struct parser *p, enum vkind kind)
 {
 	if (!on_value(p, kind, NULL, 0))
 		return 0;
-	event_end(p);
 	if (++p->depth > OCI_DEPTH_MAX) {
+		/* yajl stands just past the bracket */
 		seterr(p->err, p->errlen,
 		       "state: nested deeper than %d levels at offset %zu",
-		       OCI_DEPTH_MAX, p->prev_end - 1);
+		       OCI_DEPTH_MAX, yajl_get_bytes_consumed(p->h) - 1);
 		return 0;
 	}
 	return 1;
@@ -504,7 +487,6 @@ static int cb_close(void *ctx)
 
 	if (--p->depth == 1)
 		p->in_annotations = false;
-	event_end(p);
 	return 1;
 }
 
