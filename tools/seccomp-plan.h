@@ -61,6 +61,7 @@ struct out {
 	size_t n;
 };
 
+/* What plan_make decides for one config: zero it, set path and root. */
 struct plan {
 	const char *path;
 	yajl_val root;
