@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * What acid-prestart and acid-poststop share (hook-common.h): messages to
+ * stderr and syslog (stdout belongs to the runtime), the fail/warn policy,
+ * the arguments, and the state read from standard input with its stage.
+ */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,7 +80,8 @@ static int parse_policy(struct hook *h, const char *v, const char *from)
 int hook_init(struct hook *h, const char *prog, int argc, char **argv,
 	      const char *usage)
 {
-	char err[512];
+	enum oci_stage from_args = OCI_STAGE_UNKNOWN;
+	char err[512], stage_err[512] = "";
 	const char *env;
 	int r;
 
@@ -87,6 +93,7 @@ int hook_init(struct hook *h, const char *prog, int argc, char **argv,
 	env = getenv("ACID_POLICY");
 	if (env && *env && (r = parse_policy(h, env, "ACID_POLICY")))
 		return r;
+	/* runtimes pass argv[0] and the hook's args only */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0) {
@@ -97,13 +104,13 @@ int hook_init(struct hook *h, const char *prog, int argc, char **argv,
 		if (strncmp(argv[i], "--policy=", 9) == 0) {
 			if ((r = parse_policy(h, argv[i] + 9, "--policy")))
 				return r;
-		} else if (strncmp(argv[i], "--stage", 7) == 0) {
-			/* --stage=NAME and --stage NAME: oci_stage_resolve */
-			if (argv[i][7] == '\0')
-				i++;
-		} else if (argv[i][0] == '-' ||
-			   oci_stage_from_name(argv[i]) == OCI_STAGE_UNKNOWN) {
-			/* runtimes pass argv[0] and the hook's args only */
+			continue;
+		}
+		/* a wrong stage is told after the state, as it always was */
+		r = oci_stage_arg(argc, argv, &i, &from_args,
+				  stage_err[0] ? err : stage_err,
+				  sizeof(stage_err));
+		if (r == 0) {
 			hook_error(h, "unknown argument \"%s\" (see --help)",
 				   hook_quote(argv[i], err, sizeof(err)));
 			return 2;
@@ -114,7 +121,11 @@ int hook_init(struct hook *h, const char *prog, int argc, char **argv,
 		hook_error(h, "%s", err);
 		return 1;
 	}
-	h->stage = oci_stage_resolve(argc, argv, &h->state, err, sizeof(err));
+	if (stage_err[0]) {
+		hook_error(h, "%s", stage_err);
+		return 2;
+	}
+	h->stage = oci_stage_resolve(from_args, &h->state, err, sizeof(err));
 	if (h->stage == OCI_STAGE_UNKNOWN) {
 		hook_error(h, "%s", err);
 		return 2;

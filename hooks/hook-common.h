@@ -27,8 +27,9 @@ void hook_warn(const struct hook *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
- * Parse argv (--policy=fail|warn, --help, a stage name), the ACID_POLICY
- * environment variable, then the state on standard input and the stage.
+ * Parse the ACID_POLICY environment variable, argv in one pass
+ * (--policy=fail|warn, --help, a stage as oci_stage_arg takes it), then
+ * the state on standard input, then decide the stage.
  * Returns 0, or the exit status to leave with (a message is out already).
  */
 int hook_init(struct hook *h, const char *prog, int argc, char **argv,

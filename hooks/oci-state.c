@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * oci-state.c - reader for the OCI runtime "state" JSON given to hooks.
  *
@@ -17,23 +18,26 @@
  * ignored so that a newer runtime adding one does not break the hooks.
  *
  * The input is treated as hostile: the hook runs with privilege and its
- * standard input comes from whoever can start a container.  Hence the
- * checks beyond plain JSON validity:
+ * standard input comes from whoever can start a container.  It is read in
+ * one pass of yajl's event parser, which keeps only the fields we use;
+ * the checks beyond plain JSON validity:
  *
- *   - yajl_tree_parse builds and frees the tree recursively, so nesting
- *     is bounded by a pre-scan before yajl sees the text.
- *   - yajl_tree_parse takes a C string and turns "\u0000" into a NUL that
- *     silently truncates the value or key ("id\u0000x" would become a
- *     second "id"), so raw NULs and escaped NULs are both refused.
- *   - yajl_tree_parse enables comments; we refuse them instead, which also
- *     keeps the pre-scan's idea of where strings are identical to yajl's
- *     (a quote inside a comment would otherwise fool it).
- *   - yajl keeps duplicate keys; a second "id" or "pid" might be read by
- *     one consumer and not another, so duplicates of every field we use
- *     are refused.
+ *   - Nesting is bounded (OCI_DEPTH_MAX): no real state comes near it,
+ *     and whatever reads the state after us need not cope with more.
+ *   - A NUL, raw or escaped ("\u0000"), would cut a C string short
+ *     ("id\u0000x" would become a second "id"): both are refused.
+ *   - Comments are refused (yajl can be told to take them, and drop
+ *     them; a runtime never writes one).
+ *   - JSON readers differ on duplicate keys; a second "id" or "pid" might
+ *     be read by one consumer and not another, so duplicates of every
+ *     field we use are refused.
  *   - Every string copied out is free of control bytes and valid UTF-8
  *     (yajl checks raw bytes but lets "\udc00" through as a surrogate), so
  *     callers may log them.
+ *
+ * A syntax error is reported before what the document means (a missing
+ * "id", say), as a reader of the whole document would; refusals of the
+ * text itself (NUL, depth, comments) come in the order they occur.
  *
  * Error messages are one line and quote offending values escaped to
  * printable ASCII and truncated, so they can go straight to syslog.
@@ -42,24 +46,24 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <yajl/yajl_tree.h>
+#include <yajl/yajl_parse.h>
 
-/* Deep enough for any real state, shallow enough for yajl's recursion. */
+/* Deeper than any real state. */
 #define OCI_DEPTH_MAX		64
 #define OCI_ID_MAX		1024
 #define OCI_PATH_MAX		4096
-/* Other copied strings (status, ociVersion, our annotations). */
+/* Other copied strings (status, ociVersion, our annotation). */
 #define OCI_STRING_MAX		4096
 /* PID_MAX_LIMIT from the kernel: no pid can be larger. */
 #define OCI_PID_MAX		4194304LL
 
 #define ANNOT_CONTAINER_ID	"org.acid.container-id"
-#define ANNOT_POLICY		"org.acid.policy"
 
 /* At most this many bytes of a value are shown in a message. */
 #define QUOTE_MAX		48
@@ -151,43 +155,6 @@ static const char *quote(char out[QUOTE_BUF], const char *s)
 	return quote_mem(out, s, strlen(s));
 }
 
-/* Describes a JSON value for "got ..." in a message. */
-static const char *describe(char out[QUOTE_BUF], yajl_val v)
-{
-	const char *r;
-
-	if (!v)
-		return "nothing";
-	switch (v->type) {
-	case yajl_t_string:
-		return quote(out, v->u.string);
-	case yajl_t_number:
-		/*
-		 * yajl's lexer allows only [-+.eE0-9] in a number, so the
-		 * raw text is safe to show bare; quote_mem would only add
-		 * quotes that suggest a string.  Truncate it all the same.
-		 */
-		r = v->u.number.r;
-		if (strlen(r) > QUOTE_MAX)
-			snprintf(out, QUOTE_BUF, "%.*s...", QUOTE_MAX, r);
-		else
-			snprintf(out, QUOTE_BUF, "%s", r);
-		return out;
-	case yajl_t_object:
-		return "an object";
-	case yajl_t_array:
-		return "an array";
-	case yajl_t_true:
-		return "true";
-	case yajl_t_false:
-		return "false";
-	case yajl_t_null:
-		return "null";
-	default:
-		return "an unknown value";
-	}
-}
-
 /*
  * Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
  * Returns the offset of the first bad byte, or len when all is well.
@@ -236,113 +203,310 @@ static size_t utf8_bad_offset(const unsigned char *s, size_t len)
 }
 
 /*
- * Checks what the raw text must satisfy before yajl sees it: no NUL, no
- * escaped NUL, no comments, nesting at most OCI_DEPTH_MAX, and something
- * other than whitespace.  Brackets inside strings do not count; the
- * string scan mirrors yajl's lexer closely enough for that (a backslash
- * always consumes the next byte, a quote ends the string).
+ * What the parse keeps of one value: its kind, and for a string (decoded)
+ * or a number (as written) its text, enough to check it afterwards and to
+ * describe it in a message.
  */
-static int prescan(const char *buf, size_t len, char *err, size_t errlen)
+enum vkind {
+	V_NONE = 0, V_STRING, V_NUMBER, V_OBJECT, V_ARRAY, V_TRUE, V_FALSE,
+	V_NULL,
+};
+
+struct val {
+	enum vkind kind;
+	unsigned int count;	/* how often its key appeared */
+	char *text;		/* NUL-terminated; V_STRING and V_NUMBER */
+	size_t len;
+};
+
+/* The top-level fields we read, in the order they are checked. */
+enum field {
+	F_ID, F_PID, F_BUNDLE, F_STATUS, F_OCI_VERSION, F_ANNOTATIONS,
+	F_COUNT, F_OTHER = -1,
+};
+
+static const char *const field_names[F_COUNT] = {
+	[F_ID] = "id",
+	[F_PID] = "pid",
+	[F_BUNDLE] = "bundle",
+	[F_STATUS] = "status",
+	[F_OCI_VERSION] = "ociVersion",
+	[F_ANNOTATIONS] = "annotations",
+};
+
+/*
+ * The state of one pass of yajl's event parser.  Refusals that end the
+ * parse at once (an escaped NUL, too deep, out of memory) are written to
+ * err and the callback returns 0; what concerns the meaning of the
+ * document is kept and judged only once yajl has found it valid JSON, so
+ * that a syntax error is reported before anything else, as a reader of
+ * the whole document would.
+ */
+struct parser {
+	const char *buf;
+	yajl_handle h;
+	char *err;
+	size_t errlen;
+	unsigned int depth;	/* open objects and arrays */
+	bool seen;		/* any event at all */
+	bool root_object;
+	bool root_bad;		/* the top level is not an object */
+	char root_desc[QUOTE_BUF];
+	enum field field;	/* what the next value at depth 1 is */
+	bool in_annotations;	/* depth 2 is the "annotations" object */
+	bool next_cid;		/* the next annotation is our container ID */
+	struct val f[F_COUNT];
+	struct val cid;		/* annotation org.acid.container-id */
+	/* the last annotation key seen, up to QUOTE_MAX bytes, and its length */
+	char akey[QUOTE_MAX];
+	size_t akey_len;
+	bool bad_annot;		/* an annotation value that is not a string */
+	char bad_key[QUOTE_BUF], bad_desc[QUOTE_BUF];
+};
+
+/* Describes a value for "got ..." in a message. */
+static const char *describe(char out[QUOTE_BUF], enum vkind kind,
+			    const char *text, size_t len)
 {
-	const char *nul = memchr(buf, '\0', len);
-	int in_string = 0, content = 0;
-	unsigned int depth = 0;
+	switch (kind) {
+	case V_STRING:
+		return quote_mem(out, text, len);
+	case V_NUMBER:
+		/*
+		 * yajl's lexer allows only [-+.eE0-9] in a number, so the
+		 * raw text is safe to show bare; quote_mem would only add
+		 * quotes that suggest a string.  Truncate it all the same.
+		 */
+		if (len > QUOTE_MAX)
+			snprintf(out, QUOTE_BUF, "%.*s...", QUOTE_MAX, text);
+		else
+			snprintf(out, QUOTE_BUF, "%.*s", (int)len, text);
+		return out;
+	case V_OBJECT:
+		return "an object";
+	case V_ARRAY:
+		return "an array";
+	case V_TRUE:
+		return "true";
+	case V_FALSE:
+		return "false";
+	case V_NULL:
+		return "null";
+	default:
+		return "nothing";
+	}
+}
+
+static const char *describe_val(char out[QUOTE_BUF], const struct val *v)
+{
+	return describe(out, v->kind, v->text, v->len);
+}
+
+static void val_free(struct val *v)
+{
+	free(v->text);
+	memset(v, 0, sizeof(*v));
+}
+
+static int keep(struct parser *p, struct val *v, enum vkind kind,
+		const char *text, size_t len)
+{
+	v->kind = kind;
+	if (kind != V_STRING && kind != V_NUMBER)
+		return 1;
+	v->text = malloc(len + 1);
+	if (!v->text) {
+		seterr(p->err, p->errlen, "state: out of memory");
+		return 0;
+	}
+	memcpy(v->text, text, len);
+	v->text[len] = '\0';
+	v->len = len;
+	return 1;
+}
+
+/* One value (a scalar, or the start of an object or array) at p->depth. */
+static int on_value(struct parser *p, enum vkind kind, const char *text,
+		    size_t len)
+{
+	char q[QUOTE_BUF];
+	struct val *v;
+
+	p->seen = true;
+	if (p->depth == 0) {
+		if (kind == V_OBJECT) {
+			p->root_object = true;
+		} else {
+			p->root_bad = true;
+			snprintf(p->root_desc, sizeof(p->root_desc), "%s",
+				 describe(q, kind, text, len));
+		}
+		return 1;
+	}
+	if (!p->root_object)
+		return 1;
+	if (p->depth == 1) {
+		if (p->field == F_OTHER)
+			return 1;
+		v = &p->f[p->field];
+		/* a second one is refused afterwards; keep the first */
+		if (v->count > 1)
+			return 1;
+		if (p->field == F_ANNOTATIONS && kind == V_OBJECT)
+			p->in_annotations = true;
+		return keep(p, v, kind, text, len);
+	}
+	if (p->depth != 2 || !p->in_annotations)
+		return 1;
+	if (kind != V_STRING && !p->bad_annot) {
+		p->bad_annot = true;
+		quote_mem(p->bad_key, p->akey, p->akey_len);
+		snprintf(p->bad_desc, sizeof(p->bad_desc), "%s",
+			 describe(q, kind, text, len));
+	}
+	if (p->next_cid && p->cid.count == 1)
+		return keep(p, &p->cid, kind, text, len);
+	return 1;
+}
+
+/*
+ * A decoded NUL can only come from "\u0000" (raw NULs are refused before
+ * the parse): yajl would hand it over, and a C string holding it would
+ * be cut short ("id\u0000x" read as a second "id").  The message names
+ * the offset of the escape in the input.  The string's token ends where
+ * yajl stands; it starts at the last quote before that which no odd run
+ * of backslashes escapes (inside a string every quote is escaped).
+ */
+static int escaped_nul(struct parser *p, const char *s, size_t len)
+{
+	size_t end = yajl_get_bytes_consumed(p->h), i = end - 1, k;
+
+	if (!memchr(s, '\0', len))
+		return 0;
+	while (i-- > 0) {
+		if (p->buf[i] != '"')
+			continue;
+		for (k = i; k > 0 && p->buf[k - 1] == '\\'; k--)
+			;
+		if ((i - k) % 2 == 0)
+			break;
+	}
+	for (i++; i + 5 < end; i++) {
+		if (p->buf[i] != '\\')
+			continue;
+		if (p->buf[i + 1] == 'u' && !memcmp(p->buf + i + 2, "0000", 4))
+			break;
+		i++;
+	}
+	seterr(p->err, p->errlen,
+	       "state: contains an escaped NUL (\\u0000) at offset %zu", i);
+	return 1;
+}
+
+static int cb_null(void *ctx)
+{
+	return on_value(ctx, V_NULL, NULL, 0);
+}
+
+static int cb_boolean(void *ctx, int b)
+{
+	return on_value(ctx, b ? V_TRUE : V_FALSE, NULL, 0);
+}
+
+static int cb_number(void *ctx, const char *s, size_t len)
+{
+	return on_value(ctx, V_NUMBER, s, len);
+}
+
+static int cb_string(void *ctx, const unsigned char *s, size_t len)
+{
+	if (escaped_nul(ctx, (const char *)s, len))
+		return 0;
+	return on_value(ctx, V_STRING, (const char *)s, len);
+}
+
+static int cb_key(void *ctx, const unsigned char *s, size_t len)
+{
+	struct parser *p = ctx;
+	const char *k = (const char *)s;
 	size_t i;
 
-	if (nul) {
-		seterr(err, errlen, "state: contains a NUL byte at offset %zu",
-		       (size_t)(nul - buf));
-		return -1;
-	}
-	for (i = 0; i < len; i++) {
-		char c = buf[i];
-
-		if (in_string) {
-			if (c == '"') {
-				in_string = 0;
-			} else if (c == '\\' && i + 1 < len) {
-				i++;
-				if (buf[i] == 'u' && len - i > 4 &&
-				    !memcmp(buf + i + 1, "0000", 4)) {
-					seterr(err, errlen,
-					       "state: contains an escaped NUL (\\u0000) at offset %zu",
-					       i - 1);
-					return -1;
-				}
+	if (escaped_nul(p, k, len))
+		return 0;
+	p->seen = true;
+	if (!p->root_object)
+		return 1;
+	if (p->depth == 1) {
+		p->field = F_OTHER;
+		for (i = 0; i < F_COUNT; i++) {
+			if (strlen(field_names[i]) == len &&
+			    !memcmp(k, field_names[i], len)) {
+				p->field = (enum field)i;
+				p->f[i].count++;
+				break;
 			}
-			continue;
 		}
-		switch (c) {
-		case ' ':
-		case '\t':
-		case '\n':
-		case '\r':
-			continue;
-		case '"':
-			in_string = 1;
-			break;
-		case '[':
-		case '{':
-			if (++depth > OCI_DEPTH_MAX) {
-				seterr(err, errlen,
-				       "state: nested deeper than %d levels at offset %zu",
-				       OCI_DEPTH_MAX, i);
-				return -1;
-			}
-			break;
-		case ']':
-		case '}':
-			/* Imbalance is yajl's to report. */
-			if (depth)
-				depth--;
-			break;
-		case '/':
-			seterr(err, errlen,
-			       "state: not valid JSON: '/' at offset %zu (comments are refused)",
-			       i);
-			return -1;
-		default:
-			break;
-		}
-		content = 1;
+	} else if (p->depth == 2 && p->in_annotations) {
+		p->akey_len = len;
+		memcpy(p->akey, k, len > QUOTE_MAX ? QUOTE_MAX : len);
+		p->next_cid = len == sizeof(ANNOT_CONTAINER_ID) - 1 &&
+			      !memcmp(k, ANNOT_CONTAINER_ID, len);
+		if (p->next_cid)
+			p->cid.count++;
 	}
-	if (!content) {
-		seterr(err, errlen, "state: empty input (only whitespace)");
-		return -1;
-	}
-	return 0;
+	return 1;
 }
 
-/*
- * Finds key in obj.  A key given twice is refused: yajl keeps both and
- * we must not let two readers of the same document see different values.
- */
-static int lookup(yajl_val obj, const char *key, const char *what,
-		  yajl_val *out, char *err, size_t errlen)
+static int cb_open(struct parser *p, enum vkind kind)
 {
-	size_t i, n = 0;
-	char q[QUOTE_BUF];
-
-	*out = NULL;
-	for (i = 0; i < obj->u.object.len; i++) {
-		if (strcmp(obj->u.object.keys[i], key))
-			continue;
-		if (++n > 1) {
-			seterr(err, errlen,
-			       "state: %s %s appears more than once",
-			       what, quote(q, key));
-			return -1;
-		}
-		*out = obj->u.object.values[i];
+	if (!on_value(p, kind, NULL, 0))
+		return 0;
+	if (++p->depth > OCI_DEPTH_MAX) {
+		/* yajl stands just past the bracket */
+		seterr(p->err, p->errlen,
+		       "state: nested deeper than %d levels at offset %zu",
+		       OCI_DEPTH_MAX, yajl_get_bytes_consumed(p->h) - 1);
+		return 0;
 	}
-	return 0;
+	return 1;
 }
 
+static int cb_start_map(void *ctx)
+{
+	return cb_open(ctx, V_OBJECT);
+}
+
+static int cb_start_array(void *ctx)
+{
+	return cb_open(ctx, V_ARRAY);
+}
+
+static int cb_close(void *ctx)
+{
+	struct parser *p = ctx;
+
+	if (--p->depth == 1)
+		p->in_annotations = false;
+	return 1;
+}
+
+static const yajl_callbacks callbacks = {
+	.yajl_null = cb_null,
+	.yajl_boolean = cb_boolean,
+	.yajl_number = cb_number,
+	.yajl_string = cb_string,
+	.yajl_start_map = cb_start_map,
+	.yajl_map_key = cb_key,
+	.yajl_end_map = cb_close,
+	.yajl_start_array = cb_start_array,
+	.yajl_end_array = cb_close,
+};
+
 /*
- * Validates string value v named (what, key) and stores a copy in *out.
- * Leaves *out alone on error.
+ * Validates string value v of (what, key) and moves it to *out.  Leaves
+ * *out alone on error.
  */
-static int take_string(yajl_val v, const char *what, const char *key,
+static int take_string(struct val *v, const char *what, const char *key,
 		       size_t max, unsigned int flags, char **out,
 		       char *err, size_t errlen)
 {
@@ -351,13 +515,13 @@ static int take_string(yajl_val v, const char *what, const char *key,
 	size_t len, i, bad;
 
 	quote(qk, key);
-	if (!YAJL_IS_STRING(v)) {
+	if (v->kind != V_STRING) {
 		seterr(err, errlen, "state: %s %s must be a string, got %s",
-		       what, qk, describe(q, v));
+		       what, qk, describe_val(q, v));
 		return -1;
 	}
-	s = (const unsigned char *)v->u.string;
-	len = strlen(v->u.string);
+	s = (const unsigned char *)v->text;
+	len = v->len;
 	if ((flags & STR_NONEMPTY) && !len) {
 		seterr(err, errlen, "state: %s %s must not be empty", what, qk);
 		return -1;
@@ -365,14 +529,14 @@ static int take_string(yajl_val v, const char *what, const char *key,
 	if (len > max) {
 		seterr(err, errlen,
 		       "state: %s %s is longer than %zu bytes (%zu bytes): %s",
-		       what, qk, max, len, quote(q, v->u.string));
+		       what, qk, max, len, describe_val(q, v));
 		return -1;
 	}
 	for (i = 0; i < len; i++) {
 		if (s[i] < 0x20 || s[i] == 0x7f) {
 			seterr(err, errlen,
 			       "state: %s %s contains control byte 0x%02x at offset %zu: %s",
-			       what, qk, s[i], i, quote(q, v->u.string));
+			       what, qk, s[i], i, describe_val(q, v));
 			return -1;
 		}
 	}
@@ -380,142 +544,147 @@ static int take_string(yajl_val v, const char *what, const char *key,
 	if (bad != len) {
 		seterr(err, errlen,
 		       "state: %s %s is not valid UTF-8 at offset %zu: %s",
-		       what, qk, bad, quote(q, v->u.string));
+		       what, qk, bad, describe_val(q, v));
 		return -1;
 	}
 	if ((flags & STR_ABSOLUTE) && s[0] != '/') {
 		seterr(err, errlen,
 		       "state: %s %s must be an absolute path, got %s",
-		       what, qk, quote(q, v->u.string));
+		       what, qk, describe_val(q, v));
 		return -1;
 	}
-	*out = strdup(v->u.string);
-	if (!*out) {
-		seterr(err, errlen, "state: out of memory");
-		return -1;
-	}
+	*out = v->text;
+	v->text = NULL;
 	return 0;
+}
+
+/*
+ * A key given twice is refused: JSON readers differ on which one counts,
+ * and two readers of the same document must not see different values.
+ */
+static int once(const struct val *v, const char *what, const char *key,
+		char *err, size_t errlen)
+{
+	char q[QUOTE_BUF];
+
+	if (v->count <= 1)
+		return 0;
+	seterr(err, errlen, "state: %s %s appears more than once", what,
+	       quote(q, key));
+	return -1;
 }
 
 /* An optional top-level string field. */
-static int opt_string(yajl_val root, const char *key, size_t max,
-		      unsigned int flags, char **out, char *err, size_t errlen)
+static int opt_string(struct parser *p, enum field f, size_t max,
+		      unsigned int flags, char **out)
 {
-	yajl_val v;
+	struct val *v = &p->f[f];
 
-	if (lookup(root, key, "field", &v, err, errlen))
+	if (once(v, "field", field_names[f], p->err, p->errlen))
 		return -1;
-	if (!v)
+	if (!v->count)
 		return 0;
-	return take_string(v, "field", key, max, flags, out, err, errlen);
+	return take_string(v, "field", field_names[f], max, flags, out,
+			   p->err, p->errlen);
 }
 
-static int take_pid(yajl_val root, long long *pid, char *err, size_t errlen)
+static int take_pid(struct parser *p, long long *pid)
 {
+	struct val *v = &p->f[F_PID];
 	char q[QUOTE_BUF];
-	const char *r;
-	yajl_val v;
+	long long n = 0;
+	size_t i;
 
-	if (lookup(root, "pid", "field", &v, err, errlen))
+	if (once(v, "field", "pid", p->err, p->errlen))
 		return -1;
-	if (!v)
+	if (!v->count)
 		return 0;
-	if (!YAJL_IS_NUMBER(v))
-		goto not_integer;
 	/*
-	 * Judge the raw text, not yajl's conversions: "1e3" and "-0" are
-	 * numbers yajl may convert, but no runtime writes a pid like that.
+	 * Judge the raw text: "1e3" and "-0" are numbers, but no runtime
+	 * writes a pid like that.
 	 */
-	r = v->u.number.r;
-	if (!*r || strspn(r, "0123456789") != strlen(r))
-		goto not_integer;
-	if (!YAJL_IS_INTEGER(v) || v->u.number.i > OCI_PID_MAX) {
-		seterr(err, errlen,
-		       "state: field \"pid\" must be at most %lld, got %s",
-		       OCI_PID_MAX, describe(q, v));
+	if (v->kind != V_NUMBER || !v->len ||
+	    strspn(v->text, "0123456789") != v->len) {
+		seterr(p->err, p->errlen,
+		       "state: field \"pid\" must be a non-negative integer, got %s",
+		       describe_val(q, v));
 		return -1;
 	}
-	*pid = v->u.number.i;
+	for (i = 0; i < v->len && n <= OCI_PID_MAX; i++)
+		n = n * 10 + (v->text[i] - '0');
+	if (n > OCI_PID_MAX) {
+		seterr(p->err, p->errlen,
+		       "state: field \"pid\" must be at most %lld, got %s",
+		       OCI_PID_MAX, describe_val(q, v));
+		return -1;
+	}
+	*pid = n;
 	return 0;
-
-not_integer:
-	seterr(err, errlen,
-	       "state: field \"pid\" must be a non-negative integer, got %s",
-	       describe(q, v));
-	return -1;
 }
 
 /*
  * Every annotation value must be a string (the spec says so, and a
- * runtime that sends something else is not one we understand); only our
- * two are copied out.
+ * runtime that sends something else is not one we understand); only ours
+ * is copied out.
  */
-static int take_annotations(yajl_val root, struct oci_state *st,
-			    char *err, size_t errlen)
+static int take_annotations(struct parser *p, struct oci_state *st)
 {
-	char q[QUOTE_BUF], qk[QUOTE_BUF];
-	yajl_val v, a;
-	size_t i;
+	struct val *a = &p->f[F_ANNOTATIONS];
+	char q[QUOTE_BUF];
 
-	if (lookup(root, "annotations", "field", &a, err, errlen))
+	if (once(a, "field", "annotations", p->err, p->errlen))
 		return -1;
-	if (!a)
+	if (!a->count)
 		return 0;
-	if (!YAJL_IS_OBJECT(a)) {
-		seterr(err, errlen,
+	if (a->kind != V_OBJECT) {
+		seterr(p->err, p->errlen,
 		       "state: field \"annotations\" must be an object, got %s",
-		       describe(q, a));
+		       describe_val(q, a));
 		return -1;
 	}
-	for (i = 0; i < a->u.object.len; i++) {
-		v = a->u.object.values[i];
-		if (YAJL_IS_STRING(v))
-			continue;
-		seterr(err, errlen,
+	if (p->bad_annot) {
+		seterr(p->err, p->errlen,
 		       "state: annotation %s must be a string, got %s",
-		       quote(qk, a->u.object.keys[i]), describe(q, v));
+		       p->bad_key, p->bad_desc);
 		return -1;
 	}
-	if (lookup(a, ANNOT_CONTAINER_ID, "annotation", &v, err, errlen))
+	if (once(&p->cid, "annotation", ANNOT_CONTAINER_ID, p->err,
+		 p->errlen))
 		return -1;
-	if (v && take_string(v, "annotation", ANNOT_CONTAINER_ID,
-			     OCI_STRING_MAX, 0, &st->container_id,
-			     err, errlen))
-		return -1;
-	if (lookup(a, ANNOT_POLICY, "annotation", &v, err, errlen))
-		return -1;
-	if (v && take_string(v, "annotation", ANNOT_POLICY, OCI_STRING_MAX,
-			     0, &st->policy, err, errlen))
+	if (p->cid.count &&
+	    take_string(&p->cid, "annotation", ANNOT_CONTAINER_ID,
+			OCI_STRING_MAX, 0, &st->container_id, p->err,
+			p->errlen))
 		return -1;
 	return 0;
 }
 
-static int take_all(yajl_val root, struct oci_state *st,
-		    char *err, size_t errlen)
+/* What the document means, once yajl found it valid JSON. */
+static int take_all(struct parser *p, struct oci_state *st)
 {
-	yajl_val v;
-
-	if (lookup(root, "id", "field", &v, err, errlen))
-		return -1;
-	if (!v) {
-		seterr(err, errlen, "state: field \"id\" is missing");
+	if (p->root_bad) {
+		seterr(p->err, p->errlen,
+		       "state: top level must be a JSON object, got %s",
+		       p->root_desc);
 		return -1;
 	}
-	if (take_string(v, "field", "id", OCI_ID_MAX, STR_NONEMPTY, &st->id,
-			err, errlen))
+	if (once(&p->f[F_ID], "field", "id", p->err, p->errlen))
 		return -1;
-	if (take_pid(root, &st->pid, err, errlen))
+	if (!p->f[F_ID].count) {
+		seterr(p->err, p->errlen, "state: field \"id\" is missing");
 		return -1;
-	if (opt_string(root, "bundle", OCI_PATH_MAX, STR_ABSOLUTE,
-		       &st->bundle, err, errlen))
+	}
+	if (opt_string(p, F_ID, OCI_ID_MAX, STR_NONEMPTY, &st->id))
 		return -1;
-	if (opt_string(root, "status", OCI_STRING_MAX, 0, &st->status,
-		       err, errlen))
+	if (take_pid(p, &st->pid))
 		return -1;
-	if (opt_string(root, "ociVersion", OCI_STRING_MAX, 0,
-		       &st->oci_version, err, errlen))
+	if (opt_string(p, F_BUNDLE, OCI_PATH_MAX, STR_ABSOLUTE, &st->bundle))
 		return -1;
-	return take_annotations(root, st, err, errlen);
+	if (opt_string(p, F_STATUS, OCI_STRING_MAX, 0, &st->status))
+		return -1;
+	if (opt_string(p, F_OCI_VERSION, OCI_STRING_MAX, 0, &st->oci_version))
+		return -1;
+	return take_annotations(p, st);
 }
 
 static void state_init(struct oci_state *st)
@@ -533,7 +702,6 @@ void oci_state_free(struct oci_state *st)
 	free(st->status);
 	free(st->bundle);
 	free(st->container_id);
-	free(st->policy);
 	state_init(st);
 }
 
@@ -560,13 +728,56 @@ static void yajl_short(char out[YAJL_MSG_MAX * 4 + 4], const char *msg)
 	out[len] = '\0';
 }
 
+static bool only_whitespace(const char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n' &&
+		    buf[i] != '\r')
+			return false;
+	return true;
+}
+
+/* yajl refused the text: say why, in one line. */
+static void syntax_error(struct parser *p, size_t len, size_t at)
+{
+	char msg[YAJL_MSG_MAX * 4 + 4];
+	unsigned char *e;
+
+	if (!p->seen && only_whitespace(p->buf, len)) {
+		seterr(p->err, p->errlen,
+		       "state: empty input (only whitespace)");
+		return;
+	}
+	e = yajl_get_error(p->h, 0, NULL, 0);
+	/*
+	 * Comments are refused (yajl can take them, and drop them): a '/'
+	 * outside a string is where the lexer stops, either as a comment
+	 * or, after the object, as trailing garbage.
+	 */
+	if (at < len && p->buf[at] == '/' && e &&
+	    (strstr((char *)e, "comment") ||
+	     strstr((char *)e, "trailing garbage"))) {
+		seterr(p->err, p->errlen,
+		       "state: not valid JSON: '/' at offset %zu (comments are refused)",
+		       at);
+	} else {
+		yajl_short(msg, e ? (const char *)e : "");
+		seterr(p->err, p->errlen, "state: not valid JSON: %s", msg);
+	}
+	if (e)
+		yajl_free_error(p->h, e);
+}
+
 int oci_state_parse(const char *buf, size_t len, struct oci_state *st,
 		    char *err, size_t errlen)
 {
-	char yerr[256], msg[YAJL_MSG_MAX * 4 + 4], q[QUOTE_BUF];
-	yajl_val root;
-	char *text;
-	int ret;
+	struct parser p = {
+		.buf = buf, .err = err, .errlen = errlen, .field = F_OTHER,
+	};
+	yajl_status ys;
+	const char *nul;
+	int ret = -1;
+	size_t i;
 
 	state_init(st);
 	if (err && errlen)
@@ -580,34 +791,34 @@ int oci_state_parse(const char *buf, size_t len, struct oci_state *st,
 		       OCI_STATE_MAX);
 		return -1;
 	}
-	if (prescan(buf, len, err, errlen))
+	nul = memchr(buf, '\0', len);
+	if (nul) {
+		seterr(err, errlen, "state: contains a NUL byte at offset %zu",
+		       (size_t)(nul - buf));
 		return -1;
+	}
 
-	/* yajl_tree_parse wants a C string; prescan ruled out inner NULs. */
-	text = malloc(len + 1);
-	if (!text) {
+	p.h = yajl_alloc(&callbacks, NULL, &p);
+	if (!p.h) {
 		seterr(err, errlen, "state: out of memory");
 		return -1;
 	}
-	memcpy(text, buf, len);
-	text[len] = '\0';
-	yerr[0] = '\0';
-	root = yajl_tree_parse(text, yerr, sizeof(yerr));
-	free(text);
-	if (!root) {
-		yajl_short(msg, yerr);
-		seterr(err, errlen, "state: not valid JSON: %s", msg);
-		return -1;
+	ys = yajl_parse(p.h, (const unsigned char *)buf, len);
+	if (ys == yajl_status_error)
+		syntax_error(&p, len, yajl_get_bytes_consumed(p.h));
+	if (ys == yajl_status_ok) {
+		/* the end: its offsets are no longer into buf */
+		ys = yajl_complete_parse(p.h);
+		if (ys == yajl_status_error)
+			syntax_error(&p, len, len);
 	}
-	if (!YAJL_IS_OBJECT(root)) {
-		seterr(err, errlen,
-		       "state: top level must be a JSON object, got %s",
-		       describe(q, root));
-		yajl_tree_free(root);
-		return -1;
-	}
-	ret = take_all(root, st, err, errlen);
-	yajl_tree_free(root);
+	if (ys == yajl_status_ok)
+		ret = take_all(&p, st);
+	/* yajl_status_client_canceled: the callback wrote the message */
+	yajl_free(p.h);
+	for (i = 0; i < F_COUNT; i++)
+		val_free(&p.f[i]);
+	val_free(&p.cid);
 	if (ret)
 		oci_state_free(st);
 	return ret;
@@ -696,57 +907,63 @@ const char *oci_stage_name(enum oci_stage s)
 	return stage_names[s];
 }
 
-enum oci_stage oci_stage_resolve(int argc, char **argv,
+int oci_stage_arg(int argc, char **argv, int *i, enum oci_stage *found,
+		  char *err, size_t errlen)
+{
+	char q[QUOTE_BUF], q2[QUOTE_BUF];
+	const char *arg = argv[*i], *name;
+	enum oci_stage s;
+
+	if (!strncmp(arg, "--stage=", 8)) {
+		name = arg + 8;
+	} else if (!strcmp(arg, "--stage")) {
+		if (*i + 1 >= argc || !argv[*i + 1]) {
+			seterr(err, errlen,
+			       "stage: option --stage needs a value");
+			return -1;
+		}
+		name = argv[++*i];
+	} else {
+		/* a bare stage name; anything else is not ours to judge */
+		s = oci_stage_from_name(arg);
+		if (s == OCI_STAGE_UNKNOWN)
+			return 0;
+		name = arg;
+	}
+	s = oci_stage_from_name(name);
+	if (s == OCI_STAGE_UNKNOWN) {
+		seterr(err, errlen,
+		       "stage: --stage value %s is not a stage name",
+		       quote(q, name));
+		return -1;
+	}
+	/*
+	 * Two different stages means the hook is misconfigured; guessing
+	 * would run the wrong half of its work.
+	 */
+	if (*found != OCI_STAGE_UNKNOWN && s != *found) {
+		seterr(err, errlen,
+		       "stage: arguments name two stages, %s and %s",
+		       quote(q, oci_stage_name(*found)),
+		       quote(q2, oci_stage_name(s)));
+		return -1;
+	}
+	*found = s;
+	return 1;
+}
+
+enum oci_stage oci_stage_resolve(enum oci_stage from_args,
 				 const struct oci_state *st,
 				 char *err, size_t errlen)
 {
-	enum oci_stage found = OCI_STAGE_UNKNOWN, s;
-	char q[QUOTE_BUF], q2[QUOTE_BUF];
-	const char *name, *env;
-	int i, is_option;
+	char q[QUOTE_BUF];
+	const char *env;
+	enum oci_stage s;
 
 	if (err && errlen)
 		err[0] = '\0';
-	for (i = 1; argv && i < argc && argv[i]; i++) {
-		is_option = 1;
-		if (!strncmp(argv[i], "--stage=", 8)) {
-			name = argv[i] + 8;
-		} else if (!strcmp(argv[i], "--stage")) {
-			if (i + 1 >= argc || !argv[i + 1]) {
-				seterr(err, errlen,
-				       "stage: option --stage needs a value");
-				return OCI_STAGE_UNKNOWN;
-			}
-			name = argv[++i];
-		} else {
-			/* Other arguments may belong to the hook's config. */
-			name = argv[i];
-			is_option = 0;
-		}
-		s = oci_stage_from_name(name);
-		if (s == OCI_STAGE_UNKNOWN) {
-			if (!is_option)
-				continue;
-			seterr(err, errlen,
-			       "stage: --stage value %s is not a stage name",
-			       quote(q, name));
-			return OCI_STAGE_UNKNOWN;
-		}
-		/*
-		 * Two different stages means the hook is misconfigured;
-		 * guessing would run the wrong half of its work.
-		 */
-		if (found != OCI_STAGE_UNKNOWN && s != found) {
-			seterr(err, errlen,
-			       "stage: arguments name two stages, %s and %s",
-			       quote(q, oci_stage_name(found)),
-			       quote(q2, oci_stage_name(s)));
-			return OCI_STAGE_UNKNOWN;
-		}
-		found = s;
-	}
-	if (found != OCI_STAGE_UNKNOWN)
-		return found;
+	if (from_args != OCI_STAGE_UNKNOWN)
+		return from_args;
 
 	env = getenv("stage");
 	if (env && *env) {

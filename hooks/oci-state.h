@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * oci-state.h - reader for the OCI runtime "state" JSON that a runtime
  * writes to a hook's standard input.  Shared by acid-prestart and
@@ -27,9 +28,8 @@ struct oci_state {
 	char *status;		/* may be NULL */
 	long long pid;		/* -1 when absent; 0 when given as 0 */
 	char *bundle;		/* may be NULL where absent */
-	/* Values of annotations "org.acid.container-id", "org.acid.policy" */
+	/* Value of the annotation "org.acid.container-id" */
 	char *container_id;	/* NULL when absent */
-	char *policy;		/* NULL when absent */
 };
 
 /*
@@ -57,15 +57,24 @@ enum oci_stage oci_stage_from_name(const char *name);
 const char *oci_stage_name(enum oci_stage s);
 
 /*
- * Decides the stage: from argv (an argv[i], i >= 1, that is exactly a stage
- * name, or "--stage=NAME" / "--stage NAME"), else from getenv("stage"),
- * else from st: pid > 0 means OCI_STAGE_PRESTART, pid -1 or 0 means
- * OCI_STAGE_POSTSTOP.  A "--stage" or environment value that is not a stage
- * name, or two different stages in argv, is an error: returns
- * OCI_STAGE_UNKNOWN with a message in err.  An empty "stage" variable counts
- * as unset.
+ * One argument of the hook, argv[*i] (i >= 1), as far as it concerns the
+ * stage: a stage name, "--stage=NAME" or "--stage NAME" (then *i moves on
+ * to NAME).  Returns 1 when it named a stage, folded into *found (start
+ * with OCI_STAGE_UNKNOWN); 0 when the argument is not about the stage;
+ * -1 with a message in err for a "--stage" without a value or with one
+ * that is not a stage name, or a second, different stage.
  */
-enum oci_stage oci_stage_resolve(int argc, char **argv,
+int oci_stage_arg(int argc, char **argv, int *i, enum oci_stage *found,
+		  char *err, size_t errlen);
+
+/*
+ * Decides the stage: from_args when it is one (see oci_stage_arg), else
+ * getenv("stage"), else from st: pid > 0 means OCI_STAGE_PRESTART, pid -1
+ * or 0 means OCI_STAGE_POSTSTOP.  An environment value that is not a stage
+ * name is an error: returns OCI_STAGE_UNKNOWN with a message in err.  An
+ * empty "stage" variable counts as unset.
+ */
+enum oci_stage oci_stage_resolve(enum oci_stage from_args,
 				 const struct oci_state *st,
 				 char *err, size_t errlen);
 

@@ -25,6 +25,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
@@ -395,31 +396,48 @@ int main(int argc, char **argv)
 	char state_dir[4096];
 	uid_t uid;
 	uint32_t ses;
-	int i = 1, r, status, npeers = 0;
+	int i, r, status, npeers = 0;
 	bool uid_given = false, serving;
 	int lfd = -1, dirfd = -1;
 
-	if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
-			 strcmp(argv[1], "-h") == 0)) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (argc > 2 && strcmp(argv[1], "--uid") == 0) {
+	static const struct option opts[] = {
+		{ "uid", required_argument, NULL, 'u' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int c;
+
+	/* "+": the runtime's own arguments, from RUNTIME on, are not ours */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		char *end;
 		unsigned long v;
 
-		errno = 0;
-		v = strtoul(argv[2], &end, 10);
-		if (errno || !*argv[2] || *end || v >= 4294967295UL ||
-		    argv[2][0] == '-') {
-			fprintf(stderr, "acid-exec: --uid \"%s\" is not a uid\n",
-				argv[2]);
+		switch (c) {
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		case 'u':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || !*optarg || *end || v >= 4294967295UL ||
+			    optarg[0] == '-') {
+				fprintf(stderr, "acid-exec: --uid \"%s\" is not "
+						"a uid\n", optarg);
+				return 2;
+			}
+			uid = (uid_t)v;
+			uid_given = true;
+			break;
+		default:
+			fprintf(stderr, "acid-exec: %s \"%s\" (see --help)\n",
+				optopt == 'u' ? "no value for option" :
+						"unknown option",
+				argv[optind - 1]);
 			return 2;
 		}
-		uid = (uid_t)v;
-		uid_given = true;
-		i = 3;
 	}
+	i = optind;
 	if (i >= argc) {
 		fputs(usage, stderr);
 		return 2;

@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * What the acid tool's subcommands share (tool.h): one-line errors, pid
+ * arguments, opening a context, printing entries as text or JSON, and
+ * finding the entry a --id/--name/--pid selector names.
+ */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>

@@ -130,11 +130,12 @@ audit_mark() {
 	printf '%s\n' "$line" | sed -n 's/.*msg=audit([0-9.]*:\([0-9]*\)).*/\1/p'
 }
 
-# virt_records_since MARK [TEXT]: how many VIRT_CONTROL records came after
-# MARK (holding TEXT, if given: e.g. the exe= of this build's hook, so
-# that other builds' tests on the same machine do not count).
+# virt_records_since MARK [EXE]: how many VIRT_CONTROL records came after
+# MARK (sent by program EXE only, when given: the log is shared with
+# whatever else runs containers meanwhile).
 virt_records_since() {
-	audit_log | grep -a "^type=VIRT_CONTROL" | grep -aF -- "${2:-}" |
+	audit_log | grep -a "^type=VIRT_CONTROL" |
+		{ if [ -n "${2:-}" ]; then grep -aF "exe=\"$(realpath "$2")\""; else cat; fi; } |
 		sed -n 's/.*msg=audit([0-9.]*:\([0-9]*\)).*/\1/p' |
 		awk -v m="$1" '$1 > m { n++ } END { print n + 0 }'
 }

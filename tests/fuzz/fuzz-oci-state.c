@@ -8,9 +8,10 @@
  *    straight to stderr and syslog) and a state holding nothing (pid -1);
  *  - success: id present, non-empty, at most 1024 bytes; bundle absolute;
  *    pid -1 or 0 .. PID_MAX_LIMIT; no control byte in any copied string;
- *  - oci_stage_resolve with argc 1 (no "stage" variable) derives the stage
- *    from the pid alone; with arguments taken from the state it returns a
- *    stage or a one-line message, never both.
+ *  - oci_stage_resolve with no stage from the arguments (and no "stage"
+ *    variable) derives the stage from the pid alone; oci_stage_arg, given
+ *    arguments taken from the state, names a stage or gives a one-line
+ *    message, never both, and never steps past argv.
  */
 // fuzz-sources: hooks/oci-state.c
 // fuzz-options: -max_len=8192
@@ -58,41 +59,49 @@ static void check_message(const char *err, size_t errlen)
 static void check_empty(const struct oci_state *st)
 {
 	FUZZ_CHECK(!st->oci_version && !st->id && !st->status && !st->bundle &&
-			   !st->container_id && !st->policy && st->pid == -1,
+			   !st->container_id && st->pid == -1,
 		   "state not empty after a failure");
 }
 
 static void resolve(const struct oci_state *st)
 {
+	enum oci_stage s, found = OCI_STAGE_UNKNOWN;
 	char err[512];
-	enum oci_stage s;
 	char *argv[6];
-	int argc = 0;
+	int argc = 0, r = 0;
 
-	/* argc 1, as a runtime that passes no args: the pid decides */
-	argv[0] = "acid-prestart";
-	argv[1] = NULL;
-	s = oci_stage_resolve(1, argv, st, err, sizeof(err));
+	/* no stage in the arguments, as a runtime that passes none */
+	s = oci_stage_resolve(OCI_STAGE_UNKNOWN, st, err, sizeof(err));
 	FUZZ_CHECK(s == (st->pid > 0 ? OCI_STAGE_PRESTART : OCI_STAGE_POSTSTOP),
-		   "argc 1, pid %lld: stage %d", st->pid, (int)s);
+		   "no stage argument, pid %lld: stage %d", st->pid, (int)s);
 	FUZZ_CHECK(err[0] == '\0', "message with a stage: %s", err);
 
 	/* arguments from the state's own strings (a hostile hook config) */
 	argv[argc++] = "acid-prestart";
 	if (st->status)
 		argv[argc++] = st->status;
-	if (st->policy) {
+	if (st->oci_version) {
 		argv[argc++] = "--stage";
-		argv[argc++] = st->policy;
+		argv[argc++] = st->oci_version;
 	}
 	if (st->container_id)
 		argv[argc++] = st->container_id;
 	argv[argc] = NULL;
-	s = oci_stage_resolve(argc, argv, st, err, sizeof(err));
-	if (s == OCI_STAGE_UNKNOWN)
-		check_message(err, sizeof(err));
-	else
-		FUZZ_CHECK(err[0] == '\0', "message with a stage: %s", err);
+	err[0] = '\0';
+	for (int i = 1; i < argc && r >= 0; i++) {
+		r = oci_stage_arg(argc, argv, &i, &found, err, sizeof(err));
+		FUZZ_CHECK(i < argc, "argument %d of %d", i, argc);
+		if (r < 0)
+			check_message(err, sizeof(err));
+		else
+			FUZZ_CHECK(err[0] == '\0', "message with %d: %s", r,
+				   err);
+	}
+	if (r < 0)
+		return;
+	s = oci_stage_resolve(found, st, err, sizeof(err));
+	FUZZ_CHECK(s != OCI_STAGE_UNKNOWN, "no stage: %s", err);
+	FUZZ_CHECK(err[0] == '\0', "message with a stage: %s", err);
 	FUZZ_CHECK(strcmp(oci_stage_name(s), "") != 0, "stage without a name");
 }
 
@@ -117,7 +126,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_string("status", st.status, 4096);
 	check_string("ociVersion", st.oci_version, 4096);
 	check_string("container-id", st.container_id, 4096);
-	check_string("policy", st.policy, 4096);
 	FUZZ_CHECK(!st.bundle || st.bundle[0] == '/', "bundle %s", st.bundle);
 	FUZZ_CHECK(st.pid >= -1 && st.pid <= 4194304, "pid %lld", st.pid);
 

@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * seccomp-json.c - the JSON side of `acid seccomp`: the config's text
+ * checked and parsed into a tree, and written back out with the plan's
+ * changes (seccomp-plan.c), everything else as it was: same order, same
+ * nesting, numbers as they were written.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_parse.h>
+#include <yajl/yajl_tree.h>
+
+#include "seccomp-json.h"
+#include "tool.h"
+
+#define CMD "seccomp"
+/* deeper than any config; the tree is freed recursively */
+#define DEPTH_MAX 128
+
+struct scan {
+	unsigned int depth;
+	const char *problem;
+};
+
+static int scan_open(void *ctx)
+{
+	struct scan *s = ctx;
+
+	if (++s->depth > DEPTH_MAX) {
+		s->problem = "nested too deeply";
+		return 0;
+	}
+	return 1;
+}
+
+static int scan_close(void *ctx)
+{
+	((struct scan *)ctx)->depth--;
+	return 1;
+}
+
+static int scan_string(void *ctx, const unsigned char *s, size_t len)
+{
+	/* yajl's tree keeps C strings: a NUL inside one would be cut */
+	if (memchr(s, 0, len)) {
+		((struct scan *)ctx)->problem = "has a string with a NUL byte";
+		return 0;
+	}
+	return 1;
+}
+
+static const yajl_callbacks scan_callbacks = {
+	.yajl_string = scan_string,
+	.yajl_start_map = scan_open,
+	.yajl_map_key = scan_string,
+	.yajl_end_map = scan_close,
+	.yajl_start_array = scan_open,
+	.yajl_end_array = scan_close,
+};
+
+/*
+ * Check @text with yajl's event parser before building the tree: plain
+ * JSON only (yajl_tree_parse would take comments, and drop them), bounded
+ * nesting (the tree is freed recursively), no NUL in strings.
+ */
+static bool scan_json(const char *path, const char *text, size_t len)
+{
+	struct scan s = { 0 };
+	yajl_handle h = yajl_alloc(&scan_callbacks, NULL, &s);
+	yajl_status st;
+	bool good;
+
+	if (!h) {
+		tool_error(CMD, "%s: out of memory", path);
+		return false;
+	}
+	st = yajl_parse(h, (const unsigned char *)text, len);
+	if (st == yajl_status_ok)
+		st = yajl_complete_parse(h);
+	good = st == yajl_status_ok;
+	if (!good) {
+		if (s.problem) {
+			tool_error(CMD, "%s: %s", path, s.problem);
+		} else {
+			unsigned char *e = yajl_get_error(h, 0, NULL, 0);
+			char *nl;
+
+			nl = e ? strchr((char *)e, '\n') : NULL;
+			if (nl)
+				*nl = '\0';
+			tool_error(CMD, "%s: not valid JSON: %s", path,
+				   e ? (char *)e : "parse error");
+			yajl_free_error(h, e);
+		}
+	}
+	yajl_free(h);
+	return good;
+}
+
+yajl_val seccomp_json_parse(const char *path, const char *text, size_t len)
+{
+	char err[256];
+	yajl_val root;
+
+	if (!scan_json(path, text, len))
+		return NULL;
+	root = yajl_tree_parse(text, err, sizeof(err));
+	if (!root)
+		tool_error(CMD, "%s: not valid JSON", path);
+	return root;
+}
+
+struct gen {
+	yajl_gen g;
+	const struct plan *p;
+	bool failed;
+};
+
+#define G(gen, call)                                          \
+	do {                                                  \
+		if ((call) != yajl_gen_status_ok)             \
+			(gen)->failed = true;                 \
+	} while (0)
+
+static void gen_str(struct gen *gn, const char *s)
+{
+	G(gn, yajl_gen_string(gn->g, (const unsigned char *)s, strlen(s)));
+}
+
+static void gen_u64(struct gen *gn, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	G(gn, yajl_gen_number(gn->g, buf, strlen(buf)));
+}
+
+static void emit(struct gen *gn, yajl_val v);
+
+static void emit_syscalls_new(struct gen *gn)
+{
+	const struct plan *p = gn->p;
+
+	G(gn, yajl_gen_array_open(gn->g));
+	if (p->closed)
+		emit(gn, p->ours_socketcall);
+	emit(gn, p->ours_socket);
+	emit(gn, p->ours_uring);
+	G(gn, yajl_gen_array_close(gn->g));
+}
+
+static void emit_seccomp_new(struct gen *gn)
+{
+	G(gn, yajl_gen_map_open(gn->g));
+	gen_str(gn, "defaultAction");
+	gen_str(gn, "SCMP_ACT_ALLOW");
+#if defined(__x86_64__)
+	/* no SCMP_ARCH_X32: see the top of seccomp-plan.c */
+	gen_str(gn, "architectures");
+	G(gn, yajl_gen_array_open(gn->g));
+	gen_str(gn, "SCMP_ARCH_X86_64");
+	gen_str(gn, "SCMP_ARCH_X86");
+	G(gn, yajl_gen_array_close(gn->g));
+#endif
+	gen_str(gn, "syscalls");
+	emit_syscalls_new(gn);
+	G(gn, yajl_gen_map_close(gn->g));
+}
+
+static void emit_linux_new(struct gen *gn)
+{
+	G(gn, yajl_gen_map_open(gn->g));
+	gen_str(gn, "seccomp");
+	emit_seccomp_new(gn);
+	G(gn, yajl_gen_map_close(gn->g));
+}
+
+static void emit_cond(struct gen *gn, const struct cond *c)
+{
+	if (c->src) {
+		emit(gn, c->src);
+		return;
+	}
+	G(gn, yajl_gen_map_open(gn->g));
+	gen_str(gn, "index");
+	gen_u64(gn, c->index);
+	gen_str(gn, "value");
+	gen_u64(gn, c->value);
+	if (c->op == OP_MASKED_EQ) {
+		gen_str(gn, "valueTwo");
+		gen_u64(gn, c->value2);
+	}
+	gen_str(gn, "op");
+	gen_str(gn, plan_op_names[c->op]);
+	G(gn, yajl_gen_map_close(gn->g));
+}
+
+/* An input rule with fewer names (OUT_NAMES), or one piece of it. */
+static void emit_rule(struct gen *gn, const struct out *o)
+{
+	yajl_val v = o->rule;
+	bool args = false;
+
+	G(gn, yajl_gen_map_open(gn->g));
+	for (size_t i = 0; i < v->u.object.len; i++) {
+		const char *key = v->u.object.keys[i];
+		yajl_val val = v->u.object.values[i];
+
+		gen_str(gn, key);
+		if (strcmp(key, "names") == 0 && o->kind == OUT_PIECE) {
+			G(gn, yajl_gen_array_open(gn->g));
+			gen_str(gn, o->name);
+			G(gn, yajl_gen_array_close(gn->g));
+		} else if (strcmp(key, "names") == 0) {
+			G(gn, yajl_gen_array_open(gn->g));
+			for (size_t j = 0; j < val->u.array.len; j++) {
+				yajl_val s = val->u.array.values[j];
+				const char *n = YAJL_GET_STRING(s);
+
+				if (plan_dropped(o, n))
+					continue;
+				emit(gn, s);
+			}
+			G(gn, yajl_gen_array_close(gn->g));
+		} else if (strcmp(key, "args") == 0 && o->kind == OUT_PIECE) {
+			args = true;
+			G(gn, yajl_gen_array_open(gn->g));
+			for (size_t j = 0; j < o->n; j++)
+				emit_cond(gn, &o->conds[j]);
+			G(gn, yajl_gen_array_close(gn->g));
+		} else {
+			emit(gn, val);
+		}
+	}
+	if (o->kind == OUT_PIECE && !args && o->n) {
+		gen_str(gn, "args");
+		G(gn, yajl_gen_array_open(gn->g));
+		for (size_t j = 0; j < o->n; j++)
+			emit_cond(gn, &o->conds[j]);
+		G(gn, yajl_gen_array_close(gn->g));
+	}
+	G(gn, yajl_gen_map_close(gn->g));
+}
+
+static void emit_syscalls(struct gen *gn)
+{
+	const struct plan *p = gn->p;
+
+	G(gn, yajl_gen_array_open(gn->g));
+	for (size_t i = 0; i < p->nouts; i++) {
+		const struct out *o = &p->outs[i];
+
+		if (o->kind == OUT_KEEP || o->kind == OUT_OURS)
+			emit(gn, o->rule);
+		else
+			emit_rule(gn, o);
+	}
+	G(gn, yajl_gen_array_close(gn->g));
+}
+
+/* The input tree as it was, with the plan's changes where they go. */
+static void emit(struct gen *gn, yajl_val v)
+{
+	const struct plan *p = gn->p;
+
+	switch (v->type) {
+	case yajl_t_string:
+		gen_str(gn, v->u.string);
+		break;
+	case yajl_t_number:
+		/* the number's own text: 1.50 stays 1.50, 2^64-1 stays */
+		G(gn, yajl_gen_number(gn->g, v->u.number.r,
+				      strlen(v->u.number.r)));
+		break;
+	case yajl_t_true:
+	case yajl_t_false:
+		G(gn, yajl_gen_bool(gn->g, v->type == yajl_t_true));
+		break;
+	case yajl_t_null:
+		if (v == p->null_linux)
+			emit_linux_new(gn);
+		else if (v == p->null_seccomp)
+			emit_seccomp_new(gn);
+		else if (v == p->null_syscalls)
+			emit_syscalls_new(gn);
+		else
+			G(gn, yajl_gen_null(gn->g));
+		break;
+	case yajl_t_array:
+		if (v == p->syscalls_arr) {
+			emit_syscalls(gn);
+			break;
+		}
+		G(gn, yajl_gen_array_open(gn->g));
+		for (size_t i = 0; i < v->u.array.len; i++)
+			emit(gn, v->u.array.values[i]);
+		G(gn, yajl_gen_array_close(gn->g));
+		break;
+	case yajl_t_object:
+		G(gn, yajl_gen_map_open(gn->g));
+		for (size_t i = 0; i < v->u.object.len; i++) {
+			gen_str(gn, v->u.object.keys[i]);
+			emit(gn, v->u.object.values[i]);
+		}
+		/* parts the config did not have, at the end of their parent */
+		if (v == p->root && !p->linux_obj && !p->null_linux) {
+			gen_str(gn, "linux");
+			emit_linux_new(gn);
+		} else if (v == p->linux_obj && !p->seccomp_obj &&
+			   !p->null_seccomp) {
+			gen_str(gn, "seccomp");
+			emit_seccomp_new(gn);
+		} else if (v == p->seccomp_obj && !p->syscalls_arr &&
+			   !p->null_syscalls) {
+			gen_str(gn, "syscalls");
+			emit_syscalls_new(gn);
+		}
+		G(gn, yajl_gen_map_close(gn->g));
+		break;
+	default:
+		gn->failed = true;
+	}
+}
+
+yajl_gen seccomp_json_emit(const struct plan *p, const unsigned char **buf,
+			   size_t *len)
+{
+	struct gen gn = { .p = p };
+
+	gn.g = yajl_gen_alloc(NULL);
+	if (!gn.g) {
+		tool_error(CMD, "out of memory");
+		return NULL;
+	}
+	yajl_gen_config(gn.g, yajl_gen_beautify, 1);
+	yajl_gen_config(gn.g, yajl_gen_indent_string, "  ");
+	yajl_gen_config(gn.g, yajl_gen_validate_utf8, 1);
+	emit(&gn, p->root);
+	if (gn.failed || yajl_gen_get_buf(gn.g, buf, len) !=
+				 yajl_gen_status_ok) {
+		tool_error(CMD, "%s: cannot write the new config", p->path);
+		yajl_gen_free(gn.g);
+		return NULL;
+	}
+	return gn.g;
+}
