@@ -81,7 +81,7 @@ fi
 # --- the test programs, static, from this tree's sources
 out=$work/progs
 rm -rf "$out" && mkdir -p "$out/include/acid" "$out/obj"
-cp "$src/lib/libacid.h" "$out/include/acid/"
+cp "$src/lib/libacid.h" "$src/attribution/attribution.h" "$out/include/acid/"
 cflags="-O2 -g0 -D_GNU_SOURCE -std=gnu11 -Wall -Wno-unused-parameter
 	-I$out/include -I$src/lib -I$src/hooks"
 for f in "$src"/lib/*.c; do
@@ -104,7 +104,7 @@ link acid-prestart "$src/hooks/acid-prestart.c" "$src/hooks/hook-common.c" \
 link ktest "$src/tests/kernel/ktest.c"
 # shellcheck disable=SC2046
 link acid $(ls "$src"/tools/acid.c "$src"/tools/tool.c "$src"/tools/cmd-*.c \
-	"$src"/tools/auditlog.c) -I"$src/tools" -lauparse
+	"$src"/tools/logs.c "$src"/attribution/*.c) -I"$src/tools" -lauparse
 
 # --- the initramfs
 root=$work/initramfs

@@ -37,7 +37,7 @@
 # does not break the fuzz build; lib/*.c if that list cannot be read), and
 # yajl, uuid, audit, libcap-ng and every other dependency('...') of the
 # top meson.build are linked; a harness asks for more with lines of its own:
-#   // fuzz-sources: tools/auditlog.c       (repository-relative sources)
+#   // fuzz-sources: attribution/hash.c ... (repository-relative sources)
 #   // fuzz-pkgs: NAME...                   (pkg-config packages)
 #   // fuzz-options: -max_len=8192          (libFuzzer options)
 # Seeds go in tests/fuzz/corpus/<name>/, a dictionary (optional) in
@@ -96,7 +96,7 @@ obj() {
 	local stale=0
 	[ -e "$o" ] || stale=1
 	if [ $stale = 0 ]; then
-		for h in "$src" lib/*.h hooks/*.h tools/*.h tests/fuzz/*.h "$dir/obj/flags"; do
+		for h in "$src" lib/*.h attribution/*.h hooks/*.h tools/*.h tests/fuzz/*.h "$dir/obj/flags"; do
 			[ -e "$h" ] && [ "$h" -nt "$o" ] && { stale=1; break; }
 		done
 	fi
@@ -110,10 +110,12 @@ build() {
 	local dir=${1:-build-fuzz} h src pkgs extra o objs libobjs=() flags
 	command -v "$CC_FUZZ" >/dev/null || die "no $CC_FUZZ"
 	mkdir -p "$dir/obj" "$dir/include/acid"
-	# <acid/libacid.h> as meson lays it out (include/acid/meson.build),
-	# never an installed copy of another version
+	# <acid/libacid.h> and <acid/attribution.h> as meson lays them out
+	# (include/acid/meson.build), never installed copies of another version
 	cmp -s lib/libacid.h "$dir/include/acid/libacid.h" ||
 		cp lib/libacid.h "$dir/include/acid/libacid.h"
+	cmp -s attribution/attribution.h "$dir/include/acid/attribution.h" ||
+		cp attribution/attribution.h "$dir/include/acid/attribution.h"
 	CFLAGS+=(-I"$dir/include")
 	# a change of compiler or flags rebuilds everything
 	flags="$CC_FUZZ ${SAN[*]} ${CFLAGS[*]} $(pkg-config --cflags "${PKGS[@]}")"

@@ -2,20 +2,22 @@
 /*
  * acid report: one line per container run in the audit logs - when it
  * lived, what became of it, how many events it is charged with - laid out
- * as aureport lays out its reports.
+ * as aureport lays out its reports. A printer on libacid-attribution: the
+ * containers it read, after the end of the logs.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "auditlog.h"
+#include "logs.h"
 #include "tool.h"
 
 static const char usage[] =
-	"usage: acid report [--input FILE]... [--no-prefilter]\n"
+	"usage: acid report [--input FILE]... [--no-prefilter] [--verbose]\n"
 	"\n"
 	"Every container run in the audit logs, one line each: its ID, name,\n"
 	"start, stop (or \"running\": no stop record and its init is alive;\n"
@@ -30,6 +32,8 @@ static const char usage[] =
 	"  --input FILE    read FILE instead of auditd's logs; repeat for\n"
 	"                  several, oldest first\n"
 	"  --no-prefilter  read every record with libauparse (slower)\n"
+	"  --verbose       every warning about the logs (default: one line\n"
+	"                  that counts them)\n"
 	"\n"
 	"Exit status: 0 success, 1 a log cannot be read, 2 usage error.\n";
 
@@ -43,7 +47,7 @@ struct row {
 	char cell[C_N][160];
 };
 
-static void fmt_time(const struct al_stamp *s, char *buf, size_t len)
+static void fmt_time(const struct acid_attr_stamp *s, char *buf, size_t len)
 {
 	time_t t = (time_t)s->sec;
 	struct tm tm;
@@ -66,21 +70,21 @@ static void fmt_dur(int64_t ms, const char *prefix, const char *suffix,
 		 (int)(ms % 1000), suffix);
 }
 
-static int64_t ms_of(const struct al_stamp *s)
+static int64_t ms_of(const struct acid_attr_stamp *s)
 {
 	return s->sec * 1000 + s->milli;
 }
 
-static void fill_row(const struct al_container *c, size_t num,
+static void fill_row(const struct acid_attr_container *c, size_t num,
 		     struct row *row)
 {
-	enum al_state st = al_state(c, NULL);
+	enum acid_attr_state st = acid_attr_state(c, NULL);
 	char *f = row->cell[C_FLAGS];
 	struct timespec now;
 
 	snprintf(row->cell[C_NUM], sizeof(row->cell[C_NUM]), "%zu.", num);
 	snprintf(row->cell[C_ID], sizeof(row->cell[C_ID]), "%s", c->uuid);
-	al_escape(c->name[0] ? c->name : "?", row->cell[C_NAME],
+	acid_attr_escape(c->name[0] ? c->name : "?", row->cell[C_NAME],
 		  sizeof(row->cell[C_NAME]));
 	if (c->has_start)
 		fmt_time(&c->start, row->cell[C_START],
@@ -90,13 +94,13 @@ static void fill_row(const struct al_container *c, size_t num,
 			 "before the logs");
 
 	switch (st) {
-	case AL_STATE_ENDED:
+	case ACID_ATTR_STATE_ENDED:
 		fmt_time(&c->stop, row->cell[C_STOP],
 			 sizeof(row->cell[C_STOP]));
 		fmt_dur(c->has_start ? ms_of(&c->stop) - ms_of(&c->start) : -1,
 			"", "", row->cell[C_DUR], sizeof(row->cell[C_DUR]));
 		break;
-	case AL_STATE_RUNNING:
+	case ACID_ATTR_STATE_RUNNING:
 		snprintf(row->cell[C_STOP], sizeof(row->cell[C_STOP]),
 			 "running");
 		clock_gettime(CLOCK_REALTIME, &now);
@@ -105,15 +109,15 @@ static void fill_row(const struct al_container *c, size_t num,
 				ms_of(&c->start),
 			"", "+", row->cell[C_DUR], sizeof(row->cell[C_DUR]));
 		break;
-	case AL_STATE_DISPLACED:
+	case ACID_ATTR_STATE_DISPLACED:
 		snprintf(row->cell[C_STOP], sizeof(row->cell[C_STOP]),
 			 "displaced");
 		snprintf(row->cell[C_DUR], sizeof(row->cell[C_DUR]), "-");
 		break;
-	case AL_STATE_LOST:
+	case ACID_ATTR_STATE_LOST:
 		snprintf(row->cell[C_STOP], sizeof(row->cell[C_STOP]), "lost");
 		/* acid gc's record is when the loss was seen: at most that */
-		if (c->end == AL_END_STOP && c->has_start)
+		if (c->end == ACID_ATTR_END_STOP && c->has_start)
 			fmt_dur(ms_of(&c->stop) - ms_of(&c->start), "<=", "",
 				row->cell[C_DUR], sizeof(row->cell[C_DUR]));
 		else
@@ -147,67 +151,79 @@ static void print_line(const struct row *r, const size_t *w)
 	putchar('\n');
 }
 
+enum { OPT_INPUT = 256, OPT_NO_PREFILTER, OPT_VERBOSE };
+
+static const struct option options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "input", required_argument, NULL, OPT_INPUT },
+	{ "no-prefilter", no_argument, NULL, OPT_NO_PREFILTER },
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ NULL, 0, NULL, 0 },
+};
+
 int cmd_report(int argc, char **argv)
 {
 	const char **inputs = NULL;
-	struct al_opts opts = { .cmd = "report" };
-	struct al_log *log = NULL;
+	struct logs logs = { .cmd = "report" };
+	struct acid_attr *log = NULL;
 	struct row *rows = NULL, head;
 	size_t n_inputs = 0, n, w[C_N] = { 0 }, total = 0;
-	char err[512];
-	int r, ret = EXIT_RUNTIME;
+	unsigned int flags = 0;
+	int c, r, ret = EXIT_RUNTIME;
 
 	inputs = calloc((size_t)argc + 1, sizeof(*inputs));
 	if (!inputs) {
 		tool_error("report", "out of memory");
 		return EXIT_RUNTIME;
 	}
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
 			fputs(usage, stdout);
 			free(inputs);
 			return 0;
-		} else if (strcmp(a, "--no-prefilter") == 0) {
-			opts.reference = true;
-		} else if (strcmp(a, "--input") == 0) {
-			if (i + 1 >= argc || !argv[i + 1][0]) {
+		case OPT_NO_PREFILTER:
+			flags |= ACID_ATTR_REFERENCE;
+			break;
+		case OPT_VERBOSE:
+			logs.verbose = true;
+			break;
+		case OPT_INPUT:
+			if (!*optarg) {
 				tool_error("report", "--input needs a FILE");
 				goto usage;
 			}
-			inputs[n_inputs++] = argv[++i];
-		} else if (strncmp(a, "--input=", 8) == 0) {
-			if (!a[8]) {
-				tool_error("report", "--input needs a FILE");
-				goto usage;
-			}
-			inputs[n_inputs++] = a + 8;
-		} else if (a[0] == '-') {
-			tool_error("report", "unknown option \"%s\" (see "
-				   "--help)", a);
+			inputs[n_inputs++] = optarg;
+			break;
+		case ':':
+			tool_error("report", "--input needs a FILE");
 			goto usage;
-		} else {
-			tool_error("report", "unexpected argument \"%s\" "
-				   "(see --help)", a);
+		default:
+			if (optopt > 0 && optopt < 256)
+				tool_error("report", "unknown option \"-%c\" "
+					   "(see --help)", optopt);
+			else
+				tool_error("report", "unknown option \"%s\" "
+					   "(see --help)", argv[optind - 1]);
 			goto usage;
 		}
 	}
-	if (n_inputs) {
-		opts.inputs = inputs;
-		opts.n_inputs = n_inputs;
+	if (optind < argc) {
+		tool_error("report", "unexpected argument \"%s\" (see --help)",
+			   argv[optind]);
+		goto usage;
 	}
-	r = al_open(&opts, &log, err, sizeof(err));
+	r = acid_attr_new(flags, &log);
 	if (r < 0) {
-		tool_error("report", "%s", err);
+		tool_error("report", "out of memory");
 		goto out;
 	}
-	r = al_scan(log, NULL, NULL, err, sizeof(err));
-	if (r < 0) {
-		tool_error("report", "%s", err);
+	if (logs_read(log, &logs, inputs, n_inputs))
 		goto out;
-	}
-	n = al_count(log);
+	logs_summary(&logs);
+	n = acid_attr_count(log);
 	rows = calloc(n ? n : 1, sizeof(*rows));
 	if (!rows) {
 		tool_error("report", "out of memory");
@@ -218,7 +234,7 @@ int cmd_report(int argc, char **argv)
 		w[k] = strlen(heads[k]);
 	}
 	for (size_t i = 0; i < n; i++) {
-		fill_row(al_get(log, i), i + 1, &rows[i]);
+		fill_row(acid_attr_get(log, i), i + 1, &rows[i]);
 		for (int k = 0; k < C_N; k++)
 			if (strlen(rows[i].cell[k]) > w[k])
 				w[k] = strlen(rows[i].cell[k]);
@@ -246,7 +262,7 @@ int cmd_report(int argc, char **argv)
 	ret = 0;
 out:
 	free(rows);
-	al_close(log);
+	acid_attr_free(log);
 	free(inputs);
 	return ret;
 usage:

@@ -469,10 +469,11 @@ report_lines() {
 	assert_success
 	assert_line --partial "  survivor  "
 	assert_line --partial "  web-1  "
-	# 20 warnings, then one line with the count of the rest
-	assert_equal "$(printf '%s\n' "$stderr" | grep -c '^acid report: warning: ')" 21
-	[[ "${stderr_lines[-1]}" =~ ^acid\ report:\ warning:\ [0-9]+\ more\ warnings\ not\ shown\;\ 47\ records\ skipped\ in\ all$ ]] ||
-		fail "last warning line: ${stderr_lines[-1]}"
+	# one line that counts the warnings by kind
+	assert_equal "$stderr" "acid report: warning: 47 records skipped (36 not an audit record, 11 invalid acid record); --verbose shows each"
+	run --separate-stderr "$ACID" report --input "$log" --verbose
+	assert_success
+	assert_equal "$(printf '%s\n' "$stderr" | grep -c '^acid report: warning: ')" 47
 	[[ "${stderr_lines[0]}" == "acid report: warning: $log:1: not an audit record"* ]] ||
 		fail "first warning: ${stderr_lines[0]}"
 
@@ -541,4 +542,39 @@ report_lines() {
 	assert_equal "$output" "$lower"
 	run --separate-stderr "$ACID" events 11111111-2222-4333-8444-555555555555 --input "$DATA/ancestry.log" --no-prefilter
 	assert_equal "$output" "$lower"
+}
+
+@test "warnings: one line counting those about other records; the asked container's stay; --verbose shows each" {
+	local id=77777777-8888-4999-8aaa-bbbbbbbbbbbb
+	local in=(--input "$DATA/hostile.log" --input "$DATA/hijack.log")
+
+	# a container not in the logs: the summary, then the answer
+	run --separate-stderr "$ACID" events "nosuch-$TAG" "${in[@]}"
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "acid events: warning: 16 records skipped (5 not an audit record, 11 invalid acid record); 4 other warnings (2 forged acid record, 2 conflicting start record); --verbose shows each
+acid events: no container \"nosuch-$TAG\" in the audit logs"
+
+	# the warnings about victim's ID stay, each one; the rest are counted
+	run --separate-stderr "$ACID" events victim "${in[@]}"
+	assert_success
+	assert_equal "$(printf '%s\n' "$stderr" | grep -c "hijack.log:1[234]: start record (serial 20[34]) for container $id")" 3
+	assert_equal "$(printf '%s\n' "$stderr" | grep -c "hijack.log:14: stop record (serial 205) for container $id")" 1
+	printf '%s\n' "$stderr" | grep -qxF "acid events: warning: 16 records skipped (5 not an audit record, 11 invalid acid record); --verbose shows each" ||
+		fail "no summary line for the others: $stderr"
+	assert_equal "$(printf '%s\n' "$stderr" | grep -c "^acid events: warning: $DATA/")" 4
+	# by ID the same
+	run --separate-stderr "$ACID" events "$id" "${in[@]}"
+	assert_success
+	assert_equal "$(printf '%s\n' "$stderr" | grep -c "^acid events: warning: $DATA/")" 4
+
+	# --verbose: every warning with its place, no summary
+	run --separate-stderr "$ACID" events victim "${in[@]}" --verbose
+	assert_success
+	assert_equal "$(printf '%s\n' "$stderr" | grep -c "^acid events: warning: $DATA/[a-z]*\.log:[0-9]*: ")" 20
+	[[ "$stderr" != *"--verbose shows each"* ]] || fail "a summary with --verbose: $stderr"
+	run --separate-stderr "$ACID" report "${in[@]}" --verbose
+	assert_success
+	assert_equal "$(printf '%s\n' "$stderr" | grep -c "^acid report: warning: $DATA/[a-z]*\.log:[0-9]*: ")" 20
+	assert_equal "${#stderr_lines[@]}" 20
 }

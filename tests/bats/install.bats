@@ -105,6 +105,104 @@ The target process is already registered with a container ID."
 	assert_equal "$(field pid-ns "$start")" "$(awk '$1 == "pid" { print $2 }' "$BATS_TEST_TMPDIR/ns")"
 }
 
+@test "installed: libacid-attribution, <acid/attribution.h>, acid-attribution.pc; hooks and libacid without it" {
+	run readelf -d "$LIBDIR/libacid-attribution.so.0"
+	assert_output --partial "Library soname: [libacid-attribution.so.0]"
+	[ -f "$PREFIX/include/acid/attribution.h" ] || fail "no <acid/attribution.h>"
+	run pkg-config --modversion acid-attribution
+	assert_output "0.1.0"
+	# only acid_attr_*, all in node ACID_ATTRIBUTION_0.1
+	run sh -c "nm -D --defined-only '$LIBDIR/libacid-attribution.so.0' | awk '{ print \$3 }' | grep -v '^ACID_ATTRIBUTION_0\.1\$' | grep -v '^acid_attr_'"
+	assert_output ""
+	run sh -c "objdump -T '$LIBDIR/libacid-attribution.so.0' | grep ' acid_attr_' | grep -vc 'ACID_ATTRIBUTION_0\.1 '"
+	assert_output 0
+	# the hooks never read logs: no libauparse, no attribution library;
+	# libacid does not depend on the attribution library either
+	local f
+	for f in "$PREFIX/libexec/oci/hooks.d/acid-prestart" \
+		 "$PREFIX/libexec/oci/hooks.d/acid-poststop" "$LIBDIR/libacid.so.0"; do
+		run sh -c "readelf -d '$f' | grep NEEDED"
+		assert_success
+		refute_output --partial libauparse
+		refute_output --partial libacid-attribution
+	done
+}
+
+@test "a program outside the tree feeds a log to libacid-attribution record by record" {
+	cat > "$BATS_TEST_TMPDIR/attr.c" <<'C'
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <acid/attribution.h>
+
+static bool all(const struct acid_attr_container *c, void *arg)
+{
+	return true;
+}
+
+static int event(const struct acid_attr_event *ev, void *arg)
+{
+	const struct acid_attr_container *c = acid_attr_event_container(ev, 0);
+
+	printf("event %" PRIu64 " %s\n", acid_attr_event_stamp(ev)->serial,
+	       c ? c->name : "?");
+	return 0;
+}
+
+static void change(const struct acid_attr_container *c,
+		   enum acid_attr_ctr_change what, void *arg)
+{
+	printf("%s %s %s\n", what == ACID_ATTR_CTR_START ? "start" : "end",
+	       c->uuid, c->name);
+}
+
+int main(void)
+{
+	struct acid_attr *a;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int r;
+
+	if (acid_attr_new(0, &a) < 0)
+		return 1;
+	acid_attr_set_select(a, all, NULL);
+	acid_attr_set_event(a, event, NULL);
+	acid_attr_set_container(a, change, NULL);
+	/* as an auditd plugin gets them: one record a line on stdin */
+	while ((n = getline(&line, &cap, stdin)) > 0)
+		if ((r = acid_attr_feed(a, line, (size_t)n)) != 0)
+			return 2;
+	if (acid_attr_finish(a) != 0)
+		return 3;
+	for (size_t i = 0; i < acid_attr_count(a); i++)
+		printf("%s %s events=%" PRIu64 "\n", acid_attr_get(a, i)->uuid,
+		       acid_attr_get(a, i)->name, acid_attr_get(a, i)->events);
+	free(line);
+	acid_attr_free(a);
+	return 0;
+}
+C
+	run sh -c "cc -Wall -Werror '$BATS_TEST_TMPDIR/attr.c' -o '$BATS_TEST_TMPDIR/attr' \$(pkg-config --cflags --libs acid-attribution) -Wl,-rpath,'$LIBDIR'"
+	assert_success
+	run sh -c "'$BATS_TEST_TMPDIR/attr' < '$REPO/tests/data/auditlog/ancestry.log'"
+	assert_success
+	# tests/data/auditlog/README.md: web-1's records and events are
+	# 12 13 14 16 17 18 19 24 25 (12 its start, 19 its stop), 7 events
+	assert_output "start 11111111-2222-4333-8444-555555555555 web-1
+event 12 web-1
+event 13 web-1
+event 14 web-1
+event 16 web-1
+event 17 web-1
+event 18 web-1
+end 11111111-2222-4333-8444-555555555555 web-1
+event 19 web-1
+event 24 web-1
+event 25 web-1
+11111111-2222-4333-8444-555555555555 web-1 events=7"
+}
+
 @test "installed: man pages, one for every exported function, that man renders without a warning" {
 	local mandir=$PREFIX/share/man sym page err n=0
 	for page in man1/acid.1 man8/acid-prestart.8 man8/acid-poststop.8 \

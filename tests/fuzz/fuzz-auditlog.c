@@ -1,26 +1,31 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * fuzz-auditlog: the audit-log reader of acid events and acid report
- * (tools/auditlog.c). An audit log is input like any other: a truncated
- * write, a disk error, a log copied from elsewhere, records forged by a
- * container with CAP_AUDIT_WRITE.
+ * fuzz-auditlog: libacid-attribution, the audit-log reader of acid events
+ * and acid report (attribution/). An audit log is input like any other:
+ * a truncated write, a disk error, a log copied from elsewhere, records
+ * forged by a container with CAP_AUDIT_WRITE.
  *
- * The input is one log file, read both ways (the fast scanner and the
- * libauparse reference) for every container, then once per container as
- * acid events reads it. Nothing may crash or leak; every container found
- * has a canonical UUID; a container's replay gives exactly the events the
- * scan selected for it, never more (fewer only for records libauparse
- * refuses).
+ * The input is one log, read both ways (the fast scanner and the
+ * libauparse reference) with every container selected, as bytes and
+ * record by record, then once per container as acid events reads it.
+ * Nothing may crash or leak; every container found has a canonical UUID;
+ * fed record by record it gives the same containers and events as fed as
+ * bytes; a container's events are never more than the events selected
+ * for it (fewer only for records libauparse refuses), and each belongs
+ * to it.
  */
-// fuzz-sources: tools/auditlog.c
+// fuzz-sources: attribution/acidrec.c attribution/attribute.c
+// fuzz-sources: attribution/hash.c attribution/inputs.c
+// fuzz-sources: attribution/interpret.c attribution/record.c
+// fuzz-sources: attribution/state.c attribution/stream.c
 // fuzz-pkgs: auparse
 // fuzz-options: -max_len=65536
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
-#include "auditlog.h"
+#include <acid/attribution.h>
+#include <acid/libacid.h>
+
 #include "fuzz.h"
 
 /*
@@ -37,46 +42,77 @@ const char *__lsan_default_suppressions(void)
 }
 
 /* the containers whose events are wanted: all, or the one named */
-static bool select_uuid(const struct al_container *c, void *arg)
+static bool select_uuid(const struct acid_attr_container *c, void *arg)
 {
 	return !arg || strcmp(c->uuid, arg) == 0;
 }
 
-static int count(struct al_log *log, auparse_state_t *au, void *arg)
+struct seen {
+	const char *uuid;
+	uint64_t events;
+	uint64_t sum; /* of serials and record counts: a cheap digest */
+};
+
+static int count(const struct acid_attr_event *ev, void *arg)
 {
-	(void)log;
-	(void)au;
-	(*(uint64_t *)arg)++;
+	struct seen *s = arg;
+	static FILE *null;
+	bool mine = !s->uuid;
+
+	if (!null)
+		null = fopen("/dev/null", "we");
+
+	for (size_t i = 0; i < acid_attr_event_containers(ev); i++)
+		if (s->uuid &&
+		    strcmp(acid_attr_event_container(ev, i)->uuid, s->uuid) == 0)
+			mine = true;
+	FUZZ_CHECK(mine, "an event of another container given for %s",
+		   s->uuid);
+	if (null)
+		acid_attr_event_write(ev, ACID_ATTR_INTERPRET, null);
+	s->events++;
+	s->sum += acid_attr_event_stamp(ev)->serial * 31 +
+		  acid_attr_event_records(ev);
 	return 0;
 }
 
 /*
- * One pass as acid events makes it: scan selecting @uuid (NULL: every
- * container, as acid report does), replay, compare. The UUIDs found are
- * copied to @found (up to 4) for the per-container passes.
+ * One read: @data as bytes (@by_record false) or line by line, selecting
+ * @uuid (NULL: every container). The UUIDs found are copied to @found
+ * (up to 4); *@digest sums up containers and events.
  */
-static void read_log(const char *path, bool reference, const char *uuid,
-		     FILE *devnull, char found[4][ACID_ID_STRLEN], size_t *n)
+static void read_log(const uint8_t *data, size_t size, bool reference,
+		     bool by_record, const char *uuid,
+		     char found[4][ACID_ID_STRLEN], size_t *n, uint64_t *digest)
 {
-	const char *inputs[] = { path };
-	struct al_opts o = {
-		.inputs = inputs,
-		.n_inputs = 1,
-		.cmd = "fuzz",
-		.reference = reference,
-		.warn = devnull,
-	};
-	struct al_log *log;
-	char err[256];
-	uint64_t replayed = 0;
+	struct seen seen = { .uuid = uuid };
+	struct acid_attr *a;
+	int r = 0;
 
-	if (al_open(&o, &log, err, sizeof(err)) < 0)
+	if (acid_attr_new(reference ? ACID_ATTR_REFERENCE : 0, &a) < 0)
 		return;
-	if (al_scan(log, select_uuid, (void *)uuid, err, sizeof(err)) == 0) {
-		for (size_t i = 0; i < al_count(log); i++) {
+	acid_attr_set_select(a, select_uuid, (void *)uuid);
+	acid_attr_set_event(a, count, &seen);
+	if (!by_record) {
+		r = acid_attr_feed_bytes(a, (const char *)data, size);
+	} else {
+		const char *p = (const char *)data, *end = p + size;
+
+		while (p < end && !r) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			const char *e = nl ? nl + 1 : end;
+
+			r = acid_attr_feed(a, p, (size_t)(e - p));
+			p = e;
+		}
+	}
+	if (!r)
+		r = acid_attr_finish(a);
+	if (r == 0) {
+		for (size_t i = 0; i < acid_attr_count(a); i++) {
 			struct acid_id id;
 			char back[ACID_ID_STRLEN];
-			const struct al_container *c = al_get(log, i);
+			const struct acid_attr_container *c = acid_attr_get(a, i);
 
 			FUZZ_CHECK(acid_id_parse(c->uuid, &id) == 0 &&
 					   acid_id_format(&id, back, sizeof(back)) == 0 &&
@@ -84,49 +120,36 @@ static void read_log(const char *path, bool reference, const char *uuid,
 				   "container uuid \"%s\" not canonical", c->uuid);
 			if (found && *n < 4)
 				memcpy(found[(*n)++], c->uuid, ACID_ID_STRLEN);
+			if (digest)
+				*digest = *digest * 131 + c->events * 7 +
+					  (uint64_t)c->end + c->forged * 3 +
+					  c->conflict * 5;
 		}
-		/*
-		 * acid events prints each selected event once and nothing
-		 * else. Fewer is allowed: a record mangled enough that
-		 * libauparse refuses it at replay (a type of "SYSCALrrr...L")
-		 * can still carry the pid the fast scanner selected it by.
-		 */
-		if (uuid && al_replay(log, true, count, &replayed, err,
-				      sizeof(err)) == 0)
-			FUZZ_CHECK(replayed <= al_selected(log),
-				   "%s: replayed %llu events, selected %llu",
-				   uuid, (unsigned long long)replayed,
-				   (unsigned long long)al_selected(log));
+		/* each selected event once and nothing else */
+		FUZZ_CHECK(seen.events <= acid_attr_selected(a),
+			   "%s: gave %llu events, selected %llu",
+			   uuid ? uuid : "all",
+			   (unsigned long long)seen.events,
+			   (unsigned long long)acid_attr_selected(a));
+		if (digest)
+			*digest = *digest * 131 + seen.sum;
 	}
-	al_close(log);
+	acid_attr_free(a);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static FILE *devnull;
-	char path[64];
-	int fd;
+	char found[4][ACID_ID_STRLEN];
+	uint64_t bytes = 0, records = 0;
+	size_t n = 0;
 
-	if (!devnull)
-		devnull = fopen("/dev/null", "w");
-	/* a regular file (the reader reads its inputs twice), in memory */
-	fd = memfd_create("fuzz-auditlog", MFD_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	if (write(fd, data, size) != (ssize_t)size) {
-		close(fd);
-		return 0;
-	}
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	{
-		char found[4][ACID_ID_STRLEN];
-		size_t n = 0;
-
-		read_log(path, true, NULL, devnull, NULL, NULL);
-		read_log(path, false, NULL, devnull, found, &n);
-		for (size_t i = 0; i < n; i++)
-			read_log(path, false, found[i], devnull, NULL, NULL);
-	}
-	close(fd);
+	read_log(data, size, true, false, NULL, NULL, NULL, NULL);
+	read_log(data, size, false, false, NULL, found, &n, &bytes);
+	read_log(data, size, false, true, NULL, NULL, NULL, &records);
+	FUZZ_CHECK(bytes == records, "record by record differs from the "
+		   "bytes: %llu, %llu", (unsigned long long)records,
+		   (unsigned long long)bytes);
+	for (size_t i = 0; i < n; i++)
+		read_log(data, size, false, false, found[i], NULL, NULL, NULL);
 	return 0;
 }
