@@ -1,17 +1,19 @@
 #!/bin/sh
-# check-pages.sh MANDIR SYMFILE ACID VERSION - the man pages, as TAP.
+# check-pages.sh MANDIR ACID VERSION SYMFILE... - the man pages, as TAP.
 #
 #  - every page meson built in MANDIR renders with groff -man -ww -z
 #    without one warning;
 #  - every alias page is ".so man3/PAGE.3" for a page that was built and
 #    that names the function;
-#  - every symbol exported by SYMFILE (lib/libacid.sym, every version node)
-#    has a page in section 3, a page of its own or an alias; every alias
+#  - every symbol exported by a SYMFILE (lib/libacid.sym,
+#    attribution/attribution.sym; every version node) has a page in
+#    section 3, a page of its own or an alias, that names it; every alias
 #    names an exported symbol;
 #  - ACID --version prints "acid VERSION".
 # A missing tool (groff) fails the test, it is never skipped.
 set -u
-mandir=$1 symfile=$2 acid=$3 version=$4
+mandir=$1 acid=$2 version=$3
+shift 3
 n=0 failed=0
 
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
@@ -20,7 +22,10 @@ notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 is_alias() { head -n 1 "$1" | grep -q '^\.so '; }
 
 command -v groff >/dev/null 2>&1 || { echo "Bail out! groff not found (package groff-base)"; exit 1; }
-[ -r "$symfile" ] || { echo "Bail out! cannot read $symfile"; exit 1; }
+[ $# -gt 0 ] || { echo "Bail out! no symbol file given"; exit 1; }
+for symfile in "$@"; do
+	[ -r "$symfile" ] || { echo "Bail out! cannot read $symfile"; exit 1; }
+done
 
 pages=0
 for f in "$mandir"/*.[1-8]; do
@@ -40,7 +45,8 @@ for f in "$mandir"/*.[1-8]; do
 	fi
 done
 # the pages meson_build lists: at least acid(1) and libacid(3)
-for p in acid.1 libacid.3 acid-prestart.8 acid-poststop.8 acid-exec.8; do
+for p in acid.1 libacid.3 libacid-attribution.3 acid-prestart.8 \
+	acid-poststop.8 acid-exec.8; do
 	if [ -f "$mandir/$p" ] && ! is_alias "$mandir/$p"; then
 		ok "$p was built"
 	else
@@ -49,9 +55,14 @@ for p in acid.1 libacid.3 acid-prestart.8 acid-poststop.8 acid-exec.8; do
 done
 
 # exported symbols: "name;" lines of the version script, "local: *;" not
-syms=$(grep -E '^[[:space:]]+[A-Za-z_][A-Za-z0-9_]*;' "$symfile" |
-	tr -d ' \t;' | sort -u)
-[ -n "$syms" ] || { echo "Bail out! no symbols found in $symfile"; exit 1; }
+syms=
+for symfile in "$@"; do
+	s=$(grep -E '^[[:space:]]+[A-Za-z_][A-Za-z0-9_]*;' "$symfile" |
+		tr -d ' \t;')
+	[ -n "$s" ] || { echo "Bail out! no symbols found in $symfile"; exit 1; }
+	syms="$syms $s"
+done
+syms=$(printf '%s\n' $syms | sort -u)
 
 for s in $syms; do
 	f=$mandir/$s.3
@@ -90,7 +101,7 @@ for f in "$mandir"/acid_*.3; do
 	if printf '%s\n' "$syms" | grep -qx "$s"; then
 		:
 	else
-		notok "$s.3 is the page of an exported symbol (not in $symfile)"
+		notok "$s.3 is the page of an exported symbol (not in $*)"
 	fi
 done
 
