@@ -9,7 +9,8 @@
  * lifecycle records (libaudit's VIRT_CONTROL type) that stock ausearch and
  * aureport already understand.
  *
- * The external contract is SPEC.md; this header mirrors it.
+ * The contract is docs/SPEC.md in the source tree; this header mirrors
+ * it, and the man pages (libacid(3), one page per function) say the same.
  *
  * Conventions for every function below:
  *  - returns zero (or a documented non-negative value) on success and a

@@ -30,7 +30,8 @@ static void usage(FILE *f)
 		fprintf(f, "  %-11s %s\n", cmds[i].name, cmds[i].what);
 	fputs("\nEnvironment: ACID_STATE_DIR (registry, default /run/acid),\n"
 	      "ACID_PROC_ROOT (procfs, default /proc).\n"
-	      "Exit status: 0 success, 1 failure, 2 usage error.\n", f);
+	      "Exit status: 0 success, 1 failure, 2 usage error.\n"
+	      "acid --version: the version of acid.\n", f);
 }
 
 int main(int argc, char **argv)
@@ -42,6 +43,10 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		puts("acid " ACID_TOOL_VERSION);
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)

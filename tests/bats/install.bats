@@ -202,3 +202,28 @@ event 24 web-1
 event 25 web-1
 11111111-2222-4333-8444-555555555555 web-1 events=7"
 }
+
+@test "installed: man pages, one for every exported function, that man renders without a warning" {
+	local mandir=$PREFIX/share/man lib sym page err n
+	for page in man1/acid.1 man8/acid-prestart.8 man8/acid-poststop.8 \
+		    man8/acid-exec.8 man3/libacid.3 man3/libacid-attribution.3; do
+		[ -f "$mandir/$page" ] || fail "no $mandir/$page"
+	done
+	# every function the installed libraries export, as nm sees it
+	for lib in libacid.so.0:47 libacid-attribution.so.0:31; do
+		n=0
+		for sym in $(nm -D --defined-only "$LIBDIR/${lib%:*}" | awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }'); do
+			page=$(man -M "$mandir" -w 3 "$sym" 2>/dev/null) ||
+				fail "man 3 $sym: no page under $mandir"
+			err=$(MANWIDTH=80 man -M "$mandir" --warnings -E UTF-8 3 "$sym" 2>&1 >/dev/null)
+			[ -z "$err" ] || fail "man 3 $sym warns: $err"
+			run sh -c "MANWIDTH=80 man -M '$mandir' 3 '$sym' | grep -c '$sym'"
+			[ "$output" -gt 0 ] || fail "man 3 $sym: the page does not name $sym"
+			n=$((n + 1))
+		done
+		[ "$n" -ge "${lib#*:}" ] || fail "only $n functions exported by $LIBDIR/${lib%:*}"
+	done
+	run "$PREFIX/bin/acid" --version
+	assert_success
+	assert_output "acid 0.1.0"
+}
