@@ -49,7 +49,10 @@
  * container only when it was logged on the container's node, lines
  * without node= being one more node (the local one), and an acid record
  * of one node never ends, claims or flags a run on another. Two node
- * names are two nodes, exactly (no hashing merges them).
+ * names are two nodes, exactly (no hashing merges them). The names are
+ * kept for the reader's life (a live reader too: one per node heard
+ * from). The aggregator writes the prefix each sender sent: a node that
+ * is not trusted can send records under another node's name.
  *
  * The audit rules it needs: acid's own records (VIRT_CONTROL, always
  * logged), and for ancestry the records that name a process's parent:
