@@ -153,8 +153,8 @@ static void fill_row(const struct acid_attr_container *c, size_t num,
 }
 
 /*
- * A column of width 0 is not printed: NODE, when no record named a node
- * (a machine's own log, the report as it always was).
+ * A column of width 0 is not printed: NODE, when no container's records
+ * carry node= (a machine's own log: the report as it always was).
  */
 static void print_line(const struct row *r, const size_t *w)
 {
