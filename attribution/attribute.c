@@ -166,6 +166,7 @@ static struct ctr *new_ctr(struct acid_attr *a, const struct acid_rec *r,
 	if (!c)
 		return NULL;
 	c->node = node;
+	c->pub.node = node_name(a, node);
 	c->idx = a->nctr;
 	strcpy(c->pub.uuid, r->uuid);
 	strcpy(c->pub.parent, r->parent);
@@ -710,6 +711,11 @@ int attribute_line(struct acid_attr *a, const char *line, size_t len,
 			excerpt(line, len, q, sizeof(q)));
 		return 0;
 	}
+	if (h.node) {
+		h.k.node = node_id(a, h.node, h.node_len, true);
+		if (!h.k.node)
+			return a->err;
+	}
 	*rec = true;
 	*k = h.k;
 	if (type_is_num(&h, "CONTAINER_ID", ACID_AUDIT_CONTAINER_ID)) {
@@ -775,10 +781,13 @@ API int acid_attr_seed(struct acid_attr *a, const struct acid_attr_seed *s)
 	    s->ses_tag >= SES_UNSET ||
 	    (s->parent && *s->parent && !id_field(s->parent, r.parent)))
 		return -EINVAL;
-	if (s->node && *s->node)
-		node = node_hash(s->node, strlen(s->node));
 	if (a->err)
 		return a->err;
+	if (s->node && *s->node) {
+		node = node_id(a, s->node, strlen(s->node), true);
+		if (!node)
+			return a->err;
+	}
 	if (find_open(a, r.uuid, node))
 		return -EEXIST;
 	r.name = (char *)(s->name ? s->name : "");
@@ -805,12 +814,18 @@ API int acid_attr_seed_pid(struct acid_attr *a, const char *uuid,
 			   const char *node, pid_t pid)
 {
 	char id[ACID_ID_STRLEN];
-	uint32_t n = node && *node ? node_hash(node, strlen(node)) : 0;
+	uint32_t n = 0;
 	struct ctr *c;
 
 	if (!uuid || !id_field(uuid, id) || pid <= 1 ||
 	    (uint32_t)pid > PID_MAX_LIMIT)
 		return -EINVAL;
+	if (a->err)
+		return a->err;
+	/* a node no record or seed named holds no run */
+	if (node && *node &&
+	    !(n = node_id(a, node, strlen(node), false)))
+		return a->err ? a->err : -ENOENT;
 	c = find_open(a, id, n);
 	if (!c)
 		return a->err ? a->err : -ENOENT;

@@ -41,6 +41,19 @@
  *     No process can send those record types: the kernel takes user
  *     records of 1100-1199 and 2100-2999 only.
  *
+ * Nodes: an aggregating auditd (tcp_listen_port, fed by audisp-remote on
+ * each machine) writes the records of many machines into one log, each
+ * line beginning with node=NAME (name_format); pids, sessions, serials
+ * and kernel IDs collide across machines. A container is (node, ID):
+ * every rule above applies within one node - an event belongs to a
+ * container only when it was logged on the container's node, lines
+ * without node= being one more node (the local one), and an acid record
+ * of one node never ends, claims or flags a run on another. Two node
+ * names are two nodes, exactly (no hashing merges them). The names are
+ * kept for the reader's life (a live reader too: one per node heard
+ * from). The aggregator writes the prefix each sender sent: a node that
+ * is not trusted can send records under another node's name.
+ *
  * The audit rules it needs: acid's own records (VIRT_CONTROL, always
  * logged), and for ancestry the records that name a process's parent:
  * execve (-a always,exit -S execve) and, to see children that never exec,
@@ -179,7 +192,9 @@ enum acid_attr_end {
  * records was sent from inside a container; conflict: another start
  * record claimed its ID while it ran (see end for which claim lost);
  * events: attributed to it, its own records not counted; file, line:
- * where its first record is (file: the source name, NULL when none).
+ * where its first record is (file: the source name, NULL when none);
+ * node: the node= name its records carry (an aggregator's log: one per
+ * machine), NULL when they carry none (the local node).
  */
 struct acid_attr_container {
 	char uuid[ACID_ATTR_ID_STRLEN]; /* canonical form */
@@ -202,6 +217,8 @@ struct acid_attr_container {
 
 	const char *file;
 	unsigned long line;
+
+	const char *node;
 };
 
 /*
@@ -438,11 +455,17 @@ enum acid_attr_state {
 	ACID_ATTR_STATE_RUNNING,   /* no stop record and its init is alive */
 	ACID_ATTR_STATE_LOST,	   /* init gone without stop, or reason=lost */
 	ACID_ATTR_STATE_DISPLACED, /* another claim of its ID was preferred */
+	ACID_ATTR_STATE_UNKNOWN,   /* no stop record, and its records name a
+				    * node: its init is on a machine whose
+				    * /proc this one does not see */
 };
 
 /*
- * acid_attr_state - ended, running, lost or displaced. For a container
- * with no stop record that was not displaced it looks at
+ * acid_attr_state - ended, running, lost, displaced or unknown. For a
+ * container with no stop record that was not displaced, unknown when
+ * its records carry node= (an aggregator's log: which node is this one
+ * is not known, and a pid here says nothing of a pid there), else it
+ * looks at
  * <proc_root>/<vm-pid>/stat (NULL: ACID_PROC_ROOT, else /proc): the
  * process must exist and have started no later than the start record, or
  * it is another process that reuses the pid.

@@ -82,7 +82,10 @@ int hmap_all(const struct hmap *m, uint64_t key, uint64_t **out, size_t *n,
 	     size_t *cap);
 void hmap_free(struct hmap *m);
 
-/* An event's full identity: the stamp and the node that logged it. */
+/*
+ * An event's full identity: the stamp and the node that logged it (0:
+ * none; else its number in the reader, node_id()).
+ */
 struct skey {
 	int64_t sec;
 	uint64_t serial;
@@ -211,6 +214,10 @@ struct acid_attr {
 	struct hmap ses;   /* (node, ses) -> open container tagged ses */
 	struct hmap uuids; /* hash of the uuid -> container, all of them */
 	struct hmap kset;  /* (node, contid) -> index in kops */
+	struct hmap nodes; /* hash of a node name -> its number */
+	char **node;	   /* node number N (1...) is node[N - 1] */
+	size_t nnode, capnode;
+	uint32_t last_node; /* the node of the last record read */
 	struct kop *kops;  /* the kernel's set records, the latest per ID */
 	size_t nkops, capkops;
 	struct kev kring[RECENT]; /* the latest SYSCALL records' events */
@@ -248,6 +255,8 @@ struct acid_attr_event {
 /* ----------------------------------------------------------- record.c */
 
 struct hdr {
+	const char *node; /* node=N: the name (NULL: none) */
+	size_t node_len;
 	const char *type;
 	size_t type_len;
 	struct skey k;
@@ -262,7 +271,8 @@ struct subject {
 };
 
 bool digits(const char **p, const char *end, uint64_t max, uint64_t *v);
-uint32_t node_hash(const char *s, size_t n);
+uint32_t node_id(struct acid_attr *a, const char *s, size_t n, bool add);
+const char *node_name(const struct acid_attr *a, uint32_t node);
 bool parse_header(const char *line, size_t len, struct hdr *h);
 bool type_is(const struct hdr *h, const char *name);
 bool no_subject(const struct hdr *h);

@@ -137,16 +137,57 @@ bool digits(const char **p, const char *end, uint64_t max,
 	return true;
 }
 
-/* FNV-1a of a node name: a node is a name; only its identity matters. */
-uint32_t node_hash(const char *s, size_t n)
+/*
+ * A node is a name: two nodes are two names, however they hash. Each name
+ * read gets a number (1, 2, ...: 0 is "no node"), the same for the
+ * reader's life, and is kept for the containers that point to it.
+ * @add: a new name gets one; else 0 when it has none. 0 and a->err set
+ * when memory runs out.
+ */
+uint32_t node_id(struct acid_attr *a, const char *s, size_t n, bool add)
 {
-	uint32_t h = 2166136261u;
+	uint64_t h = 14695981039346656037ULL;
+	size_t m;
+	char *copy;
 
+	if (a->last_node && strlen(a->node[a->last_node - 1]) == n &&
+	    memcmp(a->node[a->last_node - 1], s, n) == 0)
+		return a->last_node;
 	for (size_t i = 0; i < n; i++) {
 		h ^= (unsigned char)s[i];
-		h *= 16777619u;
+		h *= 1099511628211ULL;
 	}
-	return h | 1; /* 0 is "no node" */
+	if (hmap_all(&a->nodes, h, &a->tmp2, &m, &a->captmp2) < 0)
+		goto nomem;
+	for (size_t i = 0; i < m; i++) {
+		const char *name = a->node[a->tmp2[i] - 1];
+
+		if (strlen(name) == n && memcmp(name, s, n) == 0)
+			return a->last_node = (uint32_t)a->tmp2[i];
+	}
+	if (!add)
+		return 0;
+	if (a->nnode >= UINT32_MAX - 1 ||
+	    grow(&a->node, &a->capnode, a->nnode + 1, sizeof(*a->node)) < 0)
+		goto nomem;
+	copy = strndup(s, n);
+	if (!copy)
+		goto nomem;
+	if (hmap_add(&a->nodes, h, a->nnode + 1) < 0) {
+		free(copy);
+		goto nomem;
+	}
+	a->node[a->nnode++] = copy;
+	return a->last_node = (uint32_t)a->nnode;
+nomem:
+	a->err = -ENOMEM;
+	return 0;
+}
+
+/* The name of node @node (NULL for 0: no node). */
+const char *node_name(const struct acid_attr *a, uint32_t node)
+{
+	return node ? a->node[node - 1] : NULL;
 }
 
 /*
@@ -159,6 +200,8 @@ bool parse_header(const char *line, size_t len, struct hdr *h)
 	uint64_t sec, milli, serial;
 
 	h->k.node = 0;
+	h->node = NULL;
+	h->node_len = 0;
 	if (len > 5 && memcmp(p, "node=", 5) == 0) {
 		sp = memchr(p, ' ', len);
 		if (!sp)
@@ -167,7 +210,8 @@ bool parse_header(const char *line, size_t len, struct hdr *h)
 		for (const char *q = p + 5; q < sp; q++)
 			if (*q <= ' ' || *q >= 0x7f)
 				return false;
-		h->k.node = node_hash(p + 5, (size_t)(sp - p - 5));
+		h->node = p + 5; /* its number: node_id(), by the caller */
+		h->node_len = (size_t)(sp - p - 5);
 		p = sp + 1;
 	}
 	if (end - p < 5 || memcmp(p, "type=", 5) != 0)

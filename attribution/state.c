@@ -91,6 +91,8 @@ API enum acid_attr_state acid_attr_state(const struct acid_attr_container *c,
 	if (c->end == ACID_ATTR_END_STOP)
 		return strcmp(c->reason, "lost") == 0 ? ACID_ATTR_STATE_LOST
 						       : ACID_ATTR_STATE_ENDED;
+	if (c->node)
+		return ACID_ATTR_STATE_UNKNOWN;
 	/* no start in the logs, or one dated after now: not a live run */
 	if (!c->has_start || c->start.sec > (int64_t)time(NULL) + 60)
 		return ACID_ATTR_STATE_LOST;

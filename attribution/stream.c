@@ -66,6 +66,10 @@ API void acid_attr_free(struct acid_attr *a)
 	hmap_free(&a->ses);
 	hmap_free(&a->uuids);
 	hmap_free(&a->kset);
+	hmap_free(&a->nodes);
+	for (size_t i = 0; i < a->nnode; i++)
+		free(a->node[i]);
+	free(a->node);
 	sset_free(&a->sel);
 	sset_free(&a->done);
 	free(a->tmp);

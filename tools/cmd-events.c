@@ -42,6 +42,10 @@ static const char usage[] =
 	"it carries ses=N; otherwise when its process descends from the\n"
 	"container's init, as the pid= and ppid= of SYSCALL records show\n"
 	"(audit rules for execve and clone/fork make that chain visible).\n"
+	"In an aggregating auditd's log (node= on every line) all of this\n"
+	"holds per node: a container is its node and ID, and an event is\n"
+	"only ever a container's of its own node; a NAME or UUID selects its\n"
+	"runs on every node, each line showing its node=.\n"
 	"\n"
 	"Exit status: 0 success, 1 no such container or a log cannot be read,\n"
 	"2 usage error.\n";

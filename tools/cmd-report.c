@@ -27,7 +27,11 @@ static const char usage[] =
 	"sent by a process inside a container. \"conflict\": another start\n"
 	"record claimed its ID while it ran; the claim sent from outside any\n"
 	"container is preferred (else the first), the other is \"displaced\"\n"
-	"(STOP): no run from then on, or never one.\n"
+	"(STOP): no run from then on, or never one. NODE: the node= name of\n"
+	"its records (\"-\": none), shown when the logs are an aggregating\n"
+	"auditd's, where the machines' pids, sessions and IDs are kept apart;\n"
+	"a run of a node with no stop record is \"no stop\" (this machine\n"
+	"cannot see whether its init still runs).\n"
 	"\n"
 	"  --input FILE    read FILE instead of auditd's logs; repeat for\n"
 	"                  several, oldest first\n"
@@ -37,10 +41,14 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 success, 1 a log cannot be read, 2 usage error.\n";
 
-enum { C_NUM, C_ID, C_NAME, C_START, C_STOP, C_DUR, C_EVENTS, C_FLAGS, C_N };
+enum {
+	C_NUM, C_NODE, C_ID, C_NAME, C_START, C_STOP, C_DUR, C_EVENTS, C_FLAGS,
+	C_N
+};
 
 static const char *const heads[C_N] = {
-	"#", "ID", "NAME", "START", "STOP", "DURATION", "EVENTS", "FLAGS",
+	"#", "NODE", "ID", "NAME", "START", "STOP", "DURATION", "EVENTS",
+	"FLAGS",
 };
 
 struct row {
@@ -83,6 +91,9 @@ static void fill_row(const struct acid_attr_container *c, size_t num,
 	struct timespec now;
 
 	snprintf(row->cell[C_NUM], sizeof(row->cell[C_NUM]), "%zu.", num);
+	/* the local node, in an aggregator's log with others: "-" */
+	acid_attr_escape(c->node ? c->node : "-", row->cell[C_NODE],
+			 sizeof(row->cell[C_NODE]));
 	snprintf(row->cell[C_ID], sizeof(row->cell[C_ID]), "%s", c->uuid);
 	acid_attr_escape(c->name[0] ? c->name : "?", row->cell[C_NAME],
 		  sizeof(row->cell[C_NAME]));
@@ -114,6 +125,12 @@ static void fill_row(const struct acid_attr_container *c, size_t num,
 			 "displaced");
 		snprintf(row->cell[C_DUR], sizeof(row->cell[C_DUR]), "-");
 		break;
+	case ACID_ATTR_STATE_UNKNOWN:
+		/* another machine's run, not stopped in these logs */
+		snprintf(row->cell[C_STOP], sizeof(row->cell[C_STOP]),
+			 "no stop");
+		snprintf(row->cell[C_DUR], sizeof(row->cell[C_DUR]), "?");
+		break;
 	case ACID_ATTR_STATE_LOST:
 		snprintf(row->cell[C_STOP], sizeof(row->cell[C_STOP]), "lost");
 		/* acid gc's record is when the loss was seen: at most that */
@@ -135,9 +152,15 @@ static void fill_row(const struct acid_attr_container *c, size_t num,
 		strcpy(f, "-");
 }
 
+/*
+ * A column of width 0 is not printed: NODE, when no container's records
+ * carry node= (a machine's own log: the report as it always was).
+ */
 static void print_line(const struct row *r, const size_t *w)
 {
 	for (int k = 0; k < C_N; k++) {
+		if (!w[k])
+			continue;
 		/* numbers right-aligned, text left; no padding at the end */
 		if (k == C_EVENTS)
 			printf("%*s", (int)w[k], r->cell[k]);
@@ -168,6 +191,7 @@ int cmd_report(int argc, char **argv)
 	struct acid_attr *log = NULL;
 	struct row *rows = NULL, head;
 	size_t n_inputs = 0, n, w[C_N] = { 0 }, total = 0;
+	bool nodes = false;
 	unsigned int flags = 0;
 	int c, r, ret = EXIT_RUNTIME;
 
@@ -229,18 +253,20 @@ int cmd_report(int argc, char **argv)
 		tool_error("report", "out of memory");
 		goto out;
 	}
+	for (size_t i = 0; i < n; i++)
+		nodes = nodes || acid_attr_get(log, i)->node;
 	for (int k = 0; k < C_N; k++) {
 		snprintf(head.cell[k], sizeof(head.cell[k]), "%s", heads[k]);
-		w[k] = strlen(heads[k]);
+		w[k] = k != C_NODE || nodes ? strlen(heads[k]) : 0;
 	}
 	for (size_t i = 0; i < n; i++) {
 		fill_row(acid_attr_get(log, i), i + 1, &rows[i]);
 		for (int k = 0; k < C_N; k++)
-			if (strlen(rows[i].cell[k]) > w[k])
+			if (w[k] && strlen(rows[i].cell[k]) > w[k])
 				w[k] = strlen(rows[i].cell[k]);
 	}
 	for (int k = 0; k < C_N; k++)
-		total += w[k] + (k != C_N - 1 ? 2 : 0);
+		total += w[k] + (w[k] && k != C_N - 1 ? 2 : 0);
 
 	puts("\nContainer Report");
 	for (size_t i = 0; i < total; i++)
