@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * A registry entry and its text form: one "key=value" per line, free text
+ * The registry entry: the object, its accessors, the mode names it is
+ * written with, list freeing, and its text form: one "key=value" per line, free text
  * hex-encoded so that no byte of an OCI name can break the format, and a
  * closing "end" line so that a truncated file is never taken for a whole
  * one. The reader is strict: the file is input like any other.
@@ -14,6 +15,34 @@
 #include "internal.h"
 
 #define ENTRY_MAGIC "acid-entry 1"
+
+const char *acid_mode_name(enum acid_mode mode)
+{
+	switch (mode) {
+	case ACID_MODE_USER:
+		return "user";
+	case ACID_MODE_KERNEL_U64:
+		return "kernel-u64";
+	case ACID_MODE_KERNEL_UUID:
+		return "kernel-uuid";
+	}
+	return "unknown";
+}
+
+/* The mode acid_mode_name() names: 0, or -EINVAL for any other text. */
+int entry_mode_parse(const char *s, enum acid_mode *mode)
+{
+	static const enum acid_mode all[] = { ACID_MODE_USER,
+					      ACID_MODE_KERNEL_U64,
+					      ACID_MODE_KERNEL_UUID };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (strcmp(s, acid_mode_name(all[i])) == 0) {
+			*mode = all[i];
+			return 0;
+		}
+	return -EINVAL;
+}
 
 struct acid_entry *entry_new(void)
 {
@@ -37,6 +66,13 @@ void acid_entry_free(struct acid_entry *e)
 	free(e->name);
 	free(e->bundle);
 	free(e);
+}
+
+void acid_list_free(struct acid_entry **list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		acid_entry_free(list[i]);
+	free(list);
 }
 
 const struct acid_id *acid_entry_id(const struct acid_entry *e)
@@ -268,13 +304,7 @@ static int parse_line(struct acid_entry *e, char *line, unsigned int *seen)
 			return -EBADMSG;
 	} else if (strcmp(line, "mode") == 0) {
 		ONCE(1u << 1);
-		if (strcmp(v, "user") == 0)
-			e->mode = ACID_MODE_USER;
-		else if (strcmp(v, "kernel-u64") == 0)
-			e->mode = ACID_MODE_KERNEL_U64;
-		else if (strcmp(v, "kernel-uuid") == 0)
-			e->mode = ACID_MODE_KERNEL_UUID;
-		else
+		if (entry_mode_parse(v, &e->mode) < 0)
 			return -EBADMSG;
 	} else if (strcmp(line, "pid") == 0) {
 		ONCE(1u << 2);

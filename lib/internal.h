@@ -2,20 +2,28 @@
 /*
  * Internal interfaces of libacid: one header for the modules beside it,
  * never installed. Each module owns one concern:
- *   id.c        IDs: parse, format, generate
- *   caps.c      capability checks (libcap-ng)
+ *   libacid.c   the front: public entry points that check their arguments
+ *               and call the modules below
+ *   ctx.c       the context (proc root, state dir, the kernel's mode)
+ *   register.c  registration: a container's start and end, under the lock
+ *   lookup.c    which container an ID, a name or a process belongs to
+ *   entry.c     the registry entry: its object, mode names, text form
+ *   registry.c  the on-disk registry of live containers (storage only)
+ *   record.c    the audit records' text, and acid_log_*'s sending of it
+ *   netlink.c   sending a user record to the kernel, checked for real
+ *   rules.c     the kernel's audit rules that would drop acid's records
+ *   kernel.c    the /proc/<pid>/audit_containerid interface
+ *   handoff.c   the kernel write handed to an acid-exec ancestor
+ *   session.c   audit session tags (acid-exec)
  *   proc.c      process facts from procfs and pidfds
  *   ns.c        namespace identities
- *   kernel.c    the /proc/<pid>/audit_containerid interface
- *   registry.c  the on-disk registry of live containers
- *   entry.c     the registry entry: its object and its text form
- *   record.c    building and sending the audit records
- *   rules.c     the kernel's audit rules that would drop acid's records
- *   session.c   audit session tags (acid-exec)
- *   handoff.c   the kernel write handed to an acid-exec ancestor
+ *   id.c        IDs: parse, format, generate
+ *   caps.c      capability checks (libcap-ng)
  *   seccomp.c   the filter that keeps containers off the audit socket
  *   strerror.c  error sentences
- *   libacid.c   context and the public entry points that tie them together
+ * Calls run one way: front -> register/lookup/record -> registry, entry,
+ * kernel, handoff, netlink -> proc, ns, id, caps. No module calls the
+ * front.
  */
 #ifndef ACID_INTERNAL_H
 #define ACID_INTERNAL_H
@@ -90,6 +98,7 @@ struct proc_hold {
 };
 int proc_hold_open(const char *proc_root, pid_t pid, struct proc_hold *h);
 int proc_hold_alive(const struct proc_hold *h);
+int proc_alive(const char *proc_root, pid_t pid, uint64_t start);
 void proc_hold_close(struct proc_hold *h);
 int proc_stat(const char *proc_root, pid_t pid, pid_t *ppid,
 	      uint64_t *starttime);
@@ -141,12 +150,14 @@ int handoff_write_id(const struct acid_ctx *ctx, pid_t target,
 
 /* entry.c */
 struct acid_entry *entry_new(void);
+int entry_mode_parse(const char *s, enum acid_mode *mode);
 int entry_to_text(const struct acid_entry *e, char **text, size_t *len);
 int entry_from_text(const char *text, size_t len, struct acid_entry **out);
 
 /* registry.c */
 int registry_open(const char *state_dir, bool create);
 int registry_lock(int dirfd);
+int registry_upgrade(int dirfd, int lockfd);
 int registry_put(int dirfd, const struct acid_entry *e);
 int registry_remove(int dirfd, const struct acid_entry *e);
 int registry_get_id(int dirfd, const struct acid_id *id,
@@ -162,13 +173,37 @@ int record_start_text(const struct acid_entry *e, const char *exe,
 		      char **out);
 int record_stop_text(const struct acid_entry *e, const char *reason,
 		     const char *exe, char **out);
-int record_send(int type, const char *text);
 int record_self_exe(char *buf, size_t len);
+bool record_reason_ok(const char *reason);
+int record_log_start(const struct acid_entry *e);
+int record_log_stop(const struct acid_entry *e, const char *reason);
+
+/* netlink.c: send a user record of @type; see acid_log_start()'s errors */
+int netlink_send_user(int type, const char *text);
 /*
- * An error of record_send() after which the kernel may have logged the
- * record all the same (see acid_log_maybe_sent()).
+ * An error of netlink_send_user() after which the kernel may have logged
+ * the record all the same (see acid_log_maybe_sent()).
  */
-bool record_maybe_sent(int err);
+bool netlink_maybe_sent(int err);
+
+/* register.c: the front checked the arguments */
+int register_add(const struct acid_ctx *ctx, const struct acid_reg *q,
+		 struct acid_entry **out);
+int register_end(const struct acid_ctx *ctx, const struct acid_entry *e,
+		 const char *reason);
+int register_forget(const struct acid_ctx *ctx, const struct acid_entry *e);
+int register_clean(const struct acid_ctx *ctx, size_t *removed);
+
+/* lookup.c */
+int lookup_pid_at(const struct acid_ctx *ctx, int dirfd, pid_t pid,
+		  struct acid_entry **out);
+int lookup_pid(const struct acid_ctx *ctx, pid_t pid, struct acid_entry **out);
+int lookup_id(const struct acid_ctx *ctx, const struct acid_id *id,
+	      struct acid_entry **out);
+int lookup_name(const struct acid_ctx *ctx, const char *name,
+		const char *bundle, struct acid_entry **out);
+int lookup_all(const struct acid_ctx *ctx, struct acid_entry ***out,
+	       size_t *n);
 
 /* rules.c: what the kernel's rules compare of the sending thread */
 struct rules_self {

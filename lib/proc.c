@@ -77,9 +77,27 @@ int proc_hold_open(const char *proc_root, pid_t pid, struct proc_hold *h)
 	return 0;
 }
 
+/*
+ * Is process @pid still the one that started at @start, and not exited
+ * (a zombie waiting for its reaper is not alive)? 1, 0, or -errno.
+ */
+int proc_alive(const char *proc_root, pid_t pid, uint64_t start)
+{
+	uint64_t now;
+	int r = proc_stat(proc_root, pid, NULL, &now);
+
+	if (r == -ESRCH)
+		return 0;
+	if (r < 0)
+		return r;
+	if (now != start)
+		return 0;
+	r = proc_exited(proc_root, pid);
+	return r < 0 ? r : !r;
+}
+
 int proc_hold_alive(const struct proc_hold *h)
 {
-	uint64_t start;
 	int r;
 
 	if (h->pidfd >= 0) {
@@ -91,15 +109,7 @@ int proc_hold_alive(const struct proc_hold *h)
 			return -errno;
 		return r == 0;
 	}
-	r = proc_stat(h->proc_root, h->pid, NULL, &start);
-	if (r == -ESRCH)
-		return 0;
-	if (r < 0)
-		return r;
-	if (start != h->start)
-		return 0;
-	r = proc_exited(h->proc_root, h->pid);
-	return r < 0 ? r : !r;
+	return proc_alive(h->proc_root, h->pid, h->start);
 }
 
 void proc_hold_close(struct proc_hold *h)
