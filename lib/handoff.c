@@ -113,8 +113,9 @@ static int connect_server(int fd, int dirfd, pid_t server, int64_t deadline)
 	}
 }
 
-int handoff_write_id(const struct acid_ctx *ctx, pid_t target,
-		     const struct acid_id *id)
+/* The exchange of handoff_write_id(), whose errors it words. */
+static int ask(struct acid_ctx *ctx, pid_t target, const struct acid_id *id,
+	       pid_t *serverp, bool *answered)
 {
 	int64_t deadline = now_ms() + HANDOFF_DEADLINE_MS;
 	struct ucred peer;
@@ -133,6 +134,7 @@ int handoff_write_id(const struct acid_ctx *ctx, pid_t target,
 	server = find_acid_exec(ctx->proc_root);
 	if (server <= 0)
 		return -ENOENT;
+	*serverp = server;
 	/* the registry directory, checked: root's, 0700, no symlink */
 	dirfd = registry_open(ctx->state_dir, false);
 	if (dirfd == -ENOENT)
@@ -178,6 +180,40 @@ int handoff_write_id(const struct acid_ctx *ctx, pid_t target,
 		/* closed without an answer: it refused to talk to us */
 		if (n != sizeof(answer) || answer < 0)
 			return -EPROTO;
+		*answered = true;
 		return -answer;
 	}
+}
+
+/*
+ * The kernel write of @id for @target, asked of the nearest acid-exec
+ * ancestor: its answer is the kernel's. -ENOENT: no acid-exec serves
+ * here (a message is left only for the failures of one that does).
+ */
+int handoff_write_id(struct acid_ctx *ctx, pid_t target,
+		     const struct acid_id *id)
+{
+	bool answered = false;
+	pid_t server = 0;
+	int r = ask(ctx, target, id, &server, &answered);
+
+	if (r == 0 || r == -ENOENT)
+		return r;
+	if (answered)
+		return ctx_fail(ctx, r, "acid-exec %d writing %s/%d/"
+				"audit_containerid", (int)server,
+				ctx->proc_root, (int)target);
+	if (r == -EPROTO)
+		return ctx_fail(ctx, r, "acid-exec %d closed the hand-off "
+				"without an answer (it refused the request)",
+				(int)server);
+	if (r == -ETIMEDOUT)
+		return ctx_failw(ctx, r, "Connection timed out",
+				 "acid-exec %d did not answer within %d ms "
+				 "(asked to write %s/%d/audit_containerid)",
+				 (int)server, HANDOFF_DEADLINE_MS,
+				 ctx->proc_root, (int)target);
+	return ctx_failx(ctx, r, "handing the write of %s/%d/"
+			 "audit_containerid to acid-exec %d", ctx->proc_root,
+			 (int)target, (int)server);
 }

@@ -50,11 +50,40 @@
 /* AUDIT_MESSAGE_TEXT_MAX of the kernel, with its NUL */
 #define RECORD_TEXT_MAX 8560
 
+/* the longest message acid_ctx_errmsg() gives, with its NUL */
+#define ACID_ERRMSG_MAX 1024
+
 struct acid_ctx {
 	char *proc_root;
 	char *state_dir;
 	enum acid_mode mode;
+	/* the last failure of a call that took the context non-const: its
+	 * error, and what failed (msg, for the error msg_err) */
+	int err, msg_err;
+	char msg[ACID_ERRMSG_MAX];
 };
+
+/*
+ * ctx.c: the failure of the operation in hand, said where it arises.
+ * ctx_fail() words it "<what>: <the C library's words for err>" (a
+ * system call's failure: "writing /proc/12/audit_containerid: Operation
+ * not permitted"), ctx_failx() "<what>: <acid_strerror(err)>" (acid's
+ * own checks). Both return @err, so: return ctx_fail(ctx, r, ...);
+ * ctx_also() adds "; <more>" to the message. The front clears the
+ * message at the start of each call (ctx_begin) and keeps the call's
+ * result (ctx_end).
+ */
+int ctx_fail(struct acid_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int ctx_failx(struct acid_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* the same with @words after the colon */
+int ctx_failw(struct acid_ctx *ctx, int err, const char *words,
+	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void ctx_also(struct acid_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void ctx_begin(struct acid_ctx *ctx);
+int ctx_end(struct acid_ctx *ctx, int r);
 
 struct acid_entry {
 	struct acid_id id;
@@ -118,9 +147,9 @@ bool ns_same(const struct acid_ns_set *a, const struct acid_ns_set *b,
 
 /* kernel.c */
 int kernel_probe(const char *proc_root, enum acid_mode *mode);
-int kernel_read_id(const struct acid_ctx *ctx, pid_t pid, bool *set,
+int kernel_read_id(struct acid_ctx *ctx, pid_t pid, bool *set,
 		   struct acid_id *id);
-int kernel_write_id(const struct acid_ctx *ctx, const struct proc_hold *h,
+int kernel_write_id(struct acid_ctx *ctx, const struct proc_hold *h,
 		    const struct acid_id *id);
 int kernel_format_id(enum acid_mode mode, const struct acid_id *id,
 		     char *buf, size_t len);
@@ -145,7 +174,7 @@ const uint32_t *filter_compat_abis(uint32_t native);
 bool proc_is_acid_exec(const char *proc_root, pid_t pid);
 
 /* handoff.c: the write done by an acid-exec ancestor; -ENOENT: none */
-int handoff_write_id(const struct acid_ctx *ctx, pid_t target,
+int handoff_write_id(struct acid_ctx *ctx, pid_t target,
 		     const struct acid_id *id);
 
 /* entry.c */
@@ -175,8 +204,11 @@ int record_stop_text(const struct acid_entry *e, const char *reason,
 		     const char *exe, char **out);
 int record_self_exe(char *buf, size_t len);
 bool record_reason_ok(const char *reason);
-int record_log_start(const struct acid_entry *e);
-int record_log_stop(const struct acid_entry *e, const char *reason);
+int record_send_text(struct acid_ctx *ctx, const char *what,
+		     const char *text);
+int record_log_start(struct acid_ctx *ctx, const struct acid_entry *e);
+int record_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
+		    const char *reason);
 
 /* netlink.c: send a user record of @type; see acid_log_start()'s errors */
 int netlink_send_user(int type, const char *text);
@@ -187,22 +219,24 @@ int netlink_send_user(int type, const char *text);
 bool netlink_maybe_sent(int err);
 
 /* register.c: the front checked the arguments */
-int register_add(const struct acid_ctx *ctx, const struct acid_reg *q,
-		 struct acid_entry **out);
-int register_end(const struct acid_ctx *ctx, const struct acid_entry *e,
+#define REGISTER_SEND 0x1	/* send the register record (acid_start) */
+#define REGISTER_WARN 0x2	/* keep the registration if it cannot go */
+int register_add(struct acid_ctx *ctx, const struct acid_reg *q,
+		 unsigned int flags, struct acid_entry **out, int *record_err);
+int register_end(struct acid_ctx *ctx, const struct acid_entry *e,
 		 const char *reason);
-int register_forget(const struct acid_ctx *ctx, const struct acid_entry *e);
-int register_clean(const struct acid_ctx *ctx, size_t *removed);
+int register_forget(struct acid_ctx *ctx, const struct acid_entry *e);
+int register_clean(struct acid_ctx *ctx, size_t *removed);
 
 /* lookup.c */
-int lookup_pid_at(const struct acid_ctx *ctx, int dirfd, pid_t pid,
+int lookup_pid_at(struct acid_ctx *ctx, int dirfd, pid_t pid,
 		  struct acid_entry **out);
-int lookup_pid(const struct acid_ctx *ctx, pid_t pid, struct acid_entry **out);
-int lookup_id(const struct acid_ctx *ctx, const struct acid_id *id,
+int lookup_pid(struct acid_ctx *ctx, pid_t pid, struct acid_entry **out);
+int lookup_id(struct acid_ctx *ctx, const struct acid_id *id,
 	      struct acid_entry **out);
-int lookup_name(const struct acid_ctx *ctx, const char *name,
+int lookup_name(struct acid_ctx *ctx, const char *name,
 		const char *bundle, struct acid_entry **out);
-int lookup_all(const struct acid_ctx *ctx, struct acid_entry ***out,
+int lookup_all(struct acid_ctx *ctx, struct acid_entry ***out,
 	       size_t *n);
 
 /* rules.c: what the kernel's rules compare of the sending thread */

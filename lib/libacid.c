@@ -43,68 +43,113 @@ int acid_register(struct acid_ctx *ctx, const struct acid_reg *req,
 
 	if (!ctx)
 		return -EINVAL;
+	ctx_begin(ctx);
 	r = reg_check(req, &q);
-	if (r < 0)
-		return r;
-	return register_add(ctx, &q, out);
+	if (r == 0)
+		r = register_add(ctx, &q, 0, out, NULL);
+	return ctx_end(ctx, r);
+}
+
+int acid_start(struct acid_ctx *ctx, const struct acid_reg *req,
+	       unsigned int flags, struct acid_entry **out, int *record_err)
+{
+	struct acid_reg q;
+	int r, rec = 0;
+
+	if (record_err)
+		*record_err = 0;
+	if (!ctx)
+		return -EINVAL;
+	ctx_begin(ctx);
+	r = flags & ~ACID_START_WARN ? -EINVAL : reg_check(req, &q);
+	if (r == 0)
+		r = register_add(ctx, &q,
+				 REGISTER_SEND | (flags & ACID_START_WARN ?
+						  REGISTER_WARN : 0),
+				 out, &rec);
+	if (record_err)
+		*record_err = rec;
+	/* a record let go (ACID_START_WARN) is still said in the context */
+	ctx_end(ctx, r < 0 ? r : rec);
+	return r;
 }
 
 int acid_unregister(struct acid_ctx *ctx, const struct acid_entry *e,
 		    const char *reason)
 {
-	if (!ctx || !e || !reason)
+	if (!ctx)
 		return -EINVAL;
-	return register_end(ctx, e, reason);
+	ctx_begin(ctx);
+	if (!e || !reason)
+		return ctx_end(ctx, -EINVAL);
+	return ctx_end(ctx, register_end(ctx, e, reason));
 }
 
 int acid_forget(struct acid_ctx *ctx, const struct acid_entry *e)
 {
-	if (!ctx || !e)
+	if (!ctx)
 		return -EINVAL;
-	return register_forget(ctx, e);
+	ctx_begin(ctx);
+	if (!e)
+		return ctx_end(ctx, -EINVAL);
+	return ctx_end(ctx, register_forget(ctx, e));
 }
 
 int acid_registry_clean(struct acid_ctx *ctx, size_t *removed)
 {
 	if (!ctx)
 		return -EINVAL;
-	return register_clean(ctx, removed);
+	ctx_begin(ctx);
+	return ctx_end(ctx, register_clean(ctx, removed));
 }
 
 /* ------------------------------------------------------------ lookups */
 
 int acid_lookup_pid(struct acid_ctx *ctx, pid_t pid, struct acid_entry **out)
 {
-	if (!ctx || !out)
+	if (!ctx)
 		return -EINVAL;
+	ctx_begin(ctx);
+	if (!out)
+		return ctx_end(ctx, -EINVAL);
 	if (pid <= 0)
-		return -ESRCH;
-	return lookup_pid(ctx, pid, out);
+		return ctx_end(ctx, -ESRCH);
+	return ctx_end(ctx, lookup_pid(ctx, pid, out));
 }
 
 int acid_lookup_id(struct acid_ctx *ctx, const struct acid_id *id,
 		   struct acid_entry **out)
 {
-	if (!ctx || !id || !out || acid_id_is_zero(id))
+	if (!ctx)
 		return -EINVAL;
-	return lookup_id(ctx, id, out);
+	ctx_begin(ctx);
+	if (!id || !out || acid_id_is_zero(id))
+		return ctx_end(ctx, -EINVAL);
+	return ctx_end(ctx, lookup_id(ctx, id, out));
 }
 
 int acid_lookup_name(struct acid_ctx *ctx, const char *name,
 		     const char *bundle, struct acid_entry **out)
 {
-	if (!ctx || !name || !*name || !out)
+	if (!ctx)
 		return -EINVAL;
-	return lookup_name(ctx, name, bundle, out);
+	ctx_begin(ctx);
+	if (!name || !*name || !out)
+		return ctx_end(ctx, -EINVAL);
+	return ctx_end(ctx, lookup_name(ctx, name, bundle, out));
 }
 
 int acid_list(struct acid_ctx *ctx, struct acid_entry ***out, size_t *n)
 {
-	if (!ctx || !out || !n)
+	if (!ctx)
 		return -EINVAL;
-	return lookup_all(ctx, out, n);
+	ctx_begin(ctx);
+	if (!out || !n)
+		return ctx_end(ctx, -EINVAL);
+	return ctx_end(ctx, lookup_all(ctx, out, n));
 }
 
+/* a call that only reads the context takes it const (see libacid.h) */
 int acid_entry_alive(const struct acid_ctx *ctx, const struct acid_entry *e)
 {
 	if (!ctx || !e)
@@ -116,17 +161,23 @@ int acid_entry_alive(const struct acid_ctx *ctx, const struct acid_entry *e)
 
 int acid_log_start(struct acid_ctx *ctx, const struct acid_entry *e)
 {
-	if (!ctx || !e)
+	if (!ctx)
 		return -EINVAL;
-	return record_log_start(e);
+	ctx_begin(ctx);
+	if (!e)
+		return ctx_end(ctx, -EINVAL);
+	return ctx_end(ctx, record_log_start(ctx, e));
 }
 
 int acid_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
 		  const char *reason)
 {
-	if (!ctx || !e || !reason || !record_reason_ok(reason))
+	if (!ctx)
 		return -EINVAL;
-	return record_log_stop(e, reason);
+	ctx_begin(ctx);
+	if (!e || !reason || !record_reason_ok(reason))
+		return ctx_end(ctx, -EINVAL);
+	return ctx_end(ctx, record_log_stop(ctx, e, reason));
 }
 
 bool acid_log_maybe_sent(int err)

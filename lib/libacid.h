@@ -15,7 +15,10 @@
  *  - returns zero (or a documented non-negative value) on success and a
  *    negative errno value on error; acid_strerror() turns it into a sentence;
  *  - never prints, never exits, keeps no global mutable state: one
- *    struct acid_ctx per thread (or guarded by the caller) is safe.
+ *    struct acid_ctx per thread (or guarded by the caller) is safe;
+ *  - a call that takes the context non-const leaves in it, when it fails,
+ *    what failed (acid_ctx_errmsg()); a call that takes it const only
+ *    reads its settings and leaves nothing there.
  */
 #ifndef ACID_LIBACID_H
 #define ACID_LIBACID_H
@@ -121,6 +124,17 @@ ACID_API void acid_ctx_free(struct acid_ctx *ctx);
 ACID_API enum acid_mode acid_ctx_mode(const struct acid_ctx *ctx);
 ACID_API const char *acid_ctx_proc_root(const struct acid_ctx *ctx);
 ACID_API const char *acid_ctx_state_dir(const struct acid_ctx *ctx);
+
+/*
+ * acid_ctx_errmsg - what the last call on @ctx that failed failed at,
+ * with the operation kept with its error, e.g.
+ *   "writing /proc/123/audit_containerid: Operation not permitted"
+ * (the kernel refused), "no CAP_AUDIT_CONTROL in the caller's effective
+ * set: Operation not permitted" (the caller lacks it). Where the call
+ * said nothing more, acid_strerror() of its error; "" after a call that
+ * succeeded. Valid until the next call on @ctx. Since ACID_0.2.
+ */
+ACID_API const char *acid_ctx_errmsg(const struct acid_ctx *ctx);
 
 /* acid_mode_name - "user", "kernel-u64" or "kernel-uuid". */
 ACID_API const char *acid_mode_name(enum acid_mode mode);
@@ -242,11 +256,44 @@ struct acid_reg {
  * it exits meanwhile the entry is removed again and -ESRCH returned.
  *
  * Does not send the record: call acid_log_start() next, so the caller can
- * decide what a failed record means (see acid_forget()).
+ * decide what a failed record means (see acid_forget()), or use
+ * acid_start(), which does both as one step.
  * On success *@out (if not NULL) receives the new entry.
  */
 ACID_API int acid_register(struct acid_ctx *ctx, const struct acid_reg *req,
 			   struct acid_entry **out);
+
+/* Flags of acid_start(). */
+#define ACID_START_WARN 0x1	/* a record that cannot be sent is no failure */
+
+/*
+ * acid_start - the start of a container as one step, like its end
+ * (acid_unregister()): acid_register() and the register record
+ * (acid_log_start()), both under the registry lock, the record's text
+ * built once. Since ACID_0.2.
+ *
+ * Without ACID_START_WARN (fail-closed: no record, no container) it
+ * checks CAP_AUDIT_WRITE before anything is written (-EPERM), and a
+ * record that cannot be sent undoes the registration and returns the
+ * record's error (as acid_log_start()). A record that may be in the log
+ * all the same (acid_log_maybe_sent()) gets its stop record
+ * (reason=failed) first; where that cannot be sent either, the entry
+ * stays and `acid gc` sends it once the process is gone (the context's
+ * acid_ctx_errmsg() says so). On a kernel with the interface the
+ * kernel's container ID, once written, stays: the kernel has no undo.
+ *
+ * With ACID_START_WARN the registration stays whatever becomes of the
+ * record: 0 is returned, and *@record_err (if not NULL) receives the
+ * record's error, 0 when it was sent (acid_ctx_errmsg() says what
+ * failed). Without it, *@record_err tells a failed record (< 0) from a
+ * failed registration (0).
+ *
+ * Errors otherwise as acid_register(); -EINVAL for unknown @flags. On
+ * success *@out (if not NULL) receives the new entry.
+ */
+ACID_API int acid_start(struct acid_ctx *ctx, const struct acid_reg *req,
+			unsigned int flags, struct acid_entry **out,
+			int *record_err);
 
 /*
  * acid_log_start - send the register record (VIRT_CONTROL op=start

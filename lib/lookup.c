@@ -9,7 +9,7 @@
 #include "internal.h"
 
 /* A registered container that @ns shares a non-host namespace with. */
-static int lookup_by_ns(const struct acid_ctx *ctx, int dirfd,
+static int lookup_by_ns(struct acid_ctx *ctx, int dirfd,
 			const struct acid_ns_set *ns, struct acid_entry **out)
 {
 	static const enum acid_ns_kind kinds[] = { ACID_NS_PID, ACID_NS_MNT };
@@ -65,7 +65,7 @@ static int lookup_by_ns(const struct acid_ctx *ctx, int dirfd,
 	return r;
 }
 
-int lookup_pid_at(const struct acid_ctx *ctx, int dirfd, pid_t pid,
+int lookup_pid_at(struct acid_ctx *ctx, int dirfd, pid_t pid,
 		  struct acid_entry **out)
 {
 	struct acid_ns_set ns;
@@ -103,12 +103,12 @@ int lookup_pid_at(const struct acid_ctx *ctx, int dirfd, pid_t pid,
 }
 
 /* The registry, to read; none yet is -ENOENT: nothing registered. */
-static int open_for_lookup(const struct acid_ctx *ctx)
+static int open_for_lookup(struct acid_ctx *ctx)
 {
 	return registry_open(ctx->state_dir, false);
 }
 
-int lookup_pid(const struct acid_ctx *ctx, pid_t pid, struct acid_entry **out)
+int lookup_pid(struct acid_ctx *ctx, pid_t pid, struct acid_entry **out)
 {
 	_cleanup_close_ int dirfd = open_for_lookup(ctx);
 
@@ -117,7 +117,7 @@ int lookup_pid(const struct acid_ctx *ctx, pid_t pid, struct acid_entry **out)
 	return lookup_pid_at(ctx, dirfd, pid, out);
 }
 
-int lookup_id(const struct acid_ctx *ctx, const struct acid_id *id,
+int lookup_id(struct acid_ctx *ctx, const struct acid_id *id,
 	      struct acid_entry **out)
 {
 	_cleanup_close_ int dirfd = open_for_lookup(ctx);
@@ -127,7 +127,7 @@ int lookup_id(const struct acid_ctx *ctx, const struct acid_id *id,
 	return registry_get_id(dirfd, id, out);
 }
 
-int lookup_name(const struct acid_ctx *ctx, const char *name,
+int lookup_name(struct acid_ctx *ctx, const char *name,
 		const char *bundle, struct acid_entry **out)
 {
 	_cleanup_close_ int dirfd = open_for_lookup(ctx);
@@ -137,7 +137,7 @@ int lookup_name(const struct acid_ctx *ctx, const char *name,
 	return registry_get_name(dirfd, name, bundle, out);
 }
 
-int lookup_all(const struct acid_ctx *ctx, struct acid_entry ***out,
+int lookup_all(struct acid_ctx *ctx, struct acid_entry ***out,
 	       size_t *n)
 {
 	_cleanup_close_ int dirfd = open_for_lookup(ctx);

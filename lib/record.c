@@ -223,16 +223,27 @@ bool record_reason_ok(const char *reason)
 	       strspn(reason, "abcdefghijklmnopqrstuvwxyz-") == n;
 }
 
-static int send_text(const char *text)
+/*
+ * Send a record of @e, @what ("start", "stop") saying which: 0, or the
+ * error, said in @ctx.
+ */
+int record_send_text(struct acid_ctx *ctx, const char *what,
+		     const char *text)
 {
 	int r = acid_check_caps(ACID_CAP_WRITE);
 
 	if (r < 0)
-		return r;
-	return netlink_send_user(AUDIT_VIRT_CONTROL, text);
+		return ctx_failw(ctx, r, "Operation not permitted: the "
+				 "caller lacks CAP_AUDIT_WRITE in its "
+				 "effective set", "sending the %s record",
+				 what);
+	r = netlink_send_user(AUDIT_VIRT_CONTROL, text);
+	if (r < 0)
+		return ctx_failx(ctx, r, "sending the %s record", what);
+	return 0;
 }
 
-int record_log_start(const struct acid_entry *e)
+int record_log_start(struct acid_ctx *ctx, const struct acid_entry *e)
 {
 	_cleanup_free_ char *text = NULL;
 	char exe[4096];
@@ -242,10 +253,11 @@ int record_log_start(const struct acid_entry *e)
 	r = record_start_text(e, exe, &text);
 	if (r < 0)
 		return r;
-	return send_text(text);
+	return record_send_text(ctx, "start", text);
 }
 
-int record_log_stop(const struct acid_entry *e, const char *reason)
+int record_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
+		    const char *reason)
 {
 	_cleanup_free_ char *text = NULL;
 	char exe[4096];
@@ -257,5 +269,5 @@ int record_log_stop(const struct acid_entry *e, const char *reason)
 	r = record_stop_text(e, reason, exe, &text);
 	if (r < 0)
 		return r;
-	return send_text(text);
+	return record_send_text(ctx, "stop", text);
 }

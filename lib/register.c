@@ -14,7 +14,7 @@
  * The user-space mode's rules about the target's place in the process
  * tree. A kernel with the interface decides these itself.
  */
-static int check_tree(const struct acid_ctx *ctx, pid_t pid)
+static int check_tree(struct acid_ctx *ctx, pid_t pid)
 {
 	int r;
 
@@ -31,22 +31,104 @@ static int check_tree(const struct acid_ctx *ctx, pid_t pid)
 	return r ? -EBUSY : 0;
 }
 
-/* A registration whose record the kernel would cut short is refused. */
-static int start_record_fits(const struct acid_entry *e)
+/*
+ * The register record of @e, built once: sent as it is by acid_start(),
+ * and a registration whose record the kernel would cut short is refused.
+ */
+static int start_record(const struct acid_entry *e, char **text)
 {
-	_cleanup_free_ char *text = NULL;
 	char exe[4096];
 	int r;
 
 	record_self_exe(exe, sizeof(exe));
-	r = record_start_text(e, exe, &text);
+	r = record_start_text(e, exe, text);
 	if (r < 0)
 		return r;
-	return strlen(text) < RECORD_TEXT_MAX ? 0 : -ENAMETOOLONG;
+	if (strlen(*text) >= RECORD_TEXT_MAX) {
+		free(*text);
+		*text = NULL;
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+/*
+ * The register record could not be sent (@err) and the registration is
+ * undone, under the lock still held. A record that may be in the log all
+ * the same gets its stop record (reason=failed), so that no start stands
+ * in the log without its stop; where that fails too the entry stays, and
+ * `acid gc` sends the stop once the process is gone. The context's
+ * message (the start record's failure) says so.
+ */
+static void start_undo(struct acid_ctx *ctx, int dirfd,
+		       const struct acid_entry *e, int err)
+{
+	char id[ACID_ID_STRLEN] = "?", keep[ACID_ERRMSG_MAX];
+	int r = 0;
+
+	acid_id_format(&e->id, id, sizeof(id));
+	memcpy(keep, ctx->msg, sizeof(keep));
+	if (netlink_maybe_sent(err)) {
+		r = record_log_stop(ctx, e, "failed");
+		memcpy(ctx->msg, keep, sizeof(keep));
+		ctx->msg_err = err;
+		if (r < 0) {
+			ctx_also(ctx, "stop record for %s not sent either, "
+				 "the entry stays for acid gc: %s", id,
+				 acid_strerror(r));
+			return;
+		}
+	}
+	r = registry_remove(dirfd, e);
+	if (r < 0)
+		ctx_also(ctx, "removing the registry entry %s: %s", id,
+			 acid_strerror(r));
+}
+
+/* The registry directory, made if missing, or the message of its error */
+static int open_registry(struct acid_ctx *ctx, bool create)
+{
+	int fd = registry_open(ctx->state_dir, create);
+
+	if (fd < 0 && fd != -ENOENT)
+		return ctx_failx(ctx, fd, "opening the registry %s",
+				 ctx->state_dir);
+	return fd;
+}
+
+/* Its lock, taken, and the registry made current */
+static int lock_registry(struct acid_ctx *ctx, int dirfd)
+{
+	int lock = registry_lock(dirfd), r;
+
+	if (lock < 0)
+		return ctx_fail(ctx, lock, "locking the registry %s/.lock",
+				ctx->state_dir);
+	r = registry_upgrade(dirfd, lock);
+	if (r < 0) {
+		close(lock);
+		return ctx_failx(ctx, r, "completing the name index of the "
+				 "registry %s", ctx->state_dir);
+	}
+	return lock;
+}
+
+static int need_caps(struct acid_ctx *ctx, unsigned int caps)
+{
+	int r = acid_check_caps(caps);
+
+	if (r < 0)
+		return ctx_failw(ctx, r, caps == ACID_CAP_WRITE ?
+				 "Operation not permitted: the caller lacks "
+				 "CAP_AUDIT_WRITE in its effective set" :
+				 "Operation not permitted: the caller lacks "
+				 "CAP_AUDIT_CONTROL in its effective set",
+				 "checking the caller's capabilities");
+	return 0;
 }
 
 /* The checks against what is registered, under the registry lock. */
-static int check_target(const struct acid_ctx *ctx, int dirfd,
+static int check_target(struct acid_ctx *ctx, int dirfd,
 			const struct acid_entry *e)
 {
 	struct acid_entry *old;
@@ -62,7 +144,10 @@ static int check_target(const struct acid_ctx *ctx, int dirfd,
 		if (r < 0)
 			return r;
 		if (set)
-			return -EEXIST;
+			return ctx_failx(ctx, -EEXIST, "pid %d has a container "
+					 "ID in %s/%d/audit_containerid",
+					 (int)e->pid, ctx->proc_root,
+					 (int)e->pid);
 	}
 	r = registry_get_pid(dirfd, e->pid, &old);
 	if (r == 0) {
@@ -70,38 +155,62 @@ static int check_target(const struct acid_ctx *ctx, int dirfd,
 
 		acid_entry_free(old);
 		if (same)
-			return -EEXIST;
+			return ctx_failx(ctx, -EEXIST, "pid %d is in the "
+					 "registry %s", (int)e->pid,
+					 ctx->state_dir);
 	}
 	r = registry_get_id(dirfd, &e->id, &old);
 	if (r == 0) {
 		acid_entry_free(old);
-		return -ENOTUNIQ;
+		r = -ENOTUNIQ;
 	}
-	if (r != -ENOENT)
-		return r == -EBADMSG ? -ENOTUNIQ : r;
+	if (r == -EBADMSG)
+		r = -ENOTUNIQ;
+	if (r != -ENOENT) {
+		char id[ACID_ID_STRLEN] = "?";
+
+		acid_id_format(&e->id, id, sizeof(id));
+		return ctx_failx(ctx, r, "ID %s in the registry %s", id,
+				 ctx->state_dir);
+	}
 	return 0;
 }
 
 /*
  * @q: a request the front has checked (size, pid, text lengths, ID).
+ * @flags: REGISTER_SEND sends the register record before the lock is
+ * let go (acid_start), REGISTER_WARN keeps the registration when it
+ * cannot be sent, its error in *@record_err.
  */
-int register_add(const struct acid_ctx *ctx, const struct acid_reg *q,
-		 struct acid_entry **out)
+int register_add(struct acid_ctx *ctx, const struct acid_reg *q,
+		 unsigned int flags, struct acid_entry **out, int *record_err)
 {
 	_cleanup_close_ int dirfd = -1, lock = -1;
+	_cleanup_free_ char *text = NULL;
 	struct acid_entry *e = NULL, *parent = NULL;
 	struct proc_hold hold = { .pidfd = -1 };
 	pid_t ppid;
 	int r;
 
-	r = acid_check_caps(ACID_CAP_CONTROL);
+	if (record_err)
+		*record_err = 0;
+	r = need_caps(ctx, ACID_CAP_CONTROL);
 	if (r < 0)
 		return r;
+	/* fail-closed: a record that cannot go out is refused up front */
+	if ((flags & (REGISTER_SEND | REGISTER_WARN)) == REGISTER_SEND) {
+		r = need_caps(ctx, ACID_CAP_WRITE);
+		if (r < 0) {
+			if (record_err)
+				*record_err = r;
+			return r;
+		}
+	}
 
 	/* from here to the last write the target is held */
 	r = proc_hold_open(ctx->proc_root, q->pid, &hold);
 	if (r < 0)
-		return r;
+		return ctx_fail(ctx, r, "holding pid %d", (int)q->pid);
 
 	e = entry_new();
 	if (!e) {
@@ -118,35 +227,36 @@ int register_add(const struct acid_ctx *ctx, const struct acid_reg *q,
 		goto fail;
 	}
 	r = proc_stat(ctx->proc_root, q->pid, &ppid, &e->starttime);
-	if (r < 0)
+	if (r < 0) {
+		ctx_fail(ctx, r, "reading %s/%d/stat", ctx->proc_root,
+			 (int)q->pid);
 		goto fail;
+	}
 	if (q->id)
 		e->id = *q->id;
 	else if ((r = acid_ctx_new_id(ctx, &e->id)) < 0)
 		goto fail;
 	r = check_tree(ctx, q->pid);
-	if (r < 0)
+	if (r < 0) {
+		ctx_failx(ctx, r, "pid %d", (int)q->pid);
 		goto fail;
+	}
 	r = ns_collect_held(&hold, &e->ns);
-	if (r < 0)
+	if (r < 0) {
+		ctx_fail(ctx, r, "reading the namespaces of pid %d",
+			 (int)q->pid);
 		goto fail;
-	r = start_record_fits(e);
-	if (r < 0)
-		goto fail;
-
-	dirfd = registry_open(ctx->state_dir, true);
+	}
+	dirfd = open_registry(ctx, true);
 	if (dirfd < 0) {
 		r = dirfd;
 		goto fail;
 	}
-	lock = registry_lock(dirfd);
+	lock = lock_registry(ctx, dirfd);
 	if (lock < 0) {
 		r = lock;
 		goto fail;
 	}
-	r = registry_upgrade(dirfd, lock);
-	if (r < 0)
-		goto fail;
 	r = check_target(ctx, dirfd, e);
 	if (r < 0)
 		goto fail;
@@ -164,6 +274,9 @@ int register_add(const struct acid_ctx *ctx, const struct acid_reg *q,
 		e->parent = parent->id;
 		acid_entry_free(parent);
 	}
+	r = start_record(e, &text);
+	if (r < 0)
+		goto fail;
 
 	if (ctx->mode != ACID_MODE_USER) {
 		/* the kernel's answer, unchanged. A hook is the container's
@@ -180,17 +293,31 @@ int register_add(const struct acid_ctx *ctx, const struct acid_reg *q,
 			goto fail;
 	}
 	r = registry_put(dirfd, e);
-	if (r < 0)
+	if (r < 0) {
+		ctx_failx(ctx, r, "writing the registry entry in %s",
+			  ctx->state_dir);
 		goto fail;
+	}
 
 	r = proc_hold_alive(&hold);
 	if (r <= 0) {
 		/* it died meanwhile: the pid may be another's by now */
 		registry_remove(dirfd, e);
 		r = r < 0 ? r : -ESRCH;
+		ctx_fail(ctx, r, "pid %d exited during its registration",
+			 (int)q->pid);
 		goto fail;
 	}
 	proc_hold_close(&hold);
+	if (flags & REGISTER_SEND) {
+		r = record_send_text(ctx, "start", text);
+		if (r < 0 && record_err)
+			*record_err = r;
+		if (r < 0 && !(flags & REGISTER_WARN)) {
+			start_undo(ctx, dirfd, e, r);
+			goto fail;
+		}
+	}
 	if (out)
 		*out = e;
 	else
@@ -207,22 +334,20 @@ fail:
  * directory, and its lock (held until *lock is closed). A registry that
  * does not exist yet is -ENOENT, or, with @missing_ok, fd -1 and 0.
  */
-static int open_for_change(const struct acid_ctx *ctx, bool missing_ok,
+static int open_for_change(struct acid_ctx *ctx, bool missing_ok,
 			   int *dirfd, int *lock)
 {
-	int r = acid_check_caps(ACID_CAP_CONTROL);
+	int r = need_caps(ctx, ACID_CAP_CONTROL);
 
 	if (r < 0)
 		return r;
-	*dirfd = registry_open(ctx->state_dir, false);
+	*dirfd = open_registry(ctx, false);
 	if (*dirfd == -ENOENT && missing_ok)
 		return 0;
 	if (*dirfd < 0)
 		return *dirfd;
-	*lock = registry_lock(*dirfd);
-	if (*lock < 0)
-		return *lock;
-	return registry_upgrade(*dirfd, *lock);
+	*lock = lock_registry(ctx, *dirfd);
+	return *lock < 0 ? *lock : 0;
 }
 
 /*
@@ -230,7 +355,7 @@ static int open_for_change(const struct acid_ctx *ctx, bool missing_ok,
  * waits, then finds the entry gone and answers -ENOENT instead of sending
  * the record again.
  */
-int register_end(const struct acid_ctx *ctx, const struct acid_entry *e,
+int register_end(struct acid_ctx *ctx, const struct acid_entry *e,
 		 const char *reason)
 {
 	_cleanup_close_ int dirfd = -1, lock = -1;
@@ -249,13 +374,13 @@ int register_end(const struct acid_ctx *ctx, const struct acid_entry *e,
 		return -ENOENT;
 	}
 	acid_entry_free(now);
-	r = record_log_stop(e, reason);
+	r = record_log_stop(ctx, e, reason);
 	if (r < 0)
 		return r;
 	return registry_remove(dirfd, e);
 }
 
-int register_forget(const struct acid_ctx *ctx, const struct acid_entry *e)
+int register_forget(struct acid_ctx *ctx, const struct acid_entry *e)
 {
 	_cleanup_close_ int dirfd = -1, lock = -1;
 	int r;
@@ -266,7 +391,7 @@ int register_forget(const struct acid_ctx *ctx, const struct acid_entry *e)
 	return registry_remove(dirfd, e);
 }
 
-int register_clean(const struct acid_ctx *ctx, size_t *removed)
+int register_clean(struct acid_ctx *ctx, size_t *removed)
 {
 	_cleanup_close_ int dirfd = -1, lock = -1;
 	int r;

@@ -61,7 +61,7 @@ int tool_ctx_list(const char *cmd, struct acid_ctx **ctx,
 	r = acid_list(*ctx, list, n);
 	if (r < 0) {
 		tool_error(cmd, "%s: %s", acid_ctx_state_dir(*ctx),
-			   acid_strerror(r));
+			   acid_ctx_errmsg(*ctx));
 		acid_ctx_free(*ctx);
 		return EXIT_RUNTIME;
 	}
@@ -219,7 +219,7 @@ int tool_find(struct acid_ctx *ctx, const char *cmd, const char *id,
 	if (r < 0) {
 		tool_error(cmd, "container %s \"%s\": %s",
 			   id ? "ID" : name ? "name" : "of pid",
-			   id ? id : name ? name : pid, acid_strerror(r));
+			   id ? id : name ? name : pid, acid_ctx_errmsg(ctx));
 		return EXIT_RUNTIME;
 	}
 	return 0;

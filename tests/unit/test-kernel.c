@@ -472,6 +472,8 @@ static void passthrough(enum acid_mode mode)
 		bail("mkdir %s", p);
 	is_err(reg(ctx, c.pid, NULL, NULL), -EISDIR,
 	       "%s: register with audit_containerid a directory", m);
+	ok(strstr(acid_ctx_errmsg(ctx), "audit_containerid: Is a directory"),
+	   "%s: the message names the file: %s", m, acid_ctx_errmsg(ctx));
 	expect_no_entries(state, m);
 	rmdir(p);
 
@@ -492,8 +494,16 @@ static void passthrough(enum acid_mode mode)
 	if (r < 0) {
 		skip("%s: no immutable files here (%s)", m, strerror(-r));
 	} else {
+		char want[8192];
+
 		is_err(reg(ctx, c.pid, NULL, NULL), -EPERM,
 		       "%s: register with an immutable audit_containerid", m);
+		/* the kernel's refusal is said as one, not as missing
+		 * capabilities */
+		snprintf(want, sizeof(want), "writing %s: Operation not "
+			 "permitted", p);
+		is_str(acid_ctx_errmsg(ctx), want,
+		       "%s: the message names the refused write", m);
 		expect_no_entries(state, m);
 		set_immutable(p, false);
 		text = read_text(p);
