@@ -38,6 +38,11 @@
 
 /* The v11 kernel's "unset" value, which it refuses to be written. */
 #define ACID_U64_UNSET UINT64_MAX
+/* (u32)-1: an unset loginuid (AUDIT_UID_UNSET), no session
+ * (AUDIT_SID_UNSET), as the kernel prints them: 4294967295 */
+#define ACID_AUDIT_UNSET UINT32_MAX
+/* PID_MAX_LIMIT of the kernel: no pid is larger */
+#define ACID_PID_MAX 4194304
 
 /*
  * Bounds on free text held in an entry (OCI ids, bundle paths). A record
@@ -131,6 +136,8 @@ int proc_alive(const char *proc_root, pid_t pid, uint64_t start);
 void proc_hold_close(struct proc_hold *h);
 int proc_stat(const char *proc_root, pid_t pid, pid_t *ppid,
 	      uint64_t *starttime);
+int proc_stat_at(int dirfd, const char *path, char *state, pid_t *ppid,
+		 uint64_t *starttime);
 int proc_exited(const char *proc_root, pid_t pid);
 int proc_has_children(const char *proc_root, pid_t pid);
 int proc_is_self_or_ancestor(const char *proc_root, pid_t pid);
@@ -151,6 +158,8 @@ int kernel_read_id(struct acid_ctx *ctx, pid_t pid, bool *set,
 		   struct acid_id *id);
 int kernel_write_id(struct acid_ctx *ctx, const struct proc_hold *h,
 		    const struct acid_id *id);
+int kernel_write_at(struct acid_ctx *ctx, int dirfd, const char *path,
+		    const char *value);
 int kernel_format_id(enum acid_mode mode, const struct acid_id *id,
 		     char *buf, size_t len);
 
@@ -172,10 +181,17 @@ const uint32_t *filter_compat_abis(uint32_t native);
 /* session.c: is @pid running the installed acid-exec (named so, its file
  * root's and not writable by group or others)? */
 bool proc_is_acid_exec(const char *proc_root, pid_t pid);
+/* the caller's loginuid (ACID_AUDIT_UNSET: none), from the ctx's procfs */
+int session_loginuid(const struct acid_ctx *ctx, uint32_t *uid);
 
-/* handoff.c: the write done by an acid-exec ancestor; -ENOENT: none */
-int handoff_write_id(struct acid_ctx *ctx, pid_t target,
+/* handoff.c: the write of the held target's ID done by an acid-exec
+ * ancestor; -ENOENT: none (the server's side is in handoff.h) */
+int handoff_write_id(struct acid_ctx *ctx, const struct proc_hold *h,
 		     const struct acid_id *id);
+
+/* caps.c: has process @pid all of @need (ACID_CAP_*) in its effective
+ * set? 0, -EPERM, or -errno reading <proc_root>/<pid>/status */
+int caps_of_pid(const char *proc_root, pid_t pid, unsigned int need);
 
 /* entry.c */
 struct acid_entry *entry_new(void);

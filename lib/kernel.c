@@ -126,21 +126,47 @@ int kernel_read_id(struct acid_ctx *ctx, pid_t pid, bool *set,
 }
 
 /*
+ * Write @value (the kernel's form) to audit_containerid in the open
+ * /proc/<pid> directory @dirfd, named @path in messages: 0 or the
+ * kernel's errno, said in @ctx ("writing /proc/12/audit_containerid:
+ * <the kernel's errno>").
+ */
+int kernel_write_at(struct acid_ctx *ctx, int dirfd, const char *path,
+		    const char *value)
+{
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	/* O_TRUNC so that a prepared file (tests) holds just the value */
+	fd = openat(dirfd, "audit_containerid", O_WRONLY | O_CLOEXEC | O_TRUNC);
+	if (fd < 0)
+		return ctx_fail(ctx, errno == ENOENT ? -ESRCH : -errno,
+				"writing %s/audit_containerid", path);
+	do
+		n = write(fd, value, strlen(value));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return ctx_fail(ctx, -errno, "writing %s/audit_containerid",
+				path);
+	if ((size_t)n != strlen(value))
+		return ctx_fail(ctx, -EIO, "writing %s/audit_containerid: "
+				"short write", path);
+	return 0;
+}
+
+/*
  * The write goes through the target's /proc/<pid> directory, opened first
  * and then confirmed to be the held process's: the hold says it is still
  * alive after the open, so the pid named it when the directory was
  * opened, and a procfs directory stays with its process (a dead one's
  * files answer ESRCH, never another's). A target that died meanwhile is
- * -ESRCH, and nothing is written to whoever has its pid now. A failure
- * is said in @ctx: "writing /proc/12/audit_containerid: <the kernel's
- * errno>".
+ * -ESRCH, and nothing is written to whoever has its pid now.
  */
 int kernel_write_id(struct acid_ctx *ctx, const struct proc_hold *h,
 		    const struct acid_id *id)
 {
 	char path[4096 + 64], buf[64];
-	_cleanup_close_ int dirfd = -1, fd = -1;
-	ssize_t n;
+	_cleanup_close_ int dirfd = -1;
 	int r;
 
 	r = kernel_format_id(ctx->mode, id, buf, sizeof(buf));
@@ -156,19 +182,5 @@ int kernel_write_id(struct acid_ctx *ctx, const struct proc_hold *h,
 		return ctx_fail(ctx, r < 0 ? r : -ESRCH,
 				"writing %s/audit_containerid: pid %d exited",
 				path, (int)h->pid);
-	/* O_TRUNC so that a prepared file (tests) holds just the value */
-	fd = openat(dirfd, "audit_containerid", O_WRONLY | O_CLOEXEC | O_TRUNC);
-	if (fd < 0)
-		return ctx_fail(ctx, errno == ENOENT ? -ESRCH : -errno,
-				"writing %s/audit_containerid", path);
-	do
-		n = write(fd, buf, strlen(buf));
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return ctx_fail(ctx, -errno, "writing %s/audit_containerid",
-				path);
-	if ((size_t)n != strlen(buf))
-		return ctx_fail(ctx, -EIO, "writing %s/audit_containerid: "
-				"short write", path);
-	return 0;
+	return kernel_write_at(ctx, dirfd, path, buf);
 }

@@ -284,7 +284,7 @@ int register_add(struct acid_ctx *ctx, const struct acid_reg *q,
 		 * write instead, and then that answer is the kernel's */
 		r = kernel_write_id(ctx, &hold, &e->id);
 		if (r == -EXDEV) {
-			int h = handoff_write_id(ctx, q->pid, &e->id);
+			int h = handoff_write_id(ctx, &hold, &e->id);
 
 			if (h != -ENOENT)
 				r = h;

@@ -686,13 +686,30 @@ static int handoff_child(const char *value)
 	tree_add_exe(root, getpid());
 	tree_add(root, c.pid, acid_ctx_mode(ctx) == ACID_MODE_KERNEL_UUID ?
 				      UNSET_UUID : UNSET_U64);
-	t0 = ms_now();
-	r = handoff_write_id(ctx, c.pid, &id);
-	t0 = ms_now() - t0;
 	p = contid_path(root, c.pid);
-	text = read_text(p);
-	printf("handoff=%d contid=%s\nms=%lld\n", -r, text ? text : "(none)",
-	       t0);
+	t0 = ms_now();
+	{
+		struct proc_hold h;
+		char *stale;
+		int rs;
+
+		if (proc_hold_open(acid_ctx_proc_root(ctx), c.pid, &h) < 0)
+			return 4;
+		/* the target as it would be if its pid were another's now:
+		 * a start time that is not its own */
+		h.start++;
+		rs = handoff_write_id(ctx, &h, &id);
+		stale = read_text(p);
+		h.start--;
+		r = handoff_write_id(ctx, &h, &id);
+		proc_hold_close(&h);
+		t0 = ms_now() - t0;
+		text = read_text(p);
+		printf("handoff=%d contid=%s\nms=%lld\nstale=%d contid=%s\n",
+		       -r, text ? text : "(none)", t0, -rs,
+		       stale ? stale : "(none)");
+		free(stale);
+	}
 	free(text);
 	free(p);
 	child_stop(&c);
@@ -705,7 +722,7 @@ static void handoff(const char *acid_exec, const char *self, const char *form,
 		    const char *unset, const char *value, const char *want)
 {
 	char *root = tree_new(unset), *state = temp_dir("kstate");
-	char path[4096], out[512] = "", wanted[128], *ms;
+	char path[4096], out[512] = "", wanted[128], *ms, *stale;
 	int pipefd[2], status = -1;
 	size_t got = 0;
 	pid_t pid;
@@ -739,7 +756,17 @@ static void handoff(const char *acid_exec, const char *self, const char *form,
 	close(pipefd[0]);
 	waitpid(pid, &status, 0);
 	ms = strstr(out, "\nms=");
+	stale = strstr(out, "\nstale=");
 	out[strcspn(out, "\n")] = '\0';
+	if (stale)
+		stale[strcspn(stale + 1, "\n") + 1] = '\0';
+	/* the target is checked through the /proc/<pid> directory written:
+	 * a process that is not the one the hook held is never written */
+	snprintf(wanted, sizeof(wanted), "\nstale=%d contid=%s", ESRCH,
+		 unset);
+	wanted[strlen(wanted) - 1] = '\0';
+	is_str(stale, wanted, "%s hand-off for a target whose start time is "
+			      "not the one held: ESRCH, nothing written", form);
 	is_int(status, 0, "%s hand-off: acid-exec and its runtime exit 0", form);
 	snprintf(wanted, sizeof(wanted), "handoff=0 contid=%s", want);
 	is_str(out, wanted, "%s hand-off of %s: acid-exec writes it in the "
