@@ -91,6 +91,11 @@ int acid_ctx_new_id(const struct acid_ctx *ctx, struct acid_id *out)
 				out);
 }
 
+const char *acid_version(void)
+{
+	return ACID_VERSION;
+}
+
 /* ------------------------------------------------------------- errors */
 
 static void say(struct acid_ctx *ctx, size_t at, const char *fmt, va_list ap)

@@ -31,7 +31,16 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/*
+ * The public header carries no visibility macro (it is installed): the
+ * library is built with -fvisibility=hidden, and its public declarations
+ * alone are given default visibility here, which their definitions
+ * take. lib/libacid.sym then says which of them are exported, in which
+ * version node.
+ */
+#pragma GCC visibility push(default)
 #include "libacid.h"
+#pragma GCC visibility pop
 
 #define ACID_DEFAULT_PROC_ROOT "/proc"
 #define ACID_DEFAULT_STATE_DIR "/run/acid"

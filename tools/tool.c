@@ -99,11 +99,16 @@ void tool_print_entry(const struct acid_ctx *ctx, const struct acid_entry *e)
 		acid_id_format(acid_entry_parent(e), id, sizeof(id));
 		printf("parent:    %s\n", id);
 	}
-	for (int k = 0; k < ACID_NS_COUNT; k++)
-		if (ns->ns[k].present)
+	/* every kind the library knows, through its accessor: a kind added
+	 * later shows without a change here */
+	for (unsigned int k = 0; k < acid_ns_count(); k++) {
+		struct acid_ns_id n;
+
+		if (acid_ns_get(ns, (enum acid_ns_kind)k, &n) == 0)
 			printf("ns %-18s %" PRIu32 ":%" PRIu32 " %" PRIu64 "\n",
-			       acid_ns_name(k), ns->ns[k].dev_major,
-			       ns->ns[k].dev_minor, ns->ns[k].ino);
+			       acid_ns_name((enum acid_ns_kind)k),
+			       n.dev_major, n.dev_minor, n.ino);
+	}
 }
 
 static void gen_str(yajl_gen g, const char *s)
@@ -144,19 +149,20 @@ static void gen_entry(yajl_gen g, const struct acid_ctx *ctx,
 	}
 	gen_str(g, "namespaces");
 	yajl_gen_map_open(g);
-	for (int k = 0; k < ACID_NS_COUNT; k++) {
+	for (unsigned int k = 0; k < acid_ns_count(); k++) {
+		struct acid_ns_id n;
 		char dev[32];
 
-		if (!ns->ns[k].present)
+		if (acid_ns_get(ns, (enum acid_ns_kind)k, &n) < 0)
 			continue;
-		gen_str(g, acid_ns_name(k));
+		gen_str(g, acid_ns_name((enum acid_ns_kind)k));
 		yajl_gen_map_open(g);
 		snprintf(dev, sizeof(dev), "%" PRIu32 ":%" PRIu32,
-			 ns->ns[k].dev_major, ns->ns[k].dev_minor);
+			 n.dev_major, n.dev_minor);
 		gen_str(g, "dev");
 		gen_str(g, dev);
 		gen_str(g, "ino");
-		yajl_gen_integer(g, (long long)ns->ns[k].ino);
+		yajl_gen_integer(g, (long long)n.ino);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_map_close(g);

@@ -105,8 +105,15 @@ static void test_int_min(void)
 	   s ? s : "(null)");
 }
 
+/* acid_version: the project's version, as meson has it */
+static void test_version(void)
+{
+	is_str(acid_version(), ACID_VERSION, "acid_version");
+}
+
 int main(void)
 {
+	test_version();
 	test_sentences();
 	test_distinct();
 	test_others();
