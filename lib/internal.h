@@ -18,6 +18,7 @@
  *   proc.c      process facts from procfs and pidfds
  *   ns.c        namespace identities
  *   id.c        IDs: parse, format, generate
+ *   text.c      decimal numbers, hex, growing strings
  *   caps.c      capability checks (libcap-ng)
  *   seccomp.c   the filter that keeps containers off the audit socket
  *   strerror.c  error sentences
@@ -50,8 +51,7 @@
 /* (u32)-1: an unset loginuid (AUDIT_UID_UNSET), no session
  * (AUDIT_SID_UNSET), as the kernel prints them: 4294967295 */
 #define ACID_AUDIT_UNSET UINT32_MAX
-/* PID_MAX_LIMIT of the kernel: no pid is larger */
-#define ACID_PID_MAX 4194304
+
 
 /*
  * Bounds on free text held in an entry (OCI ids, bundle paths). A record
@@ -125,6 +125,23 @@ static inline void closep(int *fd)
 }
 #define _cleanup_free_ __attribute__((cleanup(freep)))
 #define _cleanup_close_ __attribute__((cleanup(closep)))
+
+/* text.c: a strict decimal of at most @max (-EINVAL otherwise) */
+int text_parse_uint(const char *s, uint64_t max, uint64_t *out);
+/*
+ * A growing string: start from { 0 }, add, then finish (which hands the
+ * text over or, after any failed add, frees it and returns the error).
+ */
+struct strbuf {
+	char *p;
+	size_t len, cap;
+	int err;
+};
+void strbuf_addf(struct strbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* @s's bytes as hex digits, upper case (as auditd encodes) or lower */
+void strbuf_add_hex(struct strbuf *b, const char *s, bool upper);
+int strbuf_finish(struct strbuf *b, char **out, size_t *len);
 
 /* proc.c */
 /*
@@ -228,7 +245,6 @@ int record_start_text(const struct acid_entry *e, const char *exe,
 int record_stop_text(const struct acid_entry *e, const char *reason,
 		     const char *exe, char **out);
 int record_self_exe(char *buf, size_t len);
-bool record_reason_ok(const char *reason);
 int record_send_text(struct acid_ctx *ctx, const char *what,
 		     const char *text);
 int record_log_start(struct acid_ctx *ctx, const struct acid_entry *e);

@@ -175,7 +175,7 @@ int acid_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
 	if (!ctx)
 		return -EINVAL;
 	ctx_begin(ctx);
-	if (!e || !reason || !record_reason_ok(reason))
+	if (!e || !reason || !acid_stop_reason_valid(reason))
 		return ctx_end(ctx, -EINVAL);
 	return ctx_end(ctx, record_log_stop(ctx, e, reason));
 }

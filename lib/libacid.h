@@ -86,6 +86,9 @@ enum acid_id_form {
 /* acid_id_generate - make a fresh random ID of @form. Returns 0 or -errno. */
 int acid_id_generate(enum acid_id_form form, struct acid_id *out);
 
+/* PID_MAX_LIMIT of the kernel: no pid is larger. */
+#define ACID_PID_MAX 4194304
+
 /* ----------------------------------------------------------- Context */
 
 struct acid_ctx;
@@ -360,6 +363,14 @@ int acid_log_start(struct acid_ctx *ctx, const struct acid_entry *e);
  * what acid writes, acid's log reader takes.
  */
 #define ACID_REASON_MAX 32
+
+/*
+ * acid_stop_reason_valid - is @reason one acid writes and its log reader
+ * takes: 1 to ACID_REASON_MAX lower-case letters and '-'? The one test
+ * of it, for programs that check their input before they ask. Since
+ * ACID_0.2.
+ */
+bool acid_stop_reason_valid(const char *reason);
 
 /*
  * acid_log_stop - send the destroy record (VIRT_CONTROL op=stop) for @e.

@@ -14,39 +14,17 @@
 
 #include "internal.h"
 
-struct text {
-	char *p;
-	size_t len, cap;
-	int err;
-};
-
-static void add(struct text *t, const char *s)
+/* Fields are separated by one space. */
+static void sep(struct strbuf *t)
 {
-	size_t n = strlen(s);
-
-	if (t->err)
-		return;
-	if (t->len + n + 2 > t->cap) {
-		size_t cap = (t->len + n + 2) * 2;
-		char *p = realloc(t->p, cap);
-
-		if (!p) {
-			t->err = -ENOMEM;
-			return;
-		}
-		t->p = p;
-		t->cap = cap;
-	}
 	if (t->len)
-		t->p[t->len++] = ' ';
-	memcpy(t->p + t->len, s, n + 1);
-	t->len += n;
+		strbuf_addf(t, " ");
 }
 
-static void addf(struct text *t, const char *fmt, ...)
+static void addf(struct strbuf *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static void addf(struct text *t, const char *fmt, ...)
+static void addf(struct strbuf *t, const char *fmt, ...)
 {
 	char buf[256];
 	va_list ap;
@@ -54,7 +32,8 @@ static void addf(struct text *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	add(t, buf);
+	sep(t);
+	strbuf_addf(t, "%s", buf);
 }
 
 /*
@@ -81,45 +60,21 @@ static bool value_needs_hex(const char *v)
  * value needs it, or name=? for none: the one way free text goes into a
  * record, for every free-text field there is or will be.
  */
-static void add_encoded(struct text *t, const char *name, const char *value)
+static void add_encoded(struct strbuf *t, const char *name, const char *value)
 {
-	static const char digits[] = "0123456789ABCDEF";
-	size_t n, nl = strlen(name);
-	char *s, *o;
-
-	if (t->err)
-		return;
 	if (!value || !*value) {
 		addf(t, "%s=?", name);
 		return;
 	}
-	n = strlen(value);
-	s = malloc(nl + 1 + 2 * n + 3);
-	if (!s) {
-		t->err = -ENOMEM;
-		return;
-	}
-	memcpy(s, name, nl);
-	o = s + nl;
-	*o++ = '=';
-	if (value_needs_hex(value)) {
-		for (const unsigned char *p = (const unsigned char *)value; *p;
-		     p++) {
-			*o++ = digits[*p >> 4];
-			*o++ = digits[*p & 15];
-		}
-	} else {
-		*o++ = '"';
-		memcpy(o, value, n);
-		o += n;
-		*o++ = '"';
-	}
-	*o = '\0';
-	add(t, s);
-	free(s);
+	sep(t);
+	strbuf_addf(t, "%s=", name);
+	if (value_needs_hex(value))
+		strbuf_add_hex(t, value, true);
+	else
+		strbuf_addf(t, "\"%s\"", value);
 }
 
-static void add_head(struct text *t, const struct acid_entry *e,
+static void add_head(struct strbuf *t, const struct acid_entry *e,
 		     const char *op, const char *reason)
 {
 	char id[ACID_ID_STRLEN] = "?"; /* what a zero ID prints */
@@ -131,10 +86,10 @@ static void add_head(struct text *t, const struct acid_entry *e,
 }
 
 /* the trailer libaudit's own user messages carry */
-static void add_tail(struct text *t, const char *exe)
+static void add_tail(struct strbuf *t, const char *exe)
 {
 	add_encoded(t, "exe", exe);
-	add(t, "hostname=? addr=? terminal=? res=success");
+	addf(t, "hostname=? addr=? terminal=? res=success");
 }
 
 static const char *const ns_field[ACID_NS_COUNT] = {
@@ -150,20 +105,10 @@ static const char *const ns_field[ACID_NS_COUNT] = {
 	[ACID_NS_UTS] = "uts-ns",
 };
 
-static int finish(struct text *t, char **out)
-{
-	if (t->err) {
-		free(t->p);
-		return t->err;
-	}
-	*out = t->p;
-	return 0;
-}
-
 int record_start_text(const struct acid_entry *e, const char *exe,
 		      char **out)
 {
-	struct text t = { 0 };
+	struct strbuf t = { 0 };
 	bool dev_done = false;
 
 	add_head(&t, e, "start", "register");
@@ -189,17 +134,17 @@ int record_start_text(const struct acid_entry *e, const char *exe,
 		addf(&t, "parent-uuid=%s", id);
 	}
 	add_tail(&t, exe);
-	return finish(&t, out);
+	return strbuf_finish(&t, out, NULL);
 }
 
 int record_stop_text(const struct acid_entry *e, const char *reason,
 		     const char *exe, char **out)
 {
-	struct text t = { 0 };
+	struct strbuf t = { 0 };
 
 	add_head(&t, e, "stop", reason);
 	add_tail(&t, exe);
-	return finish(&t, out);
+	return strbuf_finish(&t, out, NULL);
 }
 
 int record_self_exe(char *buf, size_t len)
@@ -214,10 +159,13 @@ int record_self_exe(char *buf, size_t len)
 	return 0;
 }
 
-/* A stop reason acid writes and its log reader takes. */
-bool record_reason_ok(const char *reason)
+bool acid_stop_reason_valid(const char *reason)
 {
-	size_t n = strlen(reason);
+	size_t n;
+
+	if (!reason)
+		return false;
+	n = strlen(reason);
 
 	return n && n <= ACID_REASON_MAX &&
 	       strspn(reason, "abcdefghijklmnopqrstuvwxyz-") == n;
@@ -263,7 +211,7 @@ int record_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
 	char exe[4096];
 	int r;
 
-	if (!record_reason_ok(reason))
+	if (!acid_stop_reason_valid(reason))
 		return -EINVAL;
 	record_self_exe(exe, sizeof(exe));
 	r = record_stop_text(e, reason, exe, &text);

@@ -154,9 +154,7 @@ int cmd_unregister(int argc, char **argv)
 			   argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (!*reason || strspn(reason, "abcdefghijklmnopqrstuvwxyz-") !=
-				strlen(reason) ||
-	    strlen(reason) > ACID_REASON_MAX) {
+	if (!acid_stop_reason_valid(reason)) {
 		tool_error("unregister", "--reason \"%s\": 1 to %d lower-case "
 			   "letters and '-'", reason, ACID_REASON_MAX);
 		return EXIT_USAGE;

@@ -32,7 +32,7 @@ bool tool_parse_pid(const char *s, pid_t *out)
 			return false;
 		v = v * 10 + (unsigned long)(*p - '0');
 	}
-	if (v == 0 || v > 4194304)
+	if (v == 0 || v > ACID_PID_MAX)
 		return false;
 	*out = (pid_t)v;
 	return true;
