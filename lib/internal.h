@@ -5,6 +5,7 @@
  *   libacid.c   the front: public entry points that check their arguments
  *               and call the modules below
  *   ctx.c       the context (proc root, state dir, the kernel's mode)
+ *   errmsg.c    errors that say what failed (acid_ctx_errmsg)
  *   register.c  registration: a container's start and end, under the lock
  *   lookup.c    which container an ID, a name or a process belongs to
  *   entry.c     the registry entry: its object, mode names, text form
@@ -22,9 +23,11 @@
  *   caps.c      capability checks (libcap-ng)
  *   seccomp.c   the filter that keeps containers off the audit socket
  *   strerror.c  error sentences
- * Calls run one way: front -> register/lookup/record -> registry, entry,
- * kernel, handoff, netlink -> proc, ns, id, caps. No module calls the
- * front.
+ * Calls run one way, with no circle: the front (libacid.c) -> register.c
+ * -> lookup.c, record.c, handoff.c, ctx.c -> kernel.c, registry.c,
+ * session.c -> entry.c, ns.c, netlink.c -> rules.c, proc.c, id.c,
+ * text.c; errmsg.c, caps.c and strerror.c are called from every level
+ * and call nothing above them. No module calls the front.
  */
 #ifndef ACID_INTERNAL_H
 #define ACID_INTERNAL_H
@@ -78,7 +81,7 @@ struct acid_ctx {
 };
 
 /*
- * ctx.c: the failure of the operation in hand, said where it arises.
+ * errmsg.c: the failure of the operation in hand, said where it arises.
  * ctx_fail() words it "<what>: <the C library's words for err>" (a
  * system call's failure: "writing /proc/12/audit_containerid: Operation
  * not permitted"), ctx_failx() "<what>: <acid_strerror(err)>" (acid's
