@@ -66,6 +66,9 @@ void ctx_also(struct acid_ctx *ctx, const char *fmt, ...)
 	size_t n = strlen(ctx->msg);
 	va_list ap;
 
+	/* a sentence's full stop goes where more follows */
+	if (n && ctx->msg[n - 1] == '.')
+		ctx->msg[--n] = '\0';
 	if (n + 2 >= sizeof(ctx->msg))
 		return;
 	memcpy(ctx->msg + n, "; ", 3);

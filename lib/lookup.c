@@ -105,7 +105,12 @@ int lookup_pid_at(struct acid_ctx *ctx, int dirfd, pid_t pid,
 /* The registry, to read; none yet is -ENOENT: nothing registered. */
 static int open_for_lookup(struct acid_ctx *ctx)
 {
-	return registry_open(ctx->state_dir, false);
+	int fd = registry_open(ctx->state_dir, false);
+
+	if (fd < 0 && fd != -ENOENT)
+		return ctx_failx(ctx, fd, "opening the registry %s",
+				 ctx->state_dir);
+	return fd;
 }
 
 int lookup_pid(struct acid_ctx *ctx, pid_t pid, struct acid_entry **out)

@@ -740,10 +740,16 @@ static void test_state_dir_symlink(void)
 	child_start(&c, 0);
 	is_err(reg(ctx, c.pid, NULL, "lnk", NULL, NULL), -ELOOP,
 	       "register with a state dir that is a symlink");
+	ok(strncmp(acid_ctx_errmsg(ctx), "opening the registry ", 21) == 0 &&
+	   strstr(acid_ctx_errmsg(ctx), lnk) &&
+	   strstr(acid_ctx_errmsg(ctx), "symbolic link"),
+	   "the message names the registry: %s", acid_ctx_errmsg(ctx));
 	cs = census(real);
 	is_int(cs.total, 0, "the symlink's target is left empty (files)");
 	is_err(acid_list(ctx, &list, &n), -ELOOP,
 	       "list with a state dir that is a symlink");
+	ok(strncmp(acid_ctx_errmsg(ctx), "opening the registry ", 21) == 0,
+	   "... and for a lookup: %s", acid_ctx_errmsg(ctx));
 	child_stop(&c);
 	acid_ctx_free(ctx);
 	unlink(lnk);
