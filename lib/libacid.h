@@ -237,7 +237,7 @@ const char *acid_ns_name(enum acid_ns_kind kind);
  * Returns 0, -ESRCH (no such process, or it exited), -EACCES/-EPERM.
  */
 int acid_ns_collect(const struct acid_ctx *ctx, pid_t pid,
-			     struct acid_ns_set *out);
+		    struct acid_ns_set *out);
 
 /* ---------------------------------------------------------- Containers */
 
@@ -299,7 +299,7 @@ struct acid_reg {
  * On success *@out (if not NULL) receives the new entry.
  */
 int acid_register(struct acid_ctx *ctx, const struct acid_reg *req,
-			   struct acid_entry **out);
+		  struct acid_entry **out);
 
 /* Flags of acid_start(). */
 #define ACID_START_WARN 0x1	/* a record that cannot be sent is no failure */
@@ -330,8 +330,8 @@ int acid_register(struct acid_ctx *ctx, const struct acid_reg *req,
  * success *@out (if not NULL) receives the new entry.
  */
 int acid_start(struct acid_ctx *ctx, const struct acid_reg *req,
-			unsigned int flags, struct acid_entry **out,
-			int *record_err);
+	       unsigned int flags, struct acid_entry **out,
+	       int *record_err);
 
 /*
  * acid_log_start - send the register record (VIRT_CONTROL op=start
@@ -378,7 +378,7 @@ bool acid_stop_reason_valid(const char *reason);
  * letters and '-' (-EINVAL otherwise). Errors as acid_log_start().
  */
 int acid_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
-			   const char *reason);
+		  const char *reason);
 
 /*
  * acid_log_maybe_sent - true when @err, an error of acid_log_start() or
@@ -404,7 +404,7 @@ bool acid_log_maybe_sent(int err);
  * of acid_log_stop() and acid_forget().
  */
 int acid_unregister(struct acid_ctx *ctx, const struct acid_entry *e,
-			     const char *reason);
+		    const char *reason);
 
 /*
  * acid_forget - remove @e's registry entry, without a record. Used after a
@@ -420,14 +420,14 @@ int acid_forget(struct acid_ctx *ctx, const struct acid_entry *e);
  * without a stop: see acid_entry_alive). -ENOENT if none.
  */
 int acid_lookup_id(struct acid_ctx *ctx, const struct acid_id *id,
-			    struct acid_entry **out);
+		   struct acid_entry **out);
 
 /*
  * acid_lookup_name - the entry with OCI id @name (and, if not NULL,
  * bundle @bundle). -ENOENT if none, -ENOTUNIQ if several match.
  */
 int acid_lookup_name(struct acid_ctx *ctx, const char *name,
-			      const char *bundle, struct acid_entry **out);
+		     const char *bundle, struct acid_entry **out);
 
 /*
  * acid_lookup_pid - the container process @pid belongs to: the nearest
@@ -437,7 +437,7 @@ int acid_lookup_name(struct acid_ctx *ctx, const char *name,
  * does not exist.
  */
 int acid_lookup_pid(struct acid_ctx *ctx, pid_t pid,
-			     struct acid_entry **out);
+		    struct acid_entry **out);
 
 /*
  * acid_list - every entry in the registry, in no particular order.
@@ -445,7 +445,7 @@ int acid_lookup_pid(struct acid_ctx *ctx, pid_t pid,
  * Entries that cannot be read are skipped (see acid_gc in the tool).
  */
 int acid_list(struct acid_ctx *ctx, struct acid_entry ***out,
-		       size_t *n);
+	      size_t *n);
 void acid_list_free(struct acid_entry **list, size_t n);
 
 /*
@@ -454,7 +454,7 @@ void acid_list_free(struct acid_entry **list, size_t n);
  * for its reaper is not alive)? 1 yes, 0 no, or -errno.
  */
 int acid_entry_alive(const struct acid_ctx *ctx,
-			      const struct acid_entry *e);
+		     const struct acid_entry *e);
 
 /*
  * acid_registry_clean - remove what interrupted writers left in the
@@ -481,7 +481,7 @@ int acid_registry_clean(struct acid_ctx *ctx, size_t *removed);
  * set (auditctl --loginuid-immutable), -EINVAL for uid (uid_t)-1.
  */
 int acid_session_new(const struct acid_ctx *ctx, uid_t uid,
-			      uint32_t *ses);
+		     uint32_t *ses);
 
 /*
  * acid_session_tag - the session tag @pid runs under: the audit session
@@ -491,7 +491,7 @@ int acid_session_new(const struct acid_ctx *ctx, uid_t uid,
  * there is no such ancestor (or it has no session), -ESRCH.
  */
 int acid_session_tag(const struct acid_ctx *ctx, pid_t pid,
-			      uint32_t *ses);
+		     uint32_t *ses);
 
 /* ------------------------------------------------------------ Seccomp */
 
