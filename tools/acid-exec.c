@@ -139,13 +139,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "acid-exec: cannot start a new audit session: "
 				"loginuid is immutable (auditctl "
 				"--loginuid-immutable) and already set\n");
-		return 1;
+		goto fail;
 	}
 	if (r < 0) {
 		fprintf(stderr, "acid-exec: cannot start a new audit session "
 				"for uid %u: %s\n", (unsigned int)uid,
 			acid_strerror(r));
-		return 1;
+		goto fail;
 	}
 
 	if (acid_ctx_mode(ctx) != ACID_MODE_USER) {
@@ -160,12 +160,12 @@ int main(int argc, char **argv)
 				acid_ctx_state_dir(ctx), (int)getpid(), what,
 				r == -EPERM ? "not root's or not 0700" :
 					      strerror(-r));
-			return 1;
+			goto fail;
 		}
 	}
 	if (pipe2(chld_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
 		perror("acid-exec: pipe");
-		return 1;
+		goto fail;
 	}
 
 	struct sigaction sa = { .sa_handler = forward };
@@ -181,7 +181,7 @@ int main(int argc, char **argv)
 	child = fork();
 	if (child < 0) {
 		perror("acid-exec: fork");
-		return 1;
+		goto fail;
 	}
 	if (child == 0) {
 		struct sigaction dfl = { .sa_handler = SIG_DFL };
@@ -204,14 +204,14 @@ int main(int argc, char **argv)
 			break;
 		if (w < 0 && errno != EINTR) {
 			perror("acid-exec: waitpid");
-			return 1;
+			goto fail;
 		}
 		p[0] = (struct pollfd){ .fd = chld_pipe[0], .events = POLLIN };
 		if (server)
 			np += handoff_serve_pollfds(server, p + 1, &timeout);
 		if (poll(p, (nfds_t)np, timeout) < 0 && errno != EINTR) {
 			perror("acid-exec: poll");
-			return 1;
+			goto fail;
 		}
 		while (read(chld_pipe[0], drain, sizeof(drain)) > 0)
 			;
@@ -226,4 +226,8 @@ int main(int argc, char **argv)
 	signal(WTERMSIG(status), SIG_DFL);
 	raise(WTERMSIG(status));
 	return 128 + WTERMSIG(status);
+fail:
+	handoff_serve_close(server);
+	acid_ctx_free(ctx);
+	return 1;
 }
