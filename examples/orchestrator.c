@@ -95,18 +95,12 @@ int main(int argc, char **argv)
 		.id = idtext ? &id : NULL,
 		.name = name,
 	};
-	r = acid_register(ctx, &req, &entry);
+	/* registration and register record, one step: no record, no
+	 * container (acid_start undoes what it did) */
+	r = acid_start(ctx, &req, 0, &entry, NULL);
 	if (r < 0) {
-		fprintf(stderr, "orchestrator: register pid %d: %s\n",
-			(int)child, acid_strerror(r));
-		goto kill_child;
-	}
-	r = acid_log_start(ctx, entry);
-	if (r < 0) {
-		/* no record, no container: undo the registration */
-		fprintf(stderr, "orchestrator: register record: %s\n",
-			acid_strerror(r));
-		acid_forget(ctx, entry);
+		fprintf(stderr, "orchestrator: start of pid %d: %s\n",
+			(int)child, acid_ctx_errmsg(ctx));
 		goto kill_child;
 	}
 	acid_id_format(acid_entry_id(entry), idbuf, sizeof(idbuf));
@@ -124,12 +118,12 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	r = acid_log_stop(ctx, entry, "exit");
+	/* stop record and entry removal, one step; a record that cannot be
+	 * sent leaves the entry for acid gc */
+	r = acid_unregister(ctx, entry, "exit");
 	if (r < 0)
 		fprintf(stderr, "orchestrator: destroy record: %s\n",
-			acid_strerror(r));
-	else
-		acid_forget(ctx, entry);
+			acid_ctx_errmsg(ctx));
 	acid_entry_free(entry);
 	acid_ctx_free(ctx);
 	if (WIFEXITED(status))

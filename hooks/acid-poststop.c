@@ -51,7 +51,7 @@ static int unregister_container(struct hook *h)
 	}
 	if (r < 0) {
 		hook_error(h, "looking up container \"%s\": %s",
-			   hook_quote(st->id, q, sizeof(q)), acid_strerror(r));
+			   hook_quote(st->id, q, sizeof(q)), acid_ctx_errmsg(ctx));
 		goto out;
 	}
 	acid_id_format(acid_entry_id(e), idbuf, sizeof(idbuf));
@@ -66,12 +66,12 @@ static int unregister_container(struct hook *h)
 			hook_warn(h, "destroy record for container \"%s\" "
 				     "(%s) not sent, entry kept: %s",
 				  hook_quote(st->id, q, sizeof(q)), idbuf,
-				  acid_strerror(r));
+				  acid_ctx_errmsg(ctx));
 		} else {
 			hook_error(h, "destroy record for container \"%s\" "
 				      "(%s) not sent, entry kept: %s",
 				   hook_quote(st->id, q, sizeof(q)), idbuf,
-				   acid_strerror(r));
+				   acid_ctx_errmsg(ctx));
 			goto out;
 		}
 	}

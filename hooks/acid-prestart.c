@@ -39,7 +39,7 @@ static int register_container(struct hook *h)
 	struct acid_entry *e = NULL;
 	struct acid_id id;
 	char q[256], idbuf[ACID_ID_STRLEN];
-	int r, ret = 1;
+	int r, rec = 0, ret = 1;
 
 	if (st->container_id && acid_id_parse(st->container_id, &id) < 0) {
 		hook_error(h, "annotation org.acid.container-id of container "
@@ -54,10 +54,17 @@ static int register_container(struct hook *h)
 		return 1;
 	}
 
+	/* the ID is ours before the start, so that every line can name it */
+	if (!st->container_id && (r = acid_ctx_new_id(ctx, &id)) < 0) {
+		hook_error(h, "cannot start: %s", acid_strerror(r));
+		goto out;
+	}
+	acid_id_format(&id, idbuf, sizeof(idbuf));
+
 	struct acid_reg req = {
 		.size = sizeof(req),
 		.pid = (pid_t)st->pid,
-		.id = st->container_id ? &id : NULL,
+		.id = &id,
 		.name = st->id,
 		.bundle = st->bundle,
 	};
@@ -65,45 +72,34 @@ static int register_container(struct hook *h)
 	r = acid_session_tag(ctx, getpid(), &req.ses_tag);
 	if (r < 0 && r != -ENOENT)
 		hook_warn(h, "session tag: %s", acid_strerror(r));
-	r = acid_register(ctx, &req, &e);
+	/*
+	 * Registration and record as one step. Policy fail: no record, no
+	 * container, and nothing left behind (a record that may be in the
+	 * log all the same gets its stop record, or the entry stays for
+	 * acid gc; the library's message says which).
+	 */
+	r = acid_start(ctx, &req,
+		       h->policy == HOOK_FAIL_CLOSED ? 0 : ACID_START_WARN,
+		       &e, &rec);
+	if (r < 0 && rec < 0) {
+		hook_error(h, "register record for container \"%s\" (%s) "
+			      "not sent, container refused (policy fail): %s",
+			   hook_quote(st->id, q, sizeof(q)), idbuf,
+			   acid_ctx_errmsg(ctx));
+		goto out;
+	}
 	if (r < 0) {
 		hook_error(h, "register pid %lld of container \"%s\" "
 			      "(registry %s): %s",
 			   st->pid, hook_quote(st->id, q, sizeof(q)),
-			   acid_ctx_state_dir(ctx), acid_strerror(r));
+			   acid_ctx_state_dir(ctx), acid_ctx_errmsg(ctx));
 		goto out;
 	}
-	acid_id_format(acid_entry_id(e), idbuf, sizeof(idbuf));
-	r = acid_log_start(ctx, e);
-	if (r < 0 && h->policy == HOOK_FAIL_CLOSED) {
-		/*
-		 * No record, no container: undo, leave nothing behind. A
-		 * record that may be in the log all the same gets its stop
-		 * record; if that cannot go either, the entry stays for
-		 * acid gc, which sends it once the process is gone.
-		 */
-		bool maybe = acid_log_maybe_sent(r);
-		int u = maybe ? acid_unregister(ctx, e, "failed") :
-				acid_forget(ctx, e);
-
-		hook_error(h, "register record for container \"%s\" (%s) "
-			      "not sent, container refused (policy fail): %s",
-			   hook_quote(st->id, q, sizeof(q)), idbuf,
-			   acid_strerror(r));
-		if (u < 0 && maybe)
-			hook_error(h, "stop record for %s not sent either, "
-				      "the entry stays for acid gc: %s",
-				   idbuf, acid_strerror(u));
-		else if (u < 0)
-			hook_error(h, "removing entry %s: %s", idbuf,
-				   acid_strerror(u));
-		goto out;
-	}
-	if (r < 0)
+	if (rec < 0)
 		hook_warn(h, "register record for container \"%s\" (%s) not "
 			     "sent, container allowed (policy warn): %s",
 			  hook_quote(st->id, q, sizeof(q)), idbuf,
-			  acid_strerror(r));
+			  acid_ctx_errmsg(ctx));
 	ret = 0;
 out:
 	acid_entry_free(e);

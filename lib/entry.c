@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * A registry entry and its text form: one "key=value" per line, free text
+ * The registry entry: the object, its accessors, the mode names it is
+ * written with, list freeing, and its text form: one "key=value" per line, free text
  * hex-encoded so that no byte of an OCI name can break the format, and a
  * closing "end" line so that a truncated file is never taken for a whole
  * one. The reader is strict: the file is input like any other.
@@ -14,6 +15,34 @@
 #include "internal.h"
 
 #define ENTRY_MAGIC "acid-entry 1"
+
+const char *acid_mode_name(enum acid_mode mode)
+{
+	switch (mode) {
+	case ACID_MODE_USER:
+		return "user";
+	case ACID_MODE_KERNEL_U64:
+		return "kernel-u64";
+	case ACID_MODE_KERNEL_UUID:
+		return "kernel-uuid";
+	}
+	return "unknown";
+}
+
+/* The mode acid_mode_name() names: 0, or -EINVAL for any other text. */
+int entry_mode_parse(const char *s, enum acid_mode *mode)
+{
+	static const enum acid_mode all[] = { ACID_MODE_USER,
+					      ACID_MODE_KERNEL_U64,
+					      ACID_MODE_KERNEL_UUID };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (strcmp(s, acid_mode_name(all[i])) == 0) {
+			*mode = all[i];
+			return 0;
+		}
+	return -EINVAL;
+}
 
 struct acid_entry *entry_new(void)
 {
@@ -37,6 +66,13 @@ void acid_entry_free(struct acid_entry *e)
 	free(e->name);
 	free(e->bundle);
 	free(e);
+}
+
+void acid_list_free(struct acid_entry **list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		acid_entry_free(list[i]);
+	free(list);
 }
 
 const struct acid_id *acid_entry_id(const struct acid_entry *e)
@@ -82,111 +118,42 @@ int64_t acid_entry_time(const struct acid_entry *e)
 
 /* ------------------------------------------------------------ writing */
 
-struct buf {
-	char *p;
-	size_t len, cap;
-	int err;
-};
-
-static void put(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void put(struct buf *b, const char *fmt, ...)
+static void put_hex(struct strbuf *b, const char *key, const char *s)
 {
-	va_list ap;
-	int n;
-
-	if (b->err)
-		return;
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->err = -EINVAL;
-			return;
-		}
-		if ((size_t)n < b->cap - b->len)
-			break;
-		size_t cap = (b->cap + (size_t)n + 1) * 2;
-		char *p = realloc(b->p, cap);
-
-		if (!p) {
-			b->err = -ENOMEM;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	b->len += (size_t)n;
-}
-
-static void put_hex(struct buf *b, const char *key, const char *s)
-{
-	put(b, "%s=", key);
-	for (; *s; s++)
-		put(b, "%02x", (unsigned char)*s);
-	put(b, "\n");
+	strbuf_addf(b, "%s=", key);
+	strbuf_add_hex(b, s, false);
+	strbuf_addf(b, "\n");
 }
 
 int entry_to_text(const struct acid_entry *e, char **text, size_t *len)
 {
-	struct buf b = { .cap = 1024 };
+	struct strbuf b = { 0 };
 	char id[ACID_ID_STRLEN];
 	int r;
 
-	b.p = malloc(b.cap);
-	if (!b.p)
-		return -ENOMEM;
-	b.p[0] = '\0';
 	r = acid_id_format(&e->id, id, sizeof(id));
-	if (r < 0) {
-		free(b.p);
+	if (r < 0)
 		return r;
-	}
-	put(&b, "%s\nid=%s\nmode=%s\npid=%d\nstarttime=%" PRIu64
+	strbuf_addf(&b, "%s\nid=%s\nmode=%s\npid=%d\nstarttime=%" PRIu64
 		"\ntime=%" PRId64 "\nses=%" PRIu32 "\n",
 	    ENTRY_MAGIC, id, acid_mode_name(e->mode), (int)e->pid,
 	    e->starttime, e->time, e->ses_tag);
 	if (e->has_parent) {
 		acid_id_format(&e->parent, id, sizeof(id));
-		put(&b, "parent=%s\n", id);
+		strbuf_addf(&b, "parent=%s\n", id);
 	}
 	put_hex(&b, "name", e->name);
 	put_hex(&b, "bundle", e->bundle);
 	for (int k = 0; k < ACID_NS_COUNT; k++)
 		if (e->ns.ns[k].present)
-			put(&b, "ns.%s=%" PRIu32 ":%" PRIu32 ":%" PRIu64 "\n",
+			strbuf_addf(&b, "ns.%s=%" PRIu32 ":%" PRIu32 ":%" PRIu64 "\n",
 			    acid_ns_name(k), e->ns.ns[k].dev_major,
 			    e->ns.ns[k].dev_minor, e->ns.ns[k].ino);
-	put(&b, "end\n");
-	if (b.err) {
-		free(b.p);
-		return b.err;
-	}
-	*text = b.p;
-	*len = b.len;
-	return 0;
+	strbuf_addf(&b, "end\n");
+	return strbuf_finish(&b, text, len);
 }
 
 /* ------------------------------------------------------------ reading */
-
-static int parse_uint(const char *s, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!*s || (s[0] == '0' && s[1]))
-		return -EBADMSG;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EBADMSG;
-		if (v > (max - (uint64_t)(*s - '0')) / 10)
-			return -EBADMSG;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	*out = v;
-	return 0;
-}
 
 static int hexdigit(char c)
 {
@@ -236,7 +203,7 @@ static int parse_ns(const char *v, struct acid_ns_set *set, int k)
 			return -EBADMSG;
 		memcpy(part[i], v, n);
 		part[i][n] = '\0';
-		if (parse_uint(part[i], max[i], &num[i]) < 0)
+		if (text_parse_uint(part[i], max[i], &num[i]) < 0)
 			return -EBADMSG;
 		v += n + (i < 2);
 	}
@@ -246,6 +213,23 @@ static int parse_ns(const char *v, struct acid_ns_set *set, int k)
 	set->ns[k].ino = num[2];
 	return 0;
 }
+
+/* The keys of an entry, each a bit of what parse_line() has seen. */
+enum {
+	SEEN_ID = 1u << 0,
+	SEEN_MODE = 1u << 1,
+	SEEN_PID = 1u << 2,
+	SEEN_STARTTIME = 1u << 3,
+	SEEN_TIME = 1u << 4,
+	SEEN_SES = 1u << 5,
+	SEEN_PARENT = 1u << 6,
+	SEEN_NAME = 1u << 7,
+	SEEN_BUNDLE = 1u << 8,
+};
+#define SEEN_NS(k) (1u << (9 + (k)))
+/* every key but parent and the namespaces (a kernel may lack a kind) */
+#define SEEN_REQUIRED (SEEN_ID | SEEN_MODE | SEEN_PID | SEEN_STARTTIME | \
+		       SEEN_TIME | SEEN_SES | SEEN_NAME | SEEN_BUNDLE)
 
 static int parse_line(struct acid_entry *e, char *line, unsigned int *seen)
 {
@@ -263,51 +247,45 @@ static int parse_line(struct acid_entry *e, char *line, unsigned int *seen)
 		*seen |= (bit);        \
 	} while (0)
 	if (strcmp(line, "id") == 0) {
-		ONCE(1u << 0);
+		ONCE(SEEN_ID);
 		if (strlen(v) != 36 || acid_id_parse(v, &e->id) < 0)
 			return -EBADMSG;
 	} else if (strcmp(line, "mode") == 0) {
-		ONCE(1u << 1);
-		if (strcmp(v, "user") == 0)
-			e->mode = ACID_MODE_USER;
-		else if (strcmp(v, "kernel-u64") == 0)
-			e->mode = ACID_MODE_KERNEL_U64;
-		else if (strcmp(v, "kernel-uuid") == 0)
-			e->mode = ACID_MODE_KERNEL_UUID;
-		else
+		ONCE(SEEN_MODE);
+		if (entry_mode_parse(v, &e->mode) < 0)
 			return -EBADMSG;
 	} else if (strcmp(line, "pid") == 0) {
-		ONCE(1u << 2);
-		if (parse_uint(v, INT32_MAX, &n) < 0 || n == 0)
+		ONCE(SEEN_PID);
+		if (text_parse_uint(v, INT32_MAX, &n) < 0 || n == 0)
 			return -EBADMSG;
 		e->pid = (pid_t)n;
 	} else if (strcmp(line, "starttime") == 0) {
-		ONCE(1u << 3);
-		if (parse_uint(v, UINT64_MAX, &e->starttime) < 0)
+		ONCE(SEEN_STARTTIME);
+		if (text_parse_uint(v, UINT64_MAX, &e->starttime) < 0)
 			return -EBADMSG;
 	} else if (strcmp(line, "time") == 0) {
-		ONCE(1u << 4);
-		if (parse_uint(v, INT64_MAX, &n) < 0)
+		ONCE(SEEN_TIME);
+		if (text_parse_uint(v, INT64_MAX, &n) < 0)
 			return -EBADMSG;
 		e->time = (int64_t)n;
 	} else if (strcmp(line, "ses") == 0) {
-		ONCE(1u << 5);
-		if (parse_uint(v, UINT32_MAX, &n) < 0)
+		ONCE(SEEN_SES);
+		if (text_parse_uint(v, UINT32_MAX, &n) < 0)
 			return -EBADMSG;
 		e->ses_tag = (uint32_t)n;
 	} else if (strcmp(line, "parent") == 0) {
-		ONCE(1u << 6);
+		ONCE(SEEN_PARENT);
 		if (strlen(v) != 36 || acid_id_parse(v, &e->parent) < 0)
 			return -EBADMSG;
 		e->has_parent = true;
 	} else if (strcmp(line, "name") == 0) {
-		ONCE(1u << 7);
+		ONCE(SEEN_NAME);
 		free(e->name);
 		e->name = NULL;
 		if ((r = unhex(v, ACID_NAME_MAX, &e->name)) < 0)
 			return r;
 	} else if (strcmp(line, "bundle") == 0) {
-		ONCE(1u << 8);
+		ONCE(SEEN_BUNDLE);
 		free(e->bundle);
 		e->bundle = NULL;
 		if ((r = unhex(v, ACID_BUNDLE_MAX, &e->bundle)) < 0)
@@ -316,7 +294,7 @@ static int parse_line(struct acid_entry *e, char *line, unsigned int *seen)
 		for (int k = 0; k < ACID_NS_COUNT; k++) {
 			if (strcmp(line + 3, acid_ns_name(k)) != 0)
 				continue;
-			ONCE(1u << (9 + k));
+			ONCE(SEEN_NS(k));
 			return parse_ns(v, &e->ns, k);
 		}
 		return -EBADMSG;
@@ -365,8 +343,7 @@ int entry_from_text(const char *text, size_t len, struct acid_entry **out)
 		if (r < 0)
 			goto out;
 	}
-	/* id, mode, pid, starttime, time, ses, name, bundle are required */
-	if (!ended || (seen & 0x1bf) != 0x1bf)
+	if (!ended || (seen & SEEN_REQUIRED) != SEEN_REQUIRED)
 		r = -EBADMSG;
 out:
 	free(copy);

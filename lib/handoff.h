@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The hand-off's rendezvous, shared by its two ends: acid-exec
- * (tools/acid-exec.c, the server) and libacid (lib/handoff.c, the hooks'
- * side). Nothing here is exported.
+ * The hand-off of the kernel write to acid-exec: its rendezvous and its
+ * server, both in lib/handoff.c beside the hooks' side. acid-exec
+ * (tools/acid-exec.c) links the internal static library for the server;
+ * nothing here is exported from libacid.so.
  *
  * acid-exec listens on the unix (SOCK_SEQPACKET) socket
  * <state dir>/exec-<its pid>.sock: a name in the registry directory,
@@ -14,6 +15,7 @@
 #ifndef ACID_HANDOFF_H
 #define ACID_HANDOFF_H
 
+#include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -52,5 +54,32 @@ static inline int handoff_sockaddr(struct sockaddr_un *sa, socklen_t *salen,
 	*salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
 	return 0;
 }
+
+struct acid_ctx;
+struct handoff_server;
+
+/* connected peers served at once; more wait in the listen backlog */
+#define HANDOFF_PEERS_MAX 16
+
+/*
+ * The server of acid-exec: the socket bound and listening in the
+ * registry directory of @ctx (made if missing, checked: ours, 0700, no
+ * symlink), for *@out. A stale socket of a dead acid-exec with our pid
+ * is replaced. Returns 0 or -errno (-EPERM: the directory is not ours or
+ * not 0700), *@what saying which step failed. @ctx must outlive it.
+ */
+int handoff_serve_open(struct acid_ctx *ctx, struct handoff_server **out,
+		       const char **what);
+/*
+ * Its descriptors to poll, into @p (room for 1 + HANDOFF_PEERS_MAX), and
+ * the poll timeout its peers' deadlines allow: returns how many.
+ */
+int handoff_serve_pollfds(const struct handoff_server *s, struct pollfd *p,
+			  int *timeout_ms);
+/* Serve what poll() reported on the @n descriptors of pollfds(). */
+void handoff_serve_events(struct handoff_server *s, const struct pollfd *p,
+			  int n);
+/* Close it, its peers and its socket's name; NULL is accepted. */
+void handoff_serve_close(struct handoff_server *s);
 
 #endif

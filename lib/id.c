@@ -46,27 +46,6 @@ static int parse_hex32(const char *s, struct acid_id *out)
 	return 0;
 }
 
-/*
- * Strict decimal: digits only, no sign, no leading zeros beyond a lone
- * "0", no overflow. strtoull would take " +12" and wrap "-1".
- */
-static int parse_u64(const char *s, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!*s || (s[0] == '0' && s[1]))
-		return -EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
-			return -EINVAL;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	*out = v;
-	return 0;
-}
-
 static void id_from_u64(uint64_t v, struct acid_id *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -95,7 +74,7 @@ int acid_id_parse(const char *s, struct acid_id *out)
 	} else if (len >= 1 && len <= 20) {
 		uint64_t v;
 
-		if (parse_u64(s, &v) < 0 || v == 0 || v == ACID_U64_UNSET)
+		if (text_parse_uint(s, UINT64_MAX, &v) < 0 || v == 0 || v == ACID_U64_UNSET)
 			return -EINVAL;
 		id_from_u64(v, &id);
 	} else {

@@ -2,20 +2,32 @@
 /*
  * Internal interfaces of libacid: one header for the modules beside it,
  * never installed. Each module owns one concern:
- *   id.c        IDs: parse, format, generate
- *   caps.c      capability checks (libcap-ng)
+ *   libacid.c   the front: public entry points that check their arguments
+ *               and call the modules below
+ *   ctx.c       the context (proc root, state dir, the kernel's mode)
+ *   errmsg.c    errors that say what failed (acid_ctx_errmsg)
+ *   register.c  registration: a container's start and end, under the lock
+ *   lookup.c    which container an ID, a name or a process belongs to
+ *   entry.c     the registry entry: its object, mode names, text form
+ *   registry.c  the on-disk registry of live containers (storage only)
+ *   record.c    the audit records' text, and acid_log_*'s sending of it
+ *   netlink.c   sending a user record to the kernel, checked for real
+ *   rules.c     the kernel's audit rules that would drop acid's records
+ *   kernel.c    the /proc/<pid>/audit_containerid interface
+ *   handoff.c   the kernel write handed to an acid-exec ancestor
+ *   session.c   audit session tags (acid-exec)
  *   proc.c      process facts from procfs and pidfds
  *   ns.c        namespace identities
- *   kernel.c    the /proc/<pid>/audit_containerid interface
- *   registry.c  the on-disk registry of live containers
- *   entry.c     the registry entry: its object and its text form
- *   record.c    building and sending the audit records
- *   rules.c     the kernel's audit rules that would drop acid's records
- *   session.c   audit session tags (acid-exec)
- *   handoff.c   the kernel write handed to an acid-exec ancestor
+ *   id.c        IDs: parse, format, generate
+ *   text.c      decimal numbers, hex, growing strings
+ *   caps.c      capability checks (libcap-ng)
  *   seccomp.c   the filter that keeps containers off the audit socket
  *   strerror.c  error sentences
- *   libacid.c   context and the public entry points that tie them together
+ * Calls run one way, with no circle: the front (libacid.c) -> register.c
+ * -> lookup.c, record.c, handoff.c, ctx.c -> kernel.c, registry.c,
+ * session.c -> entry.c, ns.c, netlink.c -> rules.c, proc.c, id.c,
+ * text.c; errmsg.c, caps.c and strerror.c are called from every level
+ * and call nothing above them. No module calls the front.
  */
 #ifndef ACID_INTERNAL_H
 #define ACID_INTERNAL_H
@@ -23,13 +35,26 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/*
+ * The public header carries no visibility macro (it is installed): the
+ * library is built with -fvisibility=hidden, and its public declarations
+ * alone are given default visibility here, which their definitions
+ * take. lib/libacid.sym then says which of them are exported, in which
+ * version node.
+ */
+#pragma GCC visibility push(default)
 #include "libacid.h"
+#pragma GCC visibility pop
 
 #define ACID_DEFAULT_PROC_ROOT "/proc"
 #define ACID_DEFAULT_STATE_DIR "/run/acid"
 
 /* The v11 kernel's "unset" value, which it refuses to be written. */
 #define ACID_U64_UNSET UINT64_MAX
+/* (u32)-1: an unset loginuid (AUDIT_UID_UNSET), no session
+ * (AUDIT_SID_UNSET), as the kernel prints them: 4294967295 */
+#define ACID_AUDIT_UNSET UINT32_MAX
+
 
 /*
  * Bounds on free text held in an entry (OCI ids, bundle paths). A record
@@ -42,11 +67,40 @@
 /* AUDIT_MESSAGE_TEXT_MAX of the kernel, with its NUL */
 #define RECORD_TEXT_MAX 8560
 
+/* the longest message acid_ctx_errmsg() gives, with its NUL */
+#define ACID_ERRMSG_MAX 1024
+
 struct acid_ctx {
 	char *proc_root;
 	char *state_dir;
 	enum acid_mode mode;
+	/* the last failure of a call that took the context non-const: its
+	 * error, and what failed (msg, for the error msg_err) */
+	int err, msg_err;
+	char msg[ACID_ERRMSG_MAX];
 };
+
+/*
+ * errmsg.c: the failure of the operation in hand, said where it arises.
+ * ctx_fail() words it "<what>: <the C library's words for err>" (a
+ * system call's failure: "writing /proc/12/audit_containerid: Operation
+ * not permitted"), ctx_failx() "<what>: <acid_strerror(err)>" (acid's
+ * own checks). Both return @err, so: return ctx_fail(ctx, r, ...);
+ * ctx_also() adds "; <more>" to the message. The front clears the
+ * message at the start of each call (ctx_begin) and keeps the call's
+ * result (ctx_end).
+ */
+int ctx_fail(struct acid_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int ctx_failx(struct acid_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* the same with @words after the colon */
+int ctx_failw(struct acid_ctx *ctx, int err, const char *words,
+	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void ctx_also(struct acid_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void ctx_begin(struct acid_ctx *ctx);
+int ctx_end(struct acid_ctx *ctx, int r);
 
 struct acid_entry {
 	struct acid_id id;
@@ -75,6 +129,23 @@ static inline void closep(int *fd)
 #define _cleanup_free_ __attribute__((cleanup(freep)))
 #define _cleanup_close_ __attribute__((cleanup(closep)))
 
+/* text.c: a strict decimal of at most @max (-EINVAL otherwise) */
+int text_parse_uint(const char *s, uint64_t max, uint64_t *out);
+/*
+ * A growing string: start from { 0 }, add, then finish (which hands the
+ * text over or, after any failed add, frees it and returns the error).
+ */
+struct strbuf {
+	char *p;
+	size_t len, cap;
+	int err;
+};
+void strbuf_addf(struct strbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* @s's bytes as hex digits, upper case (as auditd encodes) or lower */
+void strbuf_add_hex(struct strbuf *b, const char *s, bool upper);
+int strbuf_finish(struct strbuf *b, char **out, size_t *len);
+
 /* proc.c */
 /*
  * A process held from first look to last write: by a pidfd, or where the
@@ -90,9 +161,12 @@ struct proc_hold {
 };
 int proc_hold_open(const char *proc_root, pid_t pid, struct proc_hold *h);
 int proc_hold_alive(const struct proc_hold *h);
+int proc_alive(const char *proc_root, pid_t pid, uint64_t start);
 void proc_hold_close(struct proc_hold *h);
 int proc_stat(const char *proc_root, pid_t pid, pid_t *ppid,
 	      uint64_t *starttime);
+int proc_stat_at(int dirfd, const char *path, char *state, pid_t *ppid,
+		 uint64_t *starttime);
 int proc_exited(const char *proc_root, pid_t pid);
 int proc_has_children(const char *proc_root, pid_t pid);
 int proc_is_self_or_ancestor(const char *proc_root, pid_t pid);
@@ -109,10 +183,12 @@ bool ns_same(const struct acid_ns_set *a, const struct acid_ns_set *b,
 
 /* kernel.c */
 int kernel_probe(const char *proc_root, enum acid_mode *mode);
-int kernel_read_id(const struct acid_ctx *ctx, pid_t pid, bool *set,
+int kernel_read_id(struct acid_ctx *ctx, pid_t pid, bool *set,
 		   struct acid_id *id);
-int kernel_write_id(const struct acid_ctx *ctx, const struct proc_hold *h,
+int kernel_write_id(struct acid_ctx *ctx, const struct proc_hold *h,
 		    const struct acid_id *id);
+int kernel_write_at(struct acid_ctx *ctx, int dirfd, const char *path,
+		    const char *value);
 int kernel_format_id(enum acid_mode mode, const struct acid_id *id,
 		     char *buf, size_t len);
 
@@ -134,19 +210,28 @@ const uint32_t *filter_compat_abis(uint32_t native);
 /* session.c: is @pid running the installed acid-exec (named so, its file
  * root's and not writable by group or others)? */
 bool proc_is_acid_exec(const char *proc_root, pid_t pid);
+/* the caller's loginuid (ACID_AUDIT_UNSET: none), from the ctx's procfs */
+int session_loginuid(const struct acid_ctx *ctx, uint32_t *uid);
 
-/* handoff.c: the write done by an acid-exec ancestor; -ENOENT: none */
-int handoff_write_id(const struct acid_ctx *ctx, pid_t target,
+/* handoff.c: the write of the held target's ID done by an acid-exec
+ * ancestor; -ENOENT: none (the server's side is in handoff.h) */
+int handoff_write_id(struct acid_ctx *ctx, const struct proc_hold *h,
 		     const struct acid_id *id);
+
+/* caps.c: has process @pid all of @need (ACID_CAP_*) in its effective
+ * set? 0, -EPERM, or -errno reading <proc_root>/<pid>/status */
+int caps_of_pid(const char *proc_root, pid_t pid, unsigned int need);
 
 /* entry.c */
 struct acid_entry *entry_new(void);
+int entry_mode_parse(const char *s, enum acid_mode *mode);
 int entry_to_text(const struct acid_entry *e, char **text, size_t *len);
 int entry_from_text(const char *text, size_t len, struct acid_entry **out);
 
 /* registry.c */
 int registry_open(const char *state_dir, bool create);
 int registry_lock(int dirfd);
+int registry_upgrade(int dirfd, int lockfd);
 int registry_put(int dirfd, const struct acid_entry *e);
 int registry_remove(int dirfd, const struct acid_entry *e);
 int registry_get_id(int dirfd, const struct acid_id *id,
@@ -162,13 +247,41 @@ int record_start_text(const struct acid_entry *e, const char *exe,
 		      char **out);
 int record_stop_text(const struct acid_entry *e, const char *reason,
 		     const char *exe, char **out);
-int record_send(int type, const char *text);
 int record_self_exe(char *buf, size_t len);
+int record_send_text(struct acid_ctx *ctx, const char *what,
+		     const char *text);
+int record_log_start(struct acid_ctx *ctx, const struct acid_entry *e);
+int record_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
+		    const char *reason);
+
+/* netlink.c: send a user record of @type; see acid_log_start()'s errors */
+int netlink_send_user(int type, const char *text);
 /*
- * An error of record_send() after which the kernel may have logged the
- * record all the same (see acid_log_maybe_sent()).
+ * An error of netlink_send_user() after which the kernel may have logged
+ * the record all the same (see acid_log_maybe_sent()).
  */
-bool record_maybe_sent(int err);
+bool netlink_maybe_sent(int err);
+
+/* register.c: the front checked the arguments */
+#define REGISTER_SEND 0x1	/* send the register record (acid_start) */
+#define REGISTER_WARN 0x2	/* keep the registration if it cannot go */
+int register_add(struct acid_ctx *ctx, const struct acid_reg *q,
+		 unsigned int flags, struct acid_entry **out, int *record_err);
+int register_end(struct acid_ctx *ctx, const struct acid_entry *e,
+		 const char *reason);
+int register_forget(struct acid_ctx *ctx, const struct acid_entry *e);
+int register_clean(struct acid_ctx *ctx, size_t *removed);
+
+/* lookup.c */
+int lookup_pid_at(struct acid_ctx *ctx, int dirfd, pid_t pid,
+		  struct acid_entry **out);
+int lookup_pid(struct acid_ctx *ctx, pid_t pid, struct acid_entry **out);
+int lookup_id(struct acid_ctx *ctx, const struct acid_id *id,
+	      struct acid_entry **out);
+int lookup_name(struct acid_ctx *ctx, const char *name,
+		const char *bundle, struct acid_entry **out);
+int lookup_all(struct acid_ctx *ctx, struct acid_entry ***out,
+	       size_t *n);
 
 /* rules.c: what the kernel's rules compare of the sending thread */
 struct rules_self {

@@ -106,7 +106,7 @@ int kernel_format_id(enum acid_mode mode, const struct acid_id *id,
 	return acid_id_format(id, buf, len);
 }
 
-int kernel_read_id(const struct acid_ctx *ctx, pid_t pid, bool *set,
+int kernel_read_id(struct acid_ctx *ctx, pid_t pid, bool *set,
 		   struct acid_id *id)
 {
 	char path[4096 + 64], buf[128];
@@ -116,10 +116,42 @@ int kernel_read_id(const struct acid_ctx *ctx, pid_t pid, bool *set,
 		 ctx->proc_root, (int)pid);
 	r = proc_read_small(AT_FDCWD, path, buf, sizeof(buf));
 	if (r == -ENOENT)
-		return -ESRCH;
+		r = -ESRCH;
 	if (r < 0)
-		return r;
-	return parse_kernel_value(ctx->mode, buf, set, id);
+		return ctx_fail(ctx, r, "reading %s", path);
+	r = parse_kernel_value(ctx->mode, buf, set, id);
+	if (r < 0)
+		return ctx_failx(ctx, r, "reading %s", path);
+	return 0;
+}
+
+/*
+ * Write @value (the kernel's form) to audit_containerid in the open
+ * /proc/<pid> directory @dirfd, named @path in messages: 0 or the
+ * kernel's errno, said in @ctx ("writing /proc/12/audit_containerid:
+ * <the kernel's errno>").
+ */
+int kernel_write_at(struct acid_ctx *ctx, int dirfd, const char *path,
+		    const char *value)
+{
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	/* O_TRUNC so that a prepared file (tests) holds just the value */
+	fd = openat(dirfd, "audit_containerid", O_WRONLY | O_CLOEXEC | O_TRUNC);
+	if (fd < 0)
+		return ctx_fail(ctx, errno == ENOENT ? -ESRCH : -errno,
+				"writing %s/audit_containerid", path);
+	do
+		n = write(fd, value, strlen(value));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return ctx_fail(ctx, -errno, "writing %s/audit_containerid",
+				path);
+	if ((size_t)n != strlen(value))
+		return ctx_fail(ctx, -EIO, "writing %s/audit_containerid: "
+				"short write", path);
+	return 0;
 }
 
 /*
@@ -130,12 +162,11 @@ int kernel_read_id(const struct acid_ctx *ctx, pid_t pid, bool *set,
  * files answer ESRCH, never another's). A target that died meanwhile is
  * -ESRCH, and nothing is written to whoever has its pid now.
  */
-int kernel_write_id(const struct acid_ctx *ctx, const struct proc_hold *h,
+int kernel_write_id(struct acid_ctx *ctx, const struct proc_hold *h,
 		    const struct acid_id *id)
 {
 	char path[4096 + 64], buf[64];
-	_cleanup_close_ int dirfd = -1, fd = -1;
-	ssize_t n;
+	_cleanup_close_ int dirfd = -1;
 	int r;
 
 	r = kernel_format_id(ctx->mode, id, buf, sizeof(buf));
@@ -144,20 +175,12 @@ int kernel_write_id(const struct acid_ctx *ctx, const struct proc_hold *h,
 	snprintf(path, sizeof(path), "%s/%d", ctx->proc_root, (int)h->pid);
 	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
+		return ctx_fail(ctx, errno == ENOENT ? -ESRCH : -errno,
+				"opening %s", path);
 	r = proc_hold_alive(h);
 	if (r <= 0)
-		return r < 0 ? r : -ESRCH;
-	/* O_TRUNC so that a prepared file (tests) holds just the value */
-	fd = openat(dirfd, "audit_containerid", O_WRONLY | O_CLOEXEC | O_TRUNC);
-	if (fd < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
-	do
-		n = write(fd, buf, strlen(buf));
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	if ((size_t)n != strlen(buf))
-		return -EIO;
-	return 0;
+		return ctx_fail(ctx, r < 0 ? r : -ESRCH,
+				"writing %s/audit_containerid: pid %d exited",
+				path, (int)h->pid);
+	return kernel_write_at(ctx, dirfd, path, buf);
 }

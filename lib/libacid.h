@@ -16,7 +16,10 @@
  *  - returns zero (or a documented non-negative value) on success and a
  *    negative errno value on error; acid_strerror() turns it into a sentence;
  *  - never prints, never exits, keeps no global mutable state: one
- *    struct acid_ctx per thread (or guarded by the caller) is safe.
+ *    struct acid_ctx per thread (or guarded by the caller) is safe;
+ *  - a call that takes the context non-const leaves in it, when it fails,
+ *    what failed (acid_ctx_errmsg()); a call that takes it const only
+ *    reads its settings and leaves nothing there.
  */
 #ifndef ACID_LIBACID_H
 #define ACID_LIBACID_H
@@ -29,8 +32,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define ACID_API __attribute__((visibility("default")))
 
 /* ------------------------------------------------------------------ IDs */
 
@@ -55,19 +56,19 @@ struct acid_id {
  * Returns 0, or -EINVAL for anything else (empty, garbage, the all-zero
  * UUID, 0, the unset value 18446744073709551615, out of range).
  */
-ACID_API int acid_id_parse(const char *s, struct acid_id *out);
+int acid_id_parse(const char *s, struct acid_id *out);
 
 /*
  * acid_id_format - write @id as a canonical lower-case UUID into @buf.
  * Returns 0, -EINVAL for a zero ID, -ENOSPC if @len < ACID_ID_STRLEN.
  */
-ACID_API int acid_id_format(const struct acid_id *id, char *buf, size_t len);
+int acid_id_format(const struct acid_id *id, char *buf, size_t len);
 
 /* acid_id_is_zero - true for the all-zero value (no ID). */
-ACID_API bool acid_id_is_zero(const struct acid_id *id);
+bool acid_id_is_zero(const struct acid_id *id);
 
 /* acid_id_equal - true when both IDs hold the same 128 bits. */
-ACID_API bool acid_id_equal(const struct acid_id *a, const struct acid_id *b);
+bool acid_id_equal(const struct acid_id *a, const struct acid_id *b);
 
 /*
  * acid_id_to_u64 - the ID as a u64 kernel carries it.
@@ -75,7 +76,7 @@ ACID_API bool acid_id_equal(const struct acid_id *a, const struct acid_id *b);
  * not fit; it is never truncated) and -EINVAL for a zero ID or the unset
  * value (u64)-1.
  */
-ACID_API int acid_id_to_u64(const struct acid_id *id, uint64_t *out);
+int acid_id_to_u64(const struct acid_id *id, uint64_t *out);
 
 /* The forms of ID that acid_id_generate() can make. */
 enum acid_id_form {
@@ -84,7 +85,10 @@ enum acid_id_form {
 };
 
 /* acid_id_generate - make a fresh random ID of @form. Returns 0 or -errno. */
-ACID_API int acid_id_generate(enum acid_id_form form, struct acid_id *out);
+int acid_id_generate(enum acid_id_form form, struct acid_id *out);
+
+/* PID_MAX_LIMIT of the kernel: no pid is larger. */
+#define ACID_PID_MAX 4194304
 
 /* ----------------------------------------------------------- Context */
 
@@ -114,23 +118,34 @@ enum acid_mode {
  * Returns 0, -ENOMEM, -EINVAL (bad options, a relative path), or the error
  * met reading the probe file (other than its absence).
  */
-ACID_API int acid_ctx_new(const struct acid_opts *opts, struct acid_ctx **out);
+int acid_ctx_new(const struct acid_opts *opts, struct acid_ctx **out);
 
 /* acid_ctx_free - release a context; NULL is accepted. */
-ACID_API void acid_ctx_free(struct acid_ctx *ctx);
+void acid_ctx_free(struct acid_ctx *ctx);
 
-ACID_API enum acid_mode acid_ctx_mode(const struct acid_ctx *ctx);
-ACID_API const char *acid_ctx_proc_root(const struct acid_ctx *ctx);
-ACID_API const char *acid_ctx_state_dir(const struct acid_ctx *ctx);
+enum acid_mode acid_ctx_mode(const struct acid_ctx *ctx);
+const char *acid_ctx_proc_root(const struct acid_ctx *ctx);
+const char *acid_ctx_state_dir(const struct acid_ctx *ctx);
+
+/*
+ * acid_ctx_errmsg - what the last call on @ctx that failed failed at,
+ * with the operation kept with its error, e.g.
+ *   "writing /proc/123/audit_containerid: Operation not permitted"
+ * (the kernel refused), "no CAP_AUDIT_CONTROL in the caller's effective
+ * set: Operation not permitted" (the caller lacks it). Where the call
+ * said nothing more, acid_strerror() of its error; "" after a call that
+ * succeeded. Valid until the next call on @ctx. Since ACID_0.2.
+ */
+const char *acid_ctx_errmsg(const struct acid_ctx *ctx);
 
 /* acid_mode_name - "user", "kernel-u64" or "kernel-uuid". */
-ACID_API const char *acid_mode_name(enum acid_mode mode);
+const char *acid_mode_name(enum acid_mode mode);
 
 /*
  * acid_ctx_new_id - a fresh ID of the form the context's mode carries:
  * a u64 ID on a u64 kernel, a v4 UUID otherwise.
  */
-ACID_API int acid_ctx_new_id(const struct acid_ctx *ctx, struct acid_id *out);
+int acid_ctx_new_id(const struct acid_ctx *ctx, struct acid_id *out);
 
 /* ------------------------------------------------------- Capabilities */
 
@@ -142,7 +157,7 @@ ACID_API int acid_ctx_new_id(const struct acid_ctx *ctx, struct acid_id *out);
  */
 #define ACID_CAP_CONTROL 0x1
 #define ACID_CAP_WRITE 0x2
-ACID_API int acid_check_caps(unsigned int need);
+int acid_check_caps(unsigned int need);
 
 /* --------------------------------------------------------- Namespaces */
 
@@ -175,8 +190,45 @@ struct acid_ns_set {
 	} ns[ACID_NS_COUNT];
 };
 
+/*
+ * struct acid_ns_set is a caller's type in ACID_0.1: a kind added later
+ * would change its size. Programs read it with the accessors below, and
+ * take sets from the library (acid_ns_collect_new(), acid_entry_ns()),
+ * whose size is the library's business: then the next kind needs no
+ * ABI break. acid_ns_collect() stays for ACID_0.1 programs and only ever
+ * fills the ten kinds above.
+ */
+
+/* One namespace's nsfs identity. Its size never changes. */
+struct acid_ns_id {
+	uint32_t dev_major;
+	uint32_t dev_minor;
+	uint64_t ino;
+};
+
+/* acid_ns_count - how many kinds this library knows (>= ACID_NS_COUNT of
+ * any header it was built against). Since ACID_0.2. */
+unsigned int acid_ns_count(void);
+
+/*
+ * acid_ns_get - the namespace of @kind in @set, into *@out. Returns 0,
+ * -ENOENT when @set has none of that kind (the kernel lacks it), -EINVAL
+ * for a kind this library does not know or a NULL argument. Since
+ * ACID_0.2.
+ */
+int acid_ns_get(const struct acid_ns_set *set, enum acid_ns_kind kind,
+		struct acid_ns_id *out);
+
+/*
+ * acid_ns_collect_new - acid_ns_collect() into a set the library
+ * allocates, *@out, freed with acid_ns_set_free(). Since ACID_0.2.
+ */
+int acid_ns_collect_new(const struct acid_ctx *ctx, pid_t pid,
+			struct acid_ns_set **out);
+void acid_ns_set_free(struct acid_ns_set *set);
+
 /* acid_ns_name - "cgroup", "ipc", ... as in /proc/<pid>/ns; NULL if bad. */
-ACID_API const char *acid_ns_name(enum acid_ns_kind kind);
+const char *acid_ns_name(enum acid_ns_kind kind);
 
 /*
  * acid_ns_collect - stat every /proc/<pid>/ns entry of @pid (under the
@@ -185,8 +237,8 @@ ACID_API const char *acid_ns_name(enum acid_ns_kind kind);
  * reused meanwhile yields -ESRCH, not another process's namespaces.
  * Returns 0, -ESRCH (no such process, or it exited), -EACCES/-EPERM.
  */
-ACID_API int acid_ns_collect(const struct acid_ctx *ctx, pid_t pid,
-			     struct acid_ns_set *out);
+int acid_ns_collect(const struct acid_ctx *ctx, pid_t pid,
+		    struct acid_ns_set *out);
 
 /* ---------------------------------------------------------- Containers */
 
@@ -196,23 +248,23 @@ ACID_API int acid_ns_collect(const struct acid_ctx *ctx, pid_t pid,
  */
 struct acid_entry;
 
-ACID_API void acid_entry_free(struct acid_entry *e);
-ACID_API const struct acid_id *acid_entry_id(const struct acid_entry *e);
+void acid_entry_free(struct acid_entry *e);
+const struct acid_id *acid_entry_id(const struct acid_entry *e);
 /* The OCI container id ("name") and bundle path; "" when not given. */
-ACID_API const char *acid_entry_name(const struct acid_entry *e);
-ACID_API const char *acid_entry_bundle(const struct acid_entry *e);
+const char *acid_entry_name(const struct acid_entry *e);
+const char *acid_entry_bundle(const struct acid_entry *e);
 /* The init process, host pid view, and its start time (clock ticks). */
-ACID_API pid_t acid_entry_pid(const struct acid_entry *e);
-ACID_API uint64_t acid_entry_starttime(const struct acid_entry *e);
-ACID_API const struct acid_ns_set *acid_entry_ns(const struct acid_entry *e);
+pid_t acid_entry_pid(const struct acid_entry *e);
+uint64_t acid_entry_starttime(const struct acid_entry *e);
+const struct acid_ns_set *acid_entry_ns(const struct acid_entry *e);
 /* The audit session tag, 0 when the container has none. */
-ACID_API uint32_t acid_entry_ses_tag(const struct acid_entry *e);
+uint32_t acid_entry_ses_tag(const struct acid_entry *e);
 /* The container holding this one when nested, else NULL. */
-ACID_API const struct acid_id *acid_entry_parent(const struct acid_entry *e);
+const struct acid_id *acid_entry_parent(const struct acid_entry *e);
 /* How the entry was registered (user registry or a kernel form). */
-ACID_API enum acid_mode acid_entry_mode(const struct acid_entry *e);
+enum acid_mode acid_entry_mode(const struct acid_entry *e);
 /* Registration time, seconds since the epoch. */
-ACID_API int64_t acid_entry_time(const struct acid_entry *e);
+int64_t acid_entry_time(const struct acid_entry *e);
 
 /* A registration request. Set @size to sizeof(struct acid_reg). */
 struct acid_reg {
@@ -243,11 +295,44 @@ struct acid_reg {
  * it exits meanwhile the entry is removed again and -ESRCH returned.
  *
  * Does not send the record: call acid_log_start() next, so the caller can
- * decide what a failed record means (see acid_forget()).
+ * decide what a failed record means (see acid_forget()), or use
+ * acid_start(), which does both as one step.
  * On success *@out (if not NULL) receives the new entry.
  */
-ACID_API int acid_register(struct acid_ctx *ctx, const struct acid_reg *req,
-			   struct acid_entry **out);
+int acid_register(struct acid_ctx *ctx, const struct acid_reg *req,
+		  struct acid_entry **out);
+
+/* Flags of acid_start(). */
+#define ACID_START_WARN 0x1	/* a record that cannot be sent is no failure */
+
+/*
+ * acid_start - the start of a container as one step, like its end
+ * (acid_unregister()): acid_register() and the register record
+ * (acid_log_start()), both under the registry lock, the record's text
+ * built once. Since ACID_0.2.
+ *
+ * Without ACID_START_WARN (fail-closed: no record, no container) it
+ * checks CAP_AUDIT_WRITE before anything is written (-EPERM), and a
+ * record that cannot be sent undoes the registration and returns the
+ * record's error (as acid_log_start()). A record that may be in the log
+ * all the same (acid_log_maybe_sent()) gets its stop record
+ * (reason=failed) first; where that cannot be sent either, the entry
+ * stays and `acid gc` sends it once the process is gone (the context's
+ * acid_ctx_errmsg() says so). On a kernel with the interface the
+ * kernel's container ID, once written, stays: the kernel has no undo.
+ *
+ * With ACID_START_WARN the registration stays whatever becomes of the
+ * record: 0 is returned, and *@record_err (if not NULL) receives the
+ * record's error, 0 when it was sent (acid_ctx_errmsg() says what
+ * failed). Without it, *@record_err tells a failed record (< 0) from a
+ * failed registration (0).
+ *
+ * Errors otherwise as acid_register(); -EINVAL for unknown @flags. On
+ * success *@out (if not NULL) receives the new entry.
+ */
+int acid_start(struct acid_ctx *ctx, const struct acid_reg *req,
+	       unsigned int flags, struct acid_entry **out,
+	       int *record_err);
 
 /*
  * acid_log_start - send the register record (VIRT_CONTROL op=start
@@ -272,7 +357,7 @@ ACID_API int acid_register(struct acid_ctx *ctx, const struct acid_reg *req,
  * gets the ACK's word only. After -ECONNABORTED, -ENOBUFS and -ETIMEDOUT
  * (acid_log_maybe_sent()) the record may be in the log all the same.
  */
-ACID_API int acid_log_start(struct acid_ctx *ctx, const struct acid_entry *e);
+int acid_log_start(struct acid_ctx *ctx, const struct acid_entry *e);
 
 /*
  * The longest stop reason (acid_log_stop()), in bytes without the NUL:
@@ -281,12 +366,20 @@ ACID_API int acid_log_start(struct acid_ctx *ctx, const struct acid_entry *e);
 #define ACID_REASON_MAX 32
 
 /*
+ * acid_stop_reason_valid - is @reason one acid writes and its log reader
+ * takes: 1 to ACID_REASON_MAX lower-case letters and '-'? The one test
+ * of it, for programs that check their input before they ask. Since
+ * ACID_0.2.
+ */
+bool acid_stop_reason_valid(const char *reason);
+
+/*
  * acid_log_stop - send the destroy record (VIRT_CONTROL op=stop) for @e.
  * @reason: "exit", "destroy", "lost", ...: 1 to ACID_REASON_MAX lower-case
  * letters and '-' (-EINVAL otherwise). Errors as acid_log_start().
  */
-ACID_API int acid_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
-			   const char *reason);
+int acid_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
+		  const char *reason);
 
 /*
  * acid_log_maybe_sent - true when @err, an error of acid_log_start() or
@@ -300,7 +393,7 @@ ACID_API int acid_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
  * record was in fact dropped, the log holds a stop without a start: the
  * harmless side of the doubt.)
  */
-ACID_API bool acid_log_maybe_sent(int err);
+bool acid_log_maybe_sent(int err);
 
 /*
  * acid_unregister - the end of a container: send the destroy record
@@ -311,15 +404,15 @@ ACID_API bool acid_log_maybe_sent(int err);
  * Returns 0, -ENOENT when another writer already ended it, or the errors
  * of acid_log_stop() and acid_forget().
  */
-ACID_API int acid_unregister(struct acid_ctx *ctx, const struct acid_entry *e,
-			     const char *reason);
+int acid_unregister(struct acid_ctx *ctx, const struct acid_entry *e,
+		    const char *reason);
 
 /*
  * acid_forget - remove @e's registry entry, without a record. Used after a
  * stop record was sent, or to undo a registration whose record failed.
  * Needs CAP_AUDIT_CONTROL. Returns 0, -EPERM, -ENOENT (already gone).
  */
-ACID_API int acid_forget(struct acid_ctx *ctx, const struct acid_entry *e);
+int acid_forget(struct acid_ctx *ctx, const struct acid_entry *e);
 
 /* ------------------------------------------------------------ Lookups */
 
@@ -327,15 +420,15 @@ ACID_API int acid_forget(struct acid_ctx *ctx, const struct acid_entry *e);
  * acid_lookup_id - the entry with ID @id (its container may have died
  * without a stop: see acid_entry_alive). -ENOENT if none.
  */
-ACID_API int acid_lookup_id(struct acid_ctx *ctx, const struct acid_id *id,
-			    struct acid_entry **out);
+int acid_lookup_id(struct acid_ctx *ctx, const struct acid_id *id,
+		   struct acid_entry **out);
 
 /*
  * acid_lookup_name - the entry with OCI id @name (and, if not NULL,
  * bundle @bundle). -ENOENT if none, -ENOTUNIQ if several match.
  */
-ACID_API int acid_lookup_name(struct acid_ctx *ctx, const char *name,
-			      const char *bundle, struct acid_entry **out);
+int acid_lookup_name(struct acid_ctx *ctx, const char *name,
+		     const char *bundle, struct acid_entry **out);
 
 /*
  * acid_lookup_pid - the container process @pid belongs to: the nearest
@@ -344,25 +437,25 @@ ACID_API int acid_lookup_name(struct acid_ctx *ctx, const char *name,
  * when that namespace is not the host's. -ENOENT if none, -ESRCH if @pid
  * does not exist.
  */
-ACID_API int acid_lookup_pid(struct acid_ctx *ctx, pid_t pid,
-			     struct acid_entry **out);
+int acid_lookup_pid(struct acid_ctx *ctx, pid_t pid,
+		    struct acid_entry **out);
 
 /*
  * acid_list - every entry in the registry, in no particular order.
  * *@out is an array of *@n entries; free with acid_list_free().
  * Entries that cannot be read are skipped (see acid_gc in the tool).
  */
-ACID_API int acid_list(struct acid_ctx *ctx, struct acid_entry ***out,
-		       size_t *n);
-ACID_API void acid_list_free(struct acid_entry **list, size_t n);
+int acid_list(struct acid_ctx *ctx, struct acid_entry ***out,
+	      size_t *n);
+void acid_list_free(struct acid_entry **list, size_t n);
 
 /*
  * acid_entry_alive - is the entry's init process still the one that was
  * registered (same pid, same start time) and not exited (a zombie waiting
  * for its reaper is not alive)? 1 yes, 0 no, or -errno.
  */
-ACID_API int acid_entry_alive(const struct acid_ctx *ctx,
-			      const struct acid_entry *e);
+int acid_entry_alive(const struct acid_ctx *ctx,
+		     const struct acid_entry *e);
 
 /*
  * acid_registry_clean - remove what interrupted writers left in the
@@ -373,7 +466,7 @@ ACID_API int acid_entry_alive(const struct acid_ctx *ctx,
  * *@removed (if not NULL) receives how many stale files went (a freed
  * name slot counts as one). Needs CAP_AUDIT_CONTROL.
  */
-ACID_API int acid_registry_clean(struct acid_ctx *ctx, size_t *removed);
+int acid_registry_clean(struct acid_ctx *ctx, size_t *removed);
 
 /* ------------------------------------------------------ Session tags */
 
@@ -388,8 +481,8 @@ ACID_API int acid_registry_clean(struct acid_ctx *ctx, size_t *removed);
  * without the capability, -EACCES when loginuid is immutable and already
  * set (auditctl --loginuid-immutable), -EINVAL for uid (uid_t)-1.
  */
-ACID_API int acid_session_new(const struct acid_ctx *ctx, uid_t uid,
-			      uint32_t *ses);
+int acid_session_new(const struct acid_ctx *ctx, uid_t uid,
+		     uint32_t *ses);
 
 /*
  * acid_session_tag - the session tag @pid runs under: the audit session
@@ -398,8 +491,8 @@ ACID_API int acid_session_new(const struct acid_ctx *ctx, uid_t uid,
  * under acid-exec runs its hooks in that session. Returns 0, -ENOENT when
  * there is no such ancestor (or it has no session), -ESRCH.
  */
-ACID_API int acid_session_tag(const struct acid_ctx *ctx, pid_t pid,
-			      uint32_t *ses);
+int acid_session_tag(const struct acid_ctx *ctx, pid_t pid,
+		     uint32_t *ses);
 
 /* ------------------------------------------------------------ Seccomp */
 
@@ -444,7 +537,7 @@ ACID_API int acid_session_tag(const struct acid_ctx *ctx, pid_t pid,
  * -EOPNOTSUPP for ACID_SECCOMP_TSYNC without the seccomp(2) syscall
  * (valgrind, say); -ENOMEM.
  */
-ACID_API int acid_seccomp_filter_load(unsigned int flags);
+int acid_seccomp_filter_load(unsigned int flags);
 
 /*
  * acid_seccomp_oci_rule - the same rule as an OCI runtime-spec
@@ -465,7 +558,7 @@ ACID_API int acid_seccomp_filter_load(unsigned int flags);
  * already covers. `acid seccomp CONFIG` adds it to any profile the safe
  * way. Returns 0, -EINVAL (NULL @json_out), -ENOMEM.
  */
-ACID_API int acid_seccomp_oci_rule(char **json_out);
+int acid_seccomp_oci_rule(char **json_out);
 
 /*
  * acid_seccomp_oci_socketcall_rule - the companion rule for profiles that
@@ -480,7 +573,7 @@ ACID_API int acid_seccomp_oci_rule(char **json_out);
  * issue #284), silently disabling every x86_64 rule. `acid seccomp`
  * checks this. Returns as acid_seccomp_oci_rule().
  */
-ACID_API int acid_seccomp_oci_socketcall_rule(char **json_out);
+int acid_seccomp_oci_socketcall_rule(char **json_out);
 
 /*
  * acid_seccomp_oci_io_uring_rule - the rule that closes io_uring, whose
@@ -494,7 +587,12 @@ ACID_API int acid_seccomp_oci_socketcall_rule(char **json_out);
  * one action per syscall); `acid seccomp` takes them out of the others.
  * Returns as acid_seccomp_oci_rule().
  */
-ACID_API int acid_seccomp_oci_io_uring_rule(char **json_out);
+int acid_seccomp_oci_io_uring_rule(char **json_out);
+
+/* ------------------------------------------------------------- Version */
+
+/* acid_version - the version of this library, "0.1.0". Since ACID_0.2. */
+const char *acid_version(void);
 
 /* -------------------------------------------------------------- Errors */
 
@@ -502,7 +600,7 @@ ACID_API int acid_seccomp_oci_io_uring_rule(char **json_out);
  * acid_strerror - a sentence for an error this library returns (@err may be
  * negative or positive). Never NULL; the string is static.
  */
-ACID_API const char *acid_strerror(int err);
+const char *acid_strerror(int err);
 
 #ifdef __cplusplus
 }

@@ -108,3 +108,46 @@ int acid_ns_collect(const struct acid_ctx *ctx, pid_t pid,
 		return -EINVAL;
 	return ns_collect_kinds(ctx->proc_root, pid, ~0u, out);
 }
+
+unsigned int acid_ns_count(void)
+{
+	return ACID_NS_COUNT;
+}
+
+int acid_ns_get(const struct acid_ns_set *set, enum acid_ns_kind kind,
+		struct acid_ns_id *out)
+{
+	if (!set || !out || (unsigned int)kind >= ACID_NS_COUNT)
+		return -EINVAL;
+	if (!set->ns[kind].present)
+		return -ENOENT;
+	out->dev_major = set->ns[kind].dev_major;
+	out->dev_minor = set->ns[kind].dev_minor;
+	out->ino = set->ns[kind].ino;
+	return 0;
+}
+
+int acid_ns_collect_new(const struct acid_ctx *ctx, pid_t pid,
+			struct acid_ns_set **out)
+{
+	struct acid_ns_set *set;
+	int r;
+
+	if (!ctx || !out)
+		return -EINVAL;
+	set = calloc(1, sizeof(*set));
+	if (!set)
+		return -ENOMEM;
+	r = ns_collect_kinds(ctx->proc_root, pid, ~0u, set);
+	if (r < 0) {
+		free(set);
+		return r;
+	}
+	*out = set;
+	return 0;
+}
+
+void acid_ns_set_free(struct acid_ns_set *set)
+{
+	free(set);
+}

@@ -31,18 +31,14 @@ static int pidfd_open_(pid_t pid)
 /* 'Z' or 'X' in field 3 of /proc/<pid>/stat: exited, not yet reaped */
 int proc_exited(const char *proc_root, pid_t pid)
 {
-	char path[4096 + 64], buf[1024];
-	const char *p;
+	char path[4096 + 64], state;
 	int r;
 
 	snprintf(path, sizeof(path), "%s/%d/stat", proc_root, (int)pid);
-	r = proc_read_small(AT_FDCWD, path, buf, sizeof(buf));
+	r = proc_stat_at(AT_FDCWD, path, &state, NULL, NULL);
 	if (r < 0)
-		return r == -ENOENT ? 1 : r;
-	p = strrchr(buf, ')');
-	if (!p || p[1] != ' ')
-		return -EBADMSG;
-	return p[2] == 'Z' || p[2] == 'X';
+		return r == -ESRCH ? 1 : r;
+	return state == 'Z' || state == 'X';
 }
 
 int proc_hold_open(const char *proc_root, pid_t pid, struct proc_hold *h)
@@ -52,6 +48,7 @@ int proc_hold_open(const char *proc_root, pid_t pid, struct proc_hold *h)
 	h->proc_root = proc_root;
 	h->pid = pid;
 	h->pidfd = -1;
+	h->start = 0;
 	if (pid <= 0)
 		return -ESRCH;
 	r = pidfd_open_(pid);
@@ -77,9 +74,27 @@ int proc_hold_open(const char *proc_root, pid_t pid, struct proc_hold *h)
 	return 0;
 }
 
+/*
+ * Is process @pid still the one that started at @start, and not exited
+ * (a zombie waiting for its reaper is not alive)? 1, 0, or -errno.
+ */
+int proc_alive(const char *proc_root, pid_t pid, uint64_t start)
+{
+	uint64_t now;
+	int r = proc_stat(proc_root, pid, NULL, &now);
+
+	if (r == -ESRCH)
+		return 0;
+	if (r < 0)
+		return r;
+	if (now != start)
+		return 0;
+	r = proc_exited(proc_root, pid);
+	return r < 0 ? r : !r;
+}
+
 int proc_hold_alive(const struct proc_hold *h)
 {
-	uint64_t start;
 	int r;
 
 	if (h->pidfd >= 0) {
@@ -91,15 +106,7 @@ int proc_hold_alive(const struct proc_hold *h)
 			return -errno;
 		return r == 0;
 	}
-	r = proc_stat(h->proc_root, h->pid, NULL, &start);
-	if (r == -ESRCH)
-		return 0;
-	if (r < 0)
-		return r;
-	if (start != h->start)
-		return 0;
-	r = proc_exited(h->proc_root, h->pid);
-	return r < 0 ? r : !r;
+	return proc_alive(h->proc_root, h->pid, h->start);
 }
 
 void proc_hold_close(struct proc_hold *h)
@@ -133,30 +140,32 @@ int proc_read_small(int dirfd, const char *path, char *buf, size_t len)
 }
 
 /*
- * /proc/<pid>/stat: the command name (field 2) may hold spaces and
- * parentheses, so fields are counted from the last ')'.
+ * The one reader of /proc/<pid>/stat: @path at @dirfd (AT_FDCWD for an
+ * absolute path; "stat" in an open /proc/<pid>). The command name (field
+ * 2) may hold spaces and parentheses, so fields are counted from the last
+ * ')'. Fills what is asked: the state (field 3), the parent (4), the
+ * start time in clock ticks since boot (22). -ESRCH: no such process.
  */
-int proc_stat(const char *proc_root, pid_t pid, pid_t *ppid,
-	      uint64_t *starttime)
+int proc_stat_at(int dirfd, const char *path, char *state, pid_t *ppid,
+		 uint64_t *starttime)
 {
-	char path[64 + 4096], buf[2048];
+	char buf[2048];
 	const char *p;
-	int r, field;
+	int r, field, last = starttime ? 22 : ppid ? 4 : 3;
 
-	if (pid <= 0)
-		return -ESRCH;
-	snprintf(path, sizeof(path), "%s/%d/stat", proc_root, (int)pid);
-	r = proc_read_small(AT_FDCWD, path, buf, sizeof(buf));
+	r = proc_read_small(dirfd, path, buf, sizeof(buf));
 	if (r == -ENOENT)
 		return -ESRCH;
 	if (r < 0)
 		return r;
 	p = strrchr(buf, ')');
-	if (!p)
+	if (!p || p[1] != ' ' || !p[2])
 		return -EBADMSG;
 	/* p+2 is field 3 (state) */
 	p += 2;
-	for (field = 3; *p && field < 22; field++) {
+	if (state)
+		*state = *p;
+	for (field = 3; *p && field < last; field++) {
 		if (field == 4 && ppid)
 			*ppid = (pid_t)strtol(p, NULL, 10);
 		p = strchr(p, ' ');
@@ -164,11 +173,24 @@ int proc_stat(const char *proc_root, pid_t pid, pid_t *ppid,
 			return -EBADMSG;
 		p++;
 	}
-	if (field != 22 || !*p)
+	if (field != last || !*p)
 		return -EBADMSG;
+	if (field == 4 && ppid)
+		*ppid = (pid_t)strtol(p, NULL, 10);
 	if (starttime)
 		*starttime = strtoull(p, NULL, 10);
 	return 0;
+}
+
+int proc_stat(const char *proc_root, pid_t pid, pid_t *ppid,
+	      uint64_t *starttime)
+{
+	char path[64 + 4096];
+
+	if (pid <= 0)
+		return -ESRCH;
+	snprintf(path, sizeof(path), "%s/%d/stat", proc_root, (int)pid);
+	return proc_stat_at(AT_FDCWD, path, NULL, ppid, starttime);
 }
 
 /*

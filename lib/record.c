@@ -2,62 +2,29 @@
 /*
  * The lifecycle records, in the VIRT_CONTROL form that libaudit documents
  * for "VMs and container orchestration software", so stock ausearch,
- * aureport --virt and auparse read them unchanged.
- *
- * Sending is checked for real. libaudit's audit_log_user_message() returns
- * success when the kernel refuses with ECONNREFUSED, and the kernel
- * silently drops user records while audit is disabled; both would make a
- * record we "sent" vanish. So the status is asked first and the send's
- * netlink ACK is what counts. The socket is our own: libaudit's
- * audit_open() and audit_request_status() print on failure, and a library
- * must not print.
+ * aureport --virt and auparse read them unchanged: their text, built
+ * here, and acid_log_*'s sending of it (through netlink.c).
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <linux/netlink.h>
-#include <linux/audit.h>
 #include <libaudit.h>
 
 #include "internal.h"
 
-struct text {
-	char *p;
-	size_t len, cap;
-	int err;
-};
-
-static void add(struct text *t, const char *s)
+/* Fields are separated by one space. */
+static void sep(struct strbuf *t)
 {
-	size_t n = strlen(s);
-
-	if (t->err)
-		return;
-	if (t->len + n + 2 > t->cap) {
-		size_t cap = (t->len + n + 2) * 2;
-		char *p = realloc(t->p, cap);
-
-		if (!p) {
-			t->err = -ENOMEM;
-			return;
-		}
-		t->p = p;
-		t->cap = cap;
-	}
 	if (t->len)
-		t->p[t->len++] = ' ';
-	memcpy(t->p + t->len, s, n + 1);
-	t->len += n;
+		strbuf_addf(t, " ");
 }
 
-static void addf(struct text *t, const char *fmt, ...)
+static void addf(struct strbuf *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static void addf(struct text *t, const char *fmt, ...)
+static void addf(struct strbuf *t, const char *fmt, ...)
 {
 	char buf[256];
 	va_list ap;
@@ -65,7 +32,8 @@ static void addf(struct text *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	add(t, buf);
+	sep(t);
+	strbuf_addf(t, "%s", buf);
 }
 
 /*
@@ -92,45 +60,21 @@ static bool value_needs_hex(const char *v)
  * value needs it, or name=? for none: the one way free text goes into a
  * record, for every free-text field there is or will be.
  */
-static void add_encoded(struct text *t, const char *name, const char *value)
+static void add_encoded(struct strbuf *t, const char *name, const char *value)
 {
-	static const char digits[] = "0123456789ABCDEF";
-	size_t n, nl = strlen(name);
-	char *s, *o;
-
-	if (t->err)
-		return;
 	if (!value || !*value) {
 		addf(t, "%s=?", name);
 		return;
 	}
-	n = strlen(value);
-	s = malloc(nl + 1 + 2 * n + 3);
-	if (!s) {
-		t->err = -ENOMEM;
-		return;
-	}
-	memcpy(s, name, nl);
-	o = s + nl;
-	*o++ = '=';
-	if (value_needs_hex(value)) {
-		for (const unsigned char *p = (const unsigned char *)value; *p;
-		     p++) {
-			*o++ = digits[*p >> 4];
-			*o++ = digits[*p & 15];
-		}
-	} else {
-		*o++ = '"';
-		memcpy(o, value, n);
-		o += n;
-		*o++ = '"';
-	}
-	*o = '\0';
-	add(t, s);
-	free(s);
+	sep(t);
+	strbuf_addf(t, "%s=", name);
+	if (value_needs_hex(value))
+		strbuf_add_hex(t, value, true);
+	else
+		strbuf_addf(t, "\"%s\"", value);
 }
 
-static void add_head(struct text *t, const struct acid_entry *e,
+static void add_head(struct strbuf *t, const struct acid_entry *e,
 		     const char *op, const char *reason)
 {
 	char id[ACID_ID_STRLEN] = "?"; /* what a zero ID prints */
@@ -142,10 +86,10 @@ static void add_head(struct text *t, const struct acid_entry *e,
 }
 
 /* the trailer libaudit's own user messages carry */
-static void add_tail(struct text *t, const char *exe)
+static void add_tail(struct strbuf *t, const char *exe)
 {
 	add_encoded(t, "exe", exe);
-	add(t, "hostname=? addr=? terminal=? res=success");
+	addf(t, "hostname=? addr=? terminal=? res=success");
 }
 
 static const char *const ns_field[ACID_NS_COUNT] = {
@@ -161,20 +105,10 @@ static const char *const ns_field[ACID_NS_COUNT] = {
 	[ACID_NS_UTS] = "uts-ns",
 };
 
-static int finish(struct text *t, char **out)
-{
-	if (t->err) {
-		free(t->p);
-		return t->err;
-	}
-	*out = t->p;
-	return 0;
-}
-
 int record_start_text(const struct acid_entry *e, const char *exe,
 		      char **out)
 {
-	struct text t = { 0 };
+	struct strbuf t = { 0 };
 	bool dev_done = false;
 
 	add_head(&t, e, "start", "register");
@@ -200,175 +134,17 @@ int record_start_text(const struct acid_entry *e, const char *exe,
 		addf(&t, "parent-uuid=%s", id);
 	}
 	add_tail(&t, exe);
-	return finish(&t, out);
+	return strbuf_finish(&t, out, NULL);
 }
 
 int record_stop_text(const struct acid_entry *e, const char *reason,
 		     const char *exe, char **out)
 {
-	struct text t = { 0 };
+	struct strbuf t = { 0 };
 
 	add_head(&t, e, "stop", reason);
 	add_tail(&t, exe);
-	return finish(&t, out);
-}
-
-/* -------------------------------------------------------------- sending */
-
-/*
- * libaudit's public senders (audit_log_user_message and friends) report
- * success when the kernel answers ECONNREFUSED, and libaudit's
- * audit_open() and audit_request_status() print on failure, which a
- * library must not do. So the two netlink exchanges are done here: a
- * request, then the kernel's answer read until the one we wait for.
- */
-static int nl_send(int fd, int type, unsigned int flags, const void *data,
-		   size_t len)
-{
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	struct nlmsghdr *nlh;
-	size_t total = NLMSG_SPACE(len);
-	int r = 0;
-
-	if (total > MAX_AUDIT_MESSAGE_LENGTH)
-		return -EMSGSIZE;
-	nlh = calloc(1, total);
-	if (!nlh)
-		return -ENOMEM;
-	nlh->nlmsg_len = (uint32_t)NLMSG_LENGTH(len);
-	nlh->nlmsg_type = (uint16_t)type;
-	nlh->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | flags);
-	nlh->nlmsg_seq = 1;
-	if (len)
-		memcpy(NLMSG_DATA(nlh), data, len);
-	while (sendto(fd, nlh, nlh->nlmsg_len, 0, (struct sockaddr *)&kernel,
-		      sizeof(kernel)) < 0) {
-		if (errno != EINTR) {
-			r = -errno;
-			break;
-		}
-	}
-	free(nlh);
-	return r;
-}
-
-/*
- * Read answers until one of @want arrives (copied to @out) or an error.
- * NLMSG_ERROR with error 0 is an ACK. The kernel's own answer (an error
- * it sent) goes to *@nack where @nack is given, and 0 is returned: the
- * caller can tell "the kernel said no" from "no answer came".
- */
-static int nl_wait(int fd, int want, void *out, size_t outlen, int *nack)
-{
-	struct {
-		struct nlmsghdr nlh;
-		char data[MAX_AUDIT_MESSAGE_LENGTH];
-	} rep;
-
-	for (int tries = 0; tries < 20; tries++) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		ssize_t n;
-
-		if (poll(&pfd, 1, 250) < 0 && errno != EINTR)
-			return -errno;
-		n = recv(fd, &rep, sizeof(rep), MSG_DONTWAIT);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
-		if (n < 0)
-			return -errno;
-		if (!NLMSG_OK(&rep.nlh, (size_t)n))
-			return -EPROTO;
-		if (rep.nlh.nlmsg_type == NLMSG_ERROR) {
-			struct nlmsgerr *err = NLMSG_DATA(&rep.nlh);
-
-			if (!err->error && want != NLMSG_ERROR)
-				continue;
-			if (nack) {
-				*nack = err->error;
-				return 0;
-			}
-			return err->error;
-		}
-		if (rep.nlh.nlmsg_type == want) {
-			size_t len = rep.nlh.nlmsg_len - NLMSG_LENGTH(0);
-
-			memset(out, 0, outlen);
-			memcpy(out, NLMSG_DATA(&rep.nlh),
-			       len < outlen ? len : outlen);
-			return 0;
-		}
-	}
-	return -ETIMEDOUT;
-}
-
-/*
- * The kernel's audit status. AUDIT_GET needs CAP_AUDIT_CONTROL: a caller
- * that only logs gets -EPERM, "unknown". Asked without NLM_F_ACK, so the
- * only answer is the status or an error. The kernel takes its snapshot
- * while it handles the request, within sendto().
- */
-static int audit_status(int fd, struct audit_status *st)
-{
-	int r = nl_send(fd, AUDIT_GET, 0, NULL, 0);
-
-	if (r < 0)
-		return r;
-	return nl_wait(fd, AUDIT_GET, st, sizeof(*st), NULL);
-}
-
-/*
- * Would the kernel's rules drop a record of @type sent by this thread?
- * The rule list (AUDIT_LIST_RULES, CAP_AUDIT_CONTROL) comes as one message
- * per rule and NLMSG_DONE; each is weighed by rules.c. -ENOMSG: a rule of
- * the exclude or user list drops (or may drop) it.
- */
-static int rules_check(int fd, int type)
-{
-	struct {
-		struct nlmsghdr nlh;
-		char data[MAX_AUDIT_MESSAGE_LENGTH];
-	} rep;
-	struct rules_walk w = { 0 };
-	struct rules_self self;
-	int r;
-
-	rules_self_get(&self);
-	r = nl_send(fd, AUDIT_LIST_RULES, 0, NULL, 0);
-	if (r < 0)
-		return r;
-	for (int tries = 0; tries < 20;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		struct nlmsghdr *nlh = &rep.nlh;
-		ssize_t n;
-		size_t left;
-
-		if (poll(&pfd, 1, 250) < 0 && errno != EINTR)
-			return -errno;
-		n = recv(fd, &rep, sizeof(rep), MSG_DONTWAIT);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-			tries++;
-			continue;
-		}
-		if (n < 0)
-			return -errno;
-		for (left = (size_t)n; NLMSG_OK(nlh, left);
-		     nlh = NLMSG_NEXT(nlh, left)) {
-			if (nlh->nlmsg_type == NLMSG_DONE)
-				return w.drops ? -ENOMSG : 0;
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *err = NLMSG_DATA(nlh);
-
-				if (err->error)
-					return err->error;
-				continue;
-			}
-			if (nlh->nlmsg_type == AUDIT_LIST_RULES)
-				rules_feed(&w, NLMSG_DATA(nlh),
-					   nlh->nlmsg_len - NLMSG_LENGTH(0),
-					   &self, (uint32_t)type);
-		}
-	}
-	return -ETIMEDOUT;
+	return strbuf_finish(&t, out, NULL);
 }
 
 int record_self_exe(char *buf, size_t len)
@@ -383,69 +159,63 @@ int record_self_exe(char *buf, size_t len)
 	return 0;
 }
 
-bool record_maybe_sent(int err)
+bool acid_stop_reason_valid(const char *reason)
 {
-	return err == -ETIMEDOUT || err == -ENOBUFS || err == -ECONNABORTED;
-}
+	size_t n;
 
-/* Before the record went out nothing is in doubt: no answer is -EAGAIN. */
-static int unsent(int r)
-{
-	return record_maybe_sent(r) ? -EAGAIN : r;
+	if (!reason)
+		return false;
+	n = strlen(reason);
+
+	return n && n <= ACID_REASON_MAX &&
+	       strspn(reason, "abcdefghijklmnopqrstuvwxyz-") == n;
 }
 
 /*
- * Sent means: audit is enabled (the kernel drops user records silently
- * while it is not) before and after, no rule of the exclude or user list
- * drops the record (the kernel ACKs it all the same), the kernel ACKed
- * it, and its count of lost records did not grow meanwhile (a full
- * backlog drops a user record after the ACK, counting it only as lost;
- * another process's record lost at the same moment makes this answer
- * wrong the safe way).
- *
- * Once sendto() returned, the kernel has handled the record (a netlink
- * request is handled within the call): any doubt after that point is
- * -ETIMEDOUT (its answer did not arrive), -ECONNABORTED (audit was off
- * when asked after: it may have gone off before or after the record) or
- * -ENOBUFS, so that the caller knows the record may be in the log.
+ * Send a record of @e, @what ("start", "stop") saying which: 0, or the
+ * error, said in @ctx.
  */
-int record_send(int type, const char *text)
+int record_send_text(struct acid_ctx *ctx, const char *what,
+		     const char *text)
 {
-	_cleanup_close_ int fd = -1;
-	struct audit_status before, after;
-	bool known;
-	int r, nack = 0;
+	int r = acid_check_caps(ACID_CAP_WRITE);
 
-	/* the kernel would cut it short without a word */
-	if (strlen(text) >= RECORD_TEXT_MAX)
-		return -EMSGSIZE;
+	if (r < 0)
+		return ctx_failw(ctx, r, "Operation not permitted: the "
+				 "caller lacks CAP_AUDIT_WRITE in its "
+				 "effective set", "sending the %s record",
+				 what);
+	r = netlink_send_user(AUDIT_VIRT_CONTROL, text);
+	if (r < 0)
+		return ctx_failx(ctx, r, "sending the %s record", what);
+	return 0;
+}
 
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
-	if (fd < 0)
-		return -errno;
-	r = audit_status(fd, &before);
-	if (r < 0 && r != -EPERM)
-		return unsent(r);
-	known = r == 0;
-	if (known && !before.enabled)
-		return -ENOTCONN;
-	if (known) {
-		r = rules_check(fd, type);
-		if (r < 0)
-			return unsent(r);
-	}
-	r = nl_send(fd, type, NLM_F_ACK, text, strlen(text) + 1);
+int record_log_start(struct acid_ctx *ctx, const struct acid_entry *e)
+{
+	_cleanup_free_ char *text = NULL;
+	char exe[4096];
+	int r;
+
+	record_self_exe(exe, sizeof(exe));
+	r = record_start_text(e, exe, &text);
 	if (r < 0)
-		return unsent(r);
-	r = nl_wait(fd, NLMSG_ERROR, NULL, 0, &nack);
+		return r;
+	return record_send_text(ctx, "start", text);
+}
+
+int record_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
+		    const char *reason)
+{
+	_cleanup_free_ char *text = NULL;
+	char exe[4096];
+	int r;
+
+	if (!acid_stop_reason_valid(reason))
+		return -EINVAL;
+	record_self_exe(exe, sizeof(exe));
+	r = record_stop_text(e, reason, exe, &text);
 	if (r < 0)
-		return -ETIMEDOUT;
-	if (nack || !known)
-		return nack;
-	r = audit_status(fd, &after);
-	if (r < 0)
-		return -ETIMEDOUT;
-	if (!after.enabled)
-		return -ECONNABORTED;
-	return after.lost != before.lost ? -ENOBUFS : 0;
+		return r;
+	return record_send_text(ctx, "stop", text);
 }

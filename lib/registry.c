@@ -103,22 +103,26 @@ int registry_lock(int dirfd)
 			return r;
 		}
 	}
-	/*
-	 * The first writer of this version on a registry an older one
-	 * wrote: make the name index whole, once, then say so.
-	 */
-	if (!index_marked(fd)) {
-		r = registry_clean(dirfd, NULL);
-		if (r == 0 && (pwrite(fd, NAME_INDEX_MARK,
-				      strlen(NAME_INDEX_MARK), 0) < 0 ||
-			       ftruncate(fd, strlen(NAME_INDEX_MARK)) < 0))
-			r = -errno;
-		if (r < 0) {
-			close(fd);
-			return r;
-		}
-	}
 	return fd;
+}
+
+/*
+ * The first writer of this version on a registry an older one wrote:
+ * make the name index whole, once, then say so in the lock file. Every
+ * writer calls it with the lock held; after the first, it reads 27 bytes.
+ */
+int registry_upgrade(int dirfd, int lockfd)
+{
+	int r;
+
+	if (index_marked(lockfd))
+		return 0;
+	r = registry_clean(dirfd, NULL);
+	if (r == 0 && (pwrite(lockfd, NAME_INDEX_MARK, strlen(NAME_INDEX_MARK),
+			      0) < 0 ||
+		       ftruncate(lockfd, strlen(NAME_INDEX_MARK)) < 0))
+		r = -errno;
+	return r;
 }
 
 static void entry_file_name(const struct acid_id *id, char *buf, size_t len)

@@ -15,7 +15,6 @@
 
 #include "internal.h"
 
-#define SESSION_UNSET 4294967295u
 
 static int read_u32(const char *path, uint32_t *out)
 {
@@ -61,7 +60,7 @@ int acid_session_new(const struct acid_ctx *ctx, uid_t uid, uint32_t *ses)
 	r = read_u32(path, ses);
 	if (r < 0)
 		return r;
-	if (*ses == SESSION_UNSET || *ses == before)
+	if (*ses == ACID_AUDIT_UNSET || *ses == before)
 		return -EIO;
 	return 0;
 }
@@ -118,7 +117,7 @@ int acid_session_tag(const struct acid_ctx *ctx, pid_t pid, uint32_t *ses)
 				 ctx->proc_root, (int)cur);
 			r = read_u32(path, &v);
 			/* *ses is left alone unless there is a tag */
-			if (r < 0 || v == SESSION_UNSET)
+			if (r < 0 || v == ACID_AUDIT_UNSET)
 				return -ENOENT;
 			*ses = v;
 			return 0;
@@ -126,4 +125,12 @@ int acid_session_tag(const struct acid_ctx *ctx, pid_t pid, uint32_t *ses)
 		cur = parent;
 	}
 	return -ENOENT;
+}
+
+int session_loginuid(const struct acid_ctx *ctx, uint32_t *uid)
+{
+	char path[4096 + 64];
+
+	snprintf(path, sizeof(path), "%s/self/loginuid", ctx->proc_root);
+	return read_u32(path, uid);
 }

@@ -60,7 +60,10 @@ if [ -z "${CC_FUZZ:-}" ]; then
 	if command -v clang >/dev/null; then CC_FUZZ=clang; else CC_FUZZ=clang-14; fi
 fi
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=all)
+# acid_version()'s string, as meson passes it to the library
+VERSION=$(sed -n "s/^[[:space:]]*version: '\([^']*\)',.*/\1/p" meson.build | head -n1)
 CFLAGS=(-g -O1 -fno-omit-frame-pointer -std=gnu11 -D_GNU_SOURCE
+	"-DACID_VERSION=\"$VERSION\""
 	-Wall -Wextra -Wno-unused-parameter
 	-Ilib -Ihooks -Itools -Itests/fuzz)
 

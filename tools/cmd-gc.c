@@ -60,7 +60,7 @@ int cmd_gc(int argc, char **argv)
 		r = acid_registry_clean(ctx, &removed);
 		if (r < 0) {
 			tool_error("gc", "%s: %s", acid_ctx_state_dir(ctx),
-				   acid_strerror(r));
+				   acid_ctx_errmsg(ctx));
 			failed++;
 		} else if (removed) {
 			printf("removed %zu file%s left by interrupted writers\n",
@@ -84,7 +84,7 @@ int cmd_gc(int argc, char **argv)
 			continue; /* its poststop came first */
 		if (r < 0) {
 			tool_error("gc", "%s (%s): %s", id,
-				   acid_entry_name(list[i]), acid_strerror(r));
+				   acid_entry_name(list[i]), acid_ctx_errmsg(ctx));
 			failed++;
 			continue;
 		}

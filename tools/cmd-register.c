@@ -2,7 +2,7 @@
 /*
  * acid register / acid unregister: the library's calls for scripts and
  * orchestrators without a hook. register is fail-closed like the hook: a
- * registration whose record cannot be sent is undone.
+ * registration whose record cannot be sent is undone (acid_start()).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -40,7 +40,7 @@ int cmd_register(int argc, char **argv)
 	struct acid_ctx *ctx;
 	struct acid_id id;
 	char buf[ACID_ID_STRLEN];
-	int c, r, ret = EXIT_RUNTIME;
+	int c, r, rec, ret = EXIT_RUNTIME;
 
 	while ((c = getopt_long(argc, argv, "p:i:n:b:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -89,30 +89,21 @@ int cmd_register(int argc, char **argv)
 	ctx = tool_ctx("register");
 	if (!ctx)
 		return EXIT_RUNTIME;
-	r = acid_register(ctx, &req, &e);
+	/* fail-closed, as the hook: a registration without its record is
+	 * undone (or, where the record may be in the log, ended) */
+	r = acid_start(ctx, &req, 0, &e, &rec);
+	if (r < 0 && rec < 0) {
+		tool_error("register", "pid %d: register record not sent, "
+				       "registration undone: %s",
+			   (int)req.pid, acid_ctx_errmsg(ctx));
+		goto out;
+	}
 	if (r < 0) {
 		tool_error("register", "pid %d: %s", (int)req.pid,
-			   acid_strerror(r));
+			   acid_ctx_errmsg(ctx));
 		goto out;
 	}
 	acid_id_format(acid_entry_id(e), buf, sizeof(buf));
-	r = acid_log_start(ctx, e);
-	if (r < 0) {
-		/* a record that may be in the log gets its stop record */
-		bool maybe = acid_log_maybe_sent(r);
-		int u = maybe ? acid_unregister(ctx, e, "failed") :
-				acid_forget(ctx, e);
-
-		tool_error("register", "register record for %s not sent, "
-				       "registration undone: %s",
-			   buf, acid_strerror(r));
-		if (u < 0 && maybe)
-			tool_error("register", "stop record for %s not sent "
-					       "either, the entry stays for "
-					       "acid gc: %s",
-				   buf, acid_strerror(u));
-		goto out;
-	}
 	printf("%s\n", buf);
 	ret = 0;
 out:
@@ -163,9 +154,7 @@ int cmd_unregister(int argc, char **argv)
 			   argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (!*reason || strspn(reason, "abcdefghijklmnopqrstuvwxyz-") !=
-				strlen(reason) ||
-	    strlen(reason) > ACID_REASON_MAX) {
+	if (!acid_stop_reason_valid(reason)) {
 		tool_error("unregister", "--reason \"%s\": 1 to %d lower-case "
 			   "letters and '-'", reason, ACID_REASON_MAX);
 		return EXIT_USAGE;
@@ -183,7 +172,7 @@ int cmd_unregister(int argc, char **argv)
 		char buf[ACID_ID_STRLEN];
 
 		acid_id_format(acid_entry_id(e), buf, sizeof(buf));
-		tool_error("unregister", "%s: %s", buf, acid_strerror(r));
+		tool_error("unregister", "%s: %s", buf, acid_ctx_errmsg(ctx));
 	}
 	acid_entry_free(e);
 	acid_ctx_free(ctx);

@@ -37,7 +37,7 @@ bool tool_parse_pid(const char *s, pid_t *out)
 			return false;
 		v = v * 10 + (unsigned long)(*p - '0');
 	}
-	if (v == 0 || v > 4194304)
+	if (v == 0 || v > ACID_PID_MAX)
 		return false;
 	*out = (pid_t)v;
 	return true;
@@ -66,7 +66,7 @@ int tool_ctx_list(const char *cmd, struct acid_ctx **ctx,
 	r = acid_list(*ctx, list, n);
 	if (r < 0) {
 		tool_error(cmd, "%s: %s", acid_ctx_state_dir(*ctx),
-			   acid_strerror(r));
+			   acid_ctx_errmsg(*ctx));
 		acid_ctx_free(*ctx);
 		return EXIT_RUNTIME;
 	}
@@ -104,11 +104,16 @@ void tool_print_entry(const struct acid_ctx *ctx, const struct acid_entry *e)
 		acid_id_format(acid_entry_parent(e), id, sizeof(id));
 		printf("parent:    %s\n", id);
 	}
-	for (int k = 0; k < ACID_NS_COUNT; k++)
-		if (ns->ns[k].present)
+	/* every kind the library knows, through its accessor: a kind added
+	 * later shows without a change here */
+	for (unsigned int k = 0; k < acid_ns_count(); k++) {
+		struct acid_ns_id n;
+
+		if (acid_ns_get(ns, (enum acid_ns_kind)k, &n) == 0)
 			printf("ns %-18s %" PRIu32 ":%" PRIu32 " %" PRIu64 "\n",
-			       acid_ns_name(k), ns->ns[k].dev_major,
-			       ns->ns[k].dev_minor, ns->ns[k].ino);
+			       acid_ns_name((enum acid_ns_kind)k),
+			       n.dev_major, n.dev_minor, n.ino);
+	}
 }
 
 static void gen_str(yajl_gen g, const char *s)
@@ -149,19 +154,20 @@ static void gen_entry(yajl_gen g, const struct acid_ctx *ctx,
 	}
 	gen_str(g, "namespaces");
 	yajl_gen_map_open(g);
-	for (int k = 0; k < ACID_NS_COUNT; k++) {
+	for (unsigned int k = 0; k < acid_ns_count(); k++) {
+		struct acid_ns_id n;
 		char dev[32];
 
-		if (!ns->ns[k].present)
+		if (acid_ns_get(ns, (enum acid_ns_kind)k, &n) < 0)
 			continue;
-		gen_str(g, acid_ns_name(k));
+		gen_str(g, acid_ns_name((enum acid_ns_kind)k));
 		yajl_gen_map_open(g);
 		snprintf(dev, sizeof(dev), "%" PRIu32 ":%" PRIu32,
-			 ns->ns[k].dev_major, ns->ns[k].dev_minor);
+			 n.dev_major, n.dev_minor);
 		gen_str(g, "dev");
 		gen_str(g, dev);
 		gen_str(g, "ino");
-		yajl_gen_integer(g, (long long)ns->ns[k].ino);
+		yajl_gen_integer(g, (long long)n.ino);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_map_close(g);
@@ -224,7 +230,7 @@ int tool_find(struct acid_ctx *ctx, const char *cmd, const char *id,
 	if (r < 0) {
 		tool_error(cmd, "container %s \"%s\": %s",
 			   id ? "ID" : name ? "name" : "of pid",
-			   id ? id : name ? name : pid, acid_strerror(r));
+			   id ? id : name ? name : pid, acid_ctx_errmsg(ctx));
 		return EXIT_RUNTIME;
 	}
 	return 0;

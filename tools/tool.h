@@ -28,7 +28,7 @@ int cmd_seccomp(int argc, char **argv);
 void tool_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* A pid argument: digits only, 1 .. 4194304. */
+/* A pid argument: digits only, 1 .. ACID_PID_MAX. */
 bool tool_parse_pid(const char *s, pid_t *out);
 
 /* A context, or an error line and NULL. */

@@ -22,6 +22,9 @@ setup() {
 	run readelf -d "$LIBDIR/libacid.so.0"
 	assert_output --partial "Library soname: [libacid.so.0]"
 	[ -f "$PREFIX/include/acid/libacid.h" ] || fail "no <acid/libacid.h>"
+	# visibility is the library's business, not its users'
+	run grep -n 'ACID_API\|visibility' "$PREFIX/include/acid/libacid.h"
+	assert_output ""
 	run pkg-config --modversion acid
 	assert_output "0.1.0"
 	[ -x "$PREFIX/libexec/oci/hooks.d/acid-prestart" ] || fail "no acid-prestart"
@@ -50,6 +53,15 @@ poststop"
 	assert_success
 }
 
+@test "ABI: abidiff finds no incompatible change against the ACID_0.1 release" {
+	# scripts/abi-check.sh builds the release (aa5b33c) from git archive
+	run --separate-stderr "$REPO/scripts/abi-check.sh" "$PREFIX"
+	echo "$output" >&3
+	assert_success
+	assert_output --partial "0 Removed, 0 Changed"
+	assert_output --partial "abi-check: compatible with aa5b33c"
+}
+
 @test "a program outside the tree builds with pkg-config and calls the API" {
 	cat > "$BATS_TEST_TMPDIR/prog.c" <<'C'
 #include <errno.h>
@@ -68,7 +80,7 @@ int main(void)
 		return 2;
 	if (acid_id_parse("garbage", &id) != -EINVAL)
 		return 3;
-	printf("%s\n%s\n", buf, acid_strerror(-EEXIST));
+	printf("%s\n%s\n%s\n", buf, acid_strerror(-EEXIST), acid_version());
 	return 0;
 }
 C
@@ -77,7 +89,8 @@ C
 	run "$BATS_TEST_TMPDIR/prog"
 	assert_success
 	assert_output "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0
-The target process is already registered with a container ID."
+The target process is already registered with a container ID.
+$(pkg-config --modversion acid)"
 }
 
 @test "the example orchestrator builds outside the tree and its record is found" {

@@ -472,6 +472,8 @@ static void passthrough(enum acid_mode mode)
 		bail("mkdir %s", p);
 	is_err(reg(ctx, c.pid, NULL, NULL), -EISDIR,
 	       "%s: register with audit_containerid a directory", m);
+	ok(strstr(acid_ctx_errmsg(ctx), "audit_containerid: Is a directory"),
+	   "%s: the message names the file: %s", m, acid_ctx_errmsg(ctx));
 	expect_no_entries(state, m);
 	rmdir(p);
 
@@ -492,8 +494,16 @@ static void passthrough(enum acid_mode mode)
 	if (r < 0) {
 		skip("%s: no immutable files here (%s)", m, strerror(-r));
 	} else {
+		char want[8192];
+
 		is_err(reg(ctx, c.pid, NULL, NULL), -EPERM,
 		       "%s: register with an immutable audit_containerid", m);
+		/* the kernel's refusal is said as one, not as missing
+		 * capabilities */
+		snprintf(want, sizeof(want), "writing %s: Operation not "
+			 "permitted", p);
+		is_str(acid_ctx_errmsg(ctx), want,
+		       "%s: the message names the refused write", m);
 		expect_no_entries(state, m);
 		set_immutable(p, false);
 		text = read_text(p);
@@ -676,13 +686,30 @@ static int handoff_child(const char *value)
 	tree_add_exe(root, getpid());
 	tree_add(root, c.pid, acid_ctx_mode(ctx) == ACID_MODE_KERNEL_UUID ?
 				      UNSET_UUID : UNSET_U64);
-	t0 = ms_now();
-	r = handoff_write_id(ctx, c.pid, &id);
-	t0 = ms_now() - t0;
 	p = contid_path(root, c.pid);
-	text = read_text(p);
-	printf("handoff=%d contid=%s\nms=%lld\n", -r, text ? text : "(none)",
-	       t0);
+	t0 = ms_now();
+	{
+		struct proc_hold h;
+		char *stale;
+		int rs;
+
+		if (proc_hold_open(acid_ctx_proc_root(ctx), c.pid, &h) < 0)
+			return 4;
+		/* the target as it would be if its pid were another's now:
+		 * a start time that is not its own */
+		h.start++;
+		rs = handoff_write_id(ctx, &h, &id);
+		stale = read_text(p);
+		h.start--;
+		r = handoff_write_id(ctx, &h, &id);
+		proc_hold_close(&h);
+		t0 = ms_now() - t0;
+		text = read_text(p);
+		printf("handoff=%d contid=%s\nms=%lld\nstale=%d contid=%s\n",
+		       -r, text ? text : "(none)", t0, -rs,
+		       stale ? stale : "(none)");
+		free(stale);
+	}
 	free(text);
 	free(p);
 	child_stop(&c);
@@ -695,7 +722,7 @@ static void handoff(const char *acid_exec, const char *self, const char *form,
 		    const char *unset, const char *value, const char *want)
 {
 	char *root = tree_new(unset), *state = temp_dir("kstate");
-	char path[4096], out[512] = "", wanted[128], *ms;
+	char path[4096], out[512] = "", wanted[128], *ms, *stale;
 	int pipefd[2], status = -1;
 	size_t got = 0;
 	pid_t pid;
@@ -729,7 +756,17 @@ static void handoff(const char *acid_exec, const char *self, const char *form,
 	close(pipefd[0]);
 	waitpid(pid, &status, 0);
 	ms = strstr(out, "\nms=");
+	stale = strstr(out, "\nstale=");
 	out[strcspn(out, "\n")] = '\0';
+	if (stale)
+		stale[strcspn(stale + 1, "\n") + 1] = '\0';
+	/* the target is checked through the /proc/<pid> directory written:
+	 * a process that is not the one the hook held is never written */
+	snprintf(wanted, sizeof(wanted), "\nstale=%d contid=%s", ESRCH,
+		 unset);
+	wanted[strlen(wanted) - 1] = '\0';
+	is_str(stale, wanted, "%s hand-off for a target whose start time is "
+			      "not the one held: ESRCH, nothing written", form);
 	is_int(status, 0, "%s hand-off: acid-exec and its runtime exit 0", form);
 	snprintf(wanted, sizeof(wanted), "handoff=0 contid=%s", want);
 	is_str(out, wanted, "%s hand-off of %s: acid-exec writes it in the "

@@ -89,6 +89,41 @@ static void test_self(struct acid_ctx *ctx)
 		compare("self", "/proc", getpid(), &set, 0);
 }
 
+/* The accessors: a library-allocated set read kind by kind agrees with
+ * the caller's struct, and says -ENOENT / -EINVAL where it must. */
+static void test_accessors(struct acid_ctx *ctx)
+{
+	struct acid_ns_set *set = NULL, mine;
+	struct acid_ns_id n;
+	int r;
+
+	is_int(acid_ns_count(), ACID_NS_COUNT, "acid_ns_count");
+	r = acid_ns_collect_new(ctx, getpid(), &set);
+	if (is_err(r, 0, "collect_new self") &&
+	    is_err(acid_ns_collect(ctx, getpid(), &mine), 0, "collect self")) {
+		for (unsigned int k = 0; k < acid_ns_count(); k++) {
+			r = acid_ns_get(set, (enum acid_ns_kind)k, &n);
+			if (!mine.ns[k].present) {
+				is_err(r, -ENOENT, "get %s: absent",
+				       acid_ns_name((enum acid_ns_kind)k));
+				continue;
+			}
+			ok(r == 0 && n.ino == mine.ns[k].ino &&
+			   n.dev_major == mine.ns[k].dev_major &&
+			   n.dev_minor == mine.ns[k].dev_minor,
+			   "get %s: %u:%u %llu", acid_ns_name(
+				   (enum acid_ns_kind)k), n.dev_major,
+			   n.dev_minor, (unsigned long long)n.ino);
+		}
+		is_err(acid_ns_get(set, ACID_NS_COUNT, &n), -EINVAL,
+		       "get a kind past the last");
+		is_err(acid_ns_get(NULL, ACID_NS_PID, &n), -EINVAL,
+		       "get from no set");
+	}
+	acid_ns_set_free(set);
+	is_err(acid_ns_collect_new(ctx, 0, &set), -ESRCH, "collect_new pid 0");
+}
+
 static void test_child(struct acid_ctx *ctx)
 {
 	struct acid_ns_set set, self;
@@ -298,6 +333,7 @@ int main(void)
 	ctx = make_ctx(NULL);
 
 	test_self(ctx);
+	test_accessors(ctx);
 	test_child(ctx);
 	test_unshared(ctx);
 	test_newpid(ctx);

@@ -740,10 +740,16 @@ static void test_state_dir_symlink(void)
 	child_start(&c, 0);
 	is_err(reg(ctx, c.pid, NULL, "lnk", NULL, NULL), -ELOOP,
 	       "register with a state dir that is a symlink");
+	ok(strncmp(acid_ctx_errmsg(ctx), "opening the registry ", 21) == 0 &&
+	   strstr(acid_ctx_errmsg(ctx), lnk) &&
+	   strstr(acid_ctx_errmsg(ctx), "symbolic link"),
+	   "the message names the registry: %s", acid_ctx_errmsg(ctx));
 	cs = census(real);
 	is_int(cs.total, 0, "the symlink's target is left empty (files)");
 	is_err(acid_list(ctx, &list, &n), -ELOOP,
 	       "list with a state dir that is a symlink");
+	ok(strncmp(acid_ctx_errmsg(ctx), "opening the registry ", 21) == 0,
+	   "... and for a lookup: %s", acid_ctx_errmsg(ctx));
 	child_stop(&c);
 	acid_ctx_free(ctx);
 	unlink(lnk);
@@ -951,6 +957,90 @@ static void test_eperm(void)
 	fx_free(&fx);
 }
 
+/*
+ * acid_start without CAP_AUDIT_WRITE (CAP_AUDIT_CONTROL kept), in a
+ * forked process: fail-closed, nothing is written and the record's error
+ * comes back; with ACID_START_WARN the registration stays and the
+ * record's error comes back beside a success. The message names the
+ * missing capability.
+ */
+static void test_start_without_write(void)
+{
+	struct fixture fx;
+	struct dir_census cs;
+	struct child c;
+	struct acid_entry *e = NULL;
+	int p[2], st, res[6] = { -1, 0, 0, 0, 0, 0 };
+	pid_t pid;
+
+	fx_new(&fx, "start-nowrite");
+	child_start(&c, 0);
+	if (pipe2(p, O_CLOEXEC) < 0)
+		bail("pipe");
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		bail("fork");
+	if (pid == 0) {
+		struct acid_reg q = { .size = sizeof(q), .pid = c.pid,
+				      .name = "start-nowrite" };
+		int rec = 1;
+
+		close(p[0]);
+		if (capng_get_caps_process() == 0 &&
+		    capng_update(CAPNG_DROP, CAPNG_EFFECTIVE,
+				 CAP_AUDIT_WRITE) == 0 &&
+		    capng_apply(CAPNG_SELECT_CAPS) == 0 &&
+		    !effective_has(CAP_AUDIT_WRITE) &&
+		    effective_has(CAP_AUDIT_CONTROL))
+			res[0] = 0;
+		if (res[0] == 0) {
+			res[1] = acid_start(fx.ctx, &q, 0, NULL, &rec);
+			res[2] = rec;
+			res[3] = strstr(acid_ctx_errmsg(fx.ctx),
+					"CAP_AUDIT_WRITE") != NULL;
+			res[4] = acid_start(fx.ctx, &q, ACID_START_WARN, NULL,
+					    &rec);
+			res[5] = rec;
+		}
+		write_full(p[1], res, sizeof(res));
+		_exit(0);
+	}
+	close(p[1]);
+	bool got = read_full(p[0], res, sizeof(res));
+
+	close(p[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (ok(got && res[0] == 0, "setup: CAP_AUDIT_WRITE dropped, "
+				   "CAP_AUDIT_CONTROL kept")) {
+		is_err(res[1], -EPERM, "acid_start without CAP_AUDIT_WRITE");
+		is_err(res[2], -EPERM, "... the record's error comes back");
+		ok(res[3], "... the message names CAP_AUDIT_WRITE");
+		is_err(res[4], 0, "acid_start(ACID_START_WARN) without "
+				  "CAP_AUDIT_WRITE registers");
+		is_err(res[5], -EPERM, "... and gives the record's error");
+	}
+	cs = census(fx.dir);
+	is_int(cs.entries, 1, "one entry: the warned start's, none of the "
+			      "refused one");
+	if (is_err(acid_lookup_pid(fx.ctx, c.pid, &e), 0,
+		   "the warned start's entry is found")) {
+		is_err(acid_forget(fx.ctx, e), 0, "forget it");
+		acid_entry_free(e);
+	}
+	is_err(acid_start(fx.ctx, NULL, 0, NULL, NULL), -EINVAL,
+	       "acid_start without a request");
+	is_err(acid_start(fx.ctx, &(struct acid_reg){ .size = sizeof(
+					   struct acid_reg), .pid = c.pid },
+			  0x100, NULL, NULL), -EINVAL,
+	       "acid_start with an unknown flag");
+	is_str(acid_ctx_errmsg(fx.ctx), acid_strerror(-EINVAL),
+	       "the message of an error said nowhere else is its sentence");
+	child_stop(&c);
+	fx_free(&fx);
+}
+
 /* ---------------------------------------------------------- pid reuse */
 
 static void test_pid_reuse(void)
@@ -1082,6 +1172,7 @@ int main(void)
 	test_state_dir_owner();
 	test_state_dir_made();
 	test_eperm();
+	test_start_without_write();
 	test_pid_reuse();
 	return tap_done();
 }

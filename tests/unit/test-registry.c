@@ -44,14 +44,19 @@ static struct acid_ctx *ctx_at(const char *state_dir)
 	return ctx;
 }
 
-/* Take the registry lock once, as every writer does: it marks the index. */
+/* Take the registry lock and upgrade once, as every writer does: it marks the index. */
 static void mark_index(int dirfd)
 {
-	int lock = registry_lock(dirfd);
+	int lock = registry_lock(dirfd), r;
 
 	if (lock < 0) {
 		errno = -lock;
 		bail("registry_lock");
+	}
+	r = registry_upgrade(dirfd, lock);
+	if (r < 0) {
+		errno = -r;
+		bail("registry_upgrade");
 	}
 	close(lock);
 }

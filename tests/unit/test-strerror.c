@@ -105,8 +105,37 @@ static void test_int_min(void)
 	   s ? s : "(null)");
 }
 
+/* acid_version: the project's version, as meson has it */
+static void test_version(void)
+{
+	is_str(acid_version(), ACID_VERSION, "acid_version");
+}
+
+/* acid_stop_reason_valid: the one test of a stop reason */
+static void test_reasons(void)
+{
+	static const char *const good[] = {
+		"exit", "lost", "failed", "a-b", "-",
+		"abcdefghijklmnopqrstuvwxyzabcdef",	/* 32 */
+	};
+	static const char *const bad[] = {
+		"", "Exit", "e x", "exit\n", "r2", "reason=x",
+		"abcdefghijklmnopqrstuvwxyzabcdefg",	/* 33 */
+	};
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		ok(acid_stop_reason_valid(good[i]), "reason \"%s\" valid",
+		   good[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ok(!acid_stop_reason_valid(bad[i]), "reason \"%s\" refused",
+		   bad[i]);
+	ok(!acid_stop_reason_valid(NULL), "no reason refused");
+}
+
 int main(void)
 {
+	test_version();
+	test_reasons();
 	test_sentences();
 	test_distinct();
 	test_others();

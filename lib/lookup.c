@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Lookups: which registered container an ID, a name or a process belongs
+ * to. Readers take no lock (the registry's writes are atomic renames).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* A registered container that @ns shares a non-host namespace with. */
+static int lookup_by_ns(struct acid_ctx *ctx, int dirfd,
+			const struct acid_ns_set *ns, struct acid_entry **out)
+{
+	static const enum acid_ns_kind kinds[] = { ACID_NS_PID, ACID_NS_MNT };
+	struct acid_ns_set host;
+	struct acid_entry **list;
+	size_t n;
+	int r;
+
+	/*
+	 * The host's namespaces are pid 1's; where pid 1 is out of reach (a
+	 * sandbox whose init is in another user namespace) the caller's own
+	 * stand in: a namespace the caller shares is no container's either.
+	 */
+	r = ns_collect_kinds(ctx->proc_root, 1, NS_LOOKUP_KINDS, &host);
+	if (r == -EACCES || r == -EPERM)
+		r = ns_collect_kinds(ctx->proc_root, getpid(), NS_LOOKUP_KINDS,
+				     &host);
+	if (r < 0)
+		return r;
+	/*
+	 * Sharing the host's namespace says nothing; a process that shares
+	 * both with the host belongs to no container, and the scan of the
+	 * whole registry below is spared (most lookups are of such).
+	 */
+	bool own[sizeof(kinds) / sizeof(kinds[0])], any = false;
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		own[k] = ns->ns[kinds[k]].present &&
+			 !ns_same(ns, &host, kinds[k]);
+		any |= own[k];
+	}
+	if (!any)
+		return -ENOENT;
+	r = registry_list(dirfd, &list, &n);
+	if (r < 0)
+		return r;
+	r = -ENOENT;
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && r; k++) {
+		if (!own[k])
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			if (!ns_same(ns, &list[i]->ns, kinds[k]) ||
+			    proc_alive(ctx->proc_root, list[i]->pid,
+				       list[i]->starttime) != 1)
+				continue;
+			*out = list[i];
+			list[i] = NULL;
+			r = 0;
+			break;
+		}
+	}
+	acid_list_free(list, n);
+	return r;
+}
+
+int lookup_pid_at(struct acid_ctx *ctx, int dirfd, pid_t pid,
+		  struct acid_entry **out)
+{
+	struct acid_ns_set ns;
+	pid_t cur = pid;
+	int r;
+
+	/* ancestry first: the nearest registered ancestor holds it */
+	for (int depth = 0; cur > 0 && depth < 4096; depth++) {
+		struct acid_entry *e;
+		uint64_t start;
+		pid_t parent;
+
+		r = proc_stat(ctx->proc_root, cur, &parent, &start);
+		if (r < 0) {
+			if (cur == pid)
+				return r;
+			break;
+		}
+		r = registry_get_pid(dirfd, cur, &e);
+		if (r == 0) {
+			/* the same pid and start time: not a reused pid */
+			if (e->starttime == start) {
+				*out = e;
+				return 0;
+			}
+			acid_entry_free(e);
+		}
+		cur = parent;
+	}
+	/* then namespaces: a process joined in with setns (runc exec) */
+	r = ns_collect_kinds(ctx->proc_root, pid, NS_LOOKUP_KINDS, &ns);
+	if (r < 0)
+		return r;
+	return lookup_by_ns(ctx, dirfd, &ns, out);
+}
+
+/* The registry, to read; none yet is -ENOENT: nothing registered. */
+static int open_for_lookup(struct acid_ctx *ctx)
+{
+	int fd = registry_open(ctx->state_dir, false);
+
+	if (fd < 0 && fd != -ENOENT)
+		return ctx_failx(ctx, fd, "opening the registry %s",
+				 ctx->state_dir);
+	return fd;
+}
+
+int lookup_pid(struct acid_ctx *ctx, pid_t pid, struct acid_entry **out)
+{
+	_cleanup_close_ int dirfd = open_for_lookup(ctx);
+
+	if (dirfd < 0)
+		return dirfd;
+	return lookup_pid_at(ctx, dirfd, pid, out);
+}
+
+int lookup_id(struct acid_ctx *ctx, const struct acid_id *id,
+	      struct acid_entry **out)
+{
+	_cleanup_close_ int dirfd = open_for_lookup(ctx);
+
+	if (dirfd < 0)
+		return dirfd;
+	return registry_get_id(dirfd, id, out);
+}
+
+int lookup_name(struct acid_ctx *ctx, const char *name,
+		const char *bundle, struct acid_entry **out)
+{
+	_cleanup_close_ int dirfd = open_for_lookup(ctx);
+
+	if (dirfd < 0)
+		return dirfd;
+	return registry_get_name(dirfd, name, bundle, out);
+}
+
+int lookup_all(struct acid_ctx *ctx, struct acid_entry ***out,
+	       size_t *n)
+{
+	_cleanup_close_ int dirfd = open_for_lookup(ctx);
+
+	if (dirfd == -ENOENT) {
+		*out = NULL;
+		*n = 0;
+		return 0;
+	}
+	if (dirfd < 0)
+		return dirfd;
+	return registry_list(dirfd, out, n);
+}
