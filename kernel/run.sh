@@ -82,7 +82,11 @@ fi
 out=$work/progs
 rm -rf "$out" && mkdir -p "$out/include/acid" "$out/obj"
 cp "$src/lib/libacid.h" "$src/attribution/attribution.h" "$out/include/acid/"
+# the project's version, as meson.build passes it (acid_version(), acid --version)
+acid_version=$(sed -n "s/^[[:space:]]*version: '\([0-9.]*\)',$/\1/p" "$src/meson.build" | head -n1)
+[ -n "$acid_version" ] || die "no version in $src/meson.build"
 cflags="-O2 -g0 -D_GNU_SOURCE -std=gnu11 -Wall -Wno-unused-parameter
+	-DACID_VERSION=\"$acid_version\" -DACID_TOOL_VERSION=\"$acid_version\"
 	-I$out/include -I$src/lib -I$src/hooks"
 for f in "$src"/lib/*.c; do
 	# shellcheck disable=SC2086

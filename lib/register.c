@@ -288,6 +288,13 @@ int register_add(struct acid_ctx *ctx, const struct acid_reg *q,
 
 			if (h != -ENOENT)
 				r = h;
+			else
+				ctx_also(ctx, "only an ancestor of the container "
+					 "may write its ID, and no acid-exec "
+					 "serves among the caller's: "
+					 "registration belongs to the "
+					 "orchestrator (run the runtime under "
+					 "acid-exec)");
 		}
 		if (r < 0)
 			goto fail;
