@@ -755,6 +755,39 @@ static char *config_path(char **args, bool *bad)
 	return path;
 }
 
+/*
+ * Whether @runtime, as execvp() would find it, is this very program: a
+ * runtime option naming acid-runtime itself would exec it for ever.
+ */
+static bool is_self(const char *runtime)
+{
+	const char *path = getenv("PATH");
+	struct stat self, st;
+	char *dirs, *dir, *save = NULL, *cand;
+	bool same = false;
+
+	if (stat("/proc/self/exe", &self) < 0)
+		return false;
+	if (strchr(runtime, '/'))
+		return stat(runtime, &st) == 0 && st.st_dev == self.st_dev &&
+		       st.st_ino == self.st_ino;
+	dirs = strdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+	for (dir = dirs ? strtok_r(dirs, ":", &save) : NULL; dir;
+	     dir = strtok_r(NULL, ":", &save)) {
+		if (asprintf(&cand, "%s/%s", dir, runtime) < 0)
+			break;
+		if (access(cand, X_OK) == 0 && stat(cand, &st) == 0) {
+			same = st.st_dev == self.st_dev &&
+			       st.st_ino == self.st_ino;
+			free(cand);
+			break;	/* the first found is the one run */
+		}
+		free(cand);
+	}
+	free(dirs);
+	return same;
+}
+
 int main(int argc, char **argv)
 {
 	const char *runtime = getenv("ACID_RUNTIME");
@@ -779,6 +812,12 @@ int main(int argc, char **argv)
 	} else if (argc == 2 && strcmp(argv[1], "--acid-help") == 0) {
 		fputs(usage, stdout);
 		return 0;
+	}
+
+	if (is_self(runtime)) {
+		die_line("the runtime %s is acid-runtime itself: name the real "
+			 "one (--runtime or ACID_RUNTIME, e.g. runc)", runtime);
+		return EXIT_USAGE;
 	}
 
 	/* the runtime's global options, to the command */

@@ -60,7 +60,13 @@ setup_file() {
 	# dockerd on that containerd (given none, Debian's dockerd 20.10
 	# starts a containerd of its own), its trust key kept out of
 	# /etc/docker
-	printf '{"deprecated-key-path": "%s"}\n' "$RT/docker/key.json" > "$RT/daemon.json"
+	# and a runtime "acid-path" as daemon.json writes one: acid-runtime in
+	# front of the runtime its runtimeArgs name (docker puts them first)
+	jq -n --arg key "$RT/docker/key.json" --arg bin "$RUNTIME_BIN" \
+		--arg runc "$(command -v runc)" '{
+		"deprecated-key-path": $key,
+		runtimes: {"acid-path": {path: $bin, runtimeArgs: ["--runtime", $runc]}}
+	}' > "$RT/daemon.json"
 	(cd / && exec dockerd --config-file "$RT/daemon.json" \
 		--containerd "$RT/containerd.sock" \
 		--iptables=false --bridge=none --storage-driver=vfs \
@@ -184,6 +190,18 @@ count_hooks() {
 		"\"$RT/containerd/state/io.containerd.runtime.v2.task/moby/$id\""
 	[ -d "$RT_STATE" ] || fail "the hooks did not use ACID_STATE_DIR=$RT_STATE"
 	assert_equal "$(registry_entries "$RT_STATE")" 0
+}
+
+@test "docker, daemon.json runtimeArgs [--runtime, PATH]: both records" {
+	# runc would refuse a --runtime option: that the container runs shows
+	# acid-runtime took its own option from docker's runtimeArgs
+	local name id
+	name=$(uname_for docker-args)
+	run /usr/bin/docker run --runtime acid-path --name "$name" acid-busybox:runtime /bin/true
+	assert_success
+	id=$(/usr/bin/docker inspect -f '{{.Id}}' "$name")
+	/usr/bin/docker rm "$name" >/dev/null
+	check_both "$id"
 }
 
 @test "plain docker run: no record" {
@@ -385,6 +403,11 @@ count_hooks() {
 	run "$RUNTIME_BIN" --runtime
 	assert_equal "$status" 2
 	assert_equal "${#lines[@]}" 1
+	# acid-runtime in front of itself would exec itself for ever
+	ACID_RUNTIME=$RUNTIME_BIN run "$RUNTIME_BIN" state id
+	assert_equal "$status" 2
+	assert_equal "${#lines[@]}" 1
+	assert_output --partial "is acid-runtime itself"
 	ACID_RUNTIME=$BATS_TEST_TMPDIR/no-such-runtime run "$RUNTIME_BIN" state id
 	assert_equal "$status" 1
 	assert_equal "${#lines[@]}" 1
