@@ -128,9 +128,11 @@ teardown_file() {
 	else
 		rm -rf "$RT"
 	fi
+	# only empty directories: anything else there is someone else's
 	for m in $RT_NEW_DIRS; do
-		rm -rf "$m"
+		[ -d "$m" ] && find "$m" -depth -type d -empty -delete
 	done
+	return 0
 }
 
 setup() {
