@@ -139,7 +139,7 @@ symbols_match() {
 	assert_output --regexp '\./usr/lib/[a-z0-9_-]+/pkgconfig/acid\.pc'
 	run sh -c "dpkg -c '$(deb acid)' | awk '{ print \$6 }'"
 	local f
-	for f in /usr/bin/acid /usr/bin/acid-exec "$LIBEXEC/acid-prestart" "$LIBEXEC/acid-poststop" \
+	for f in /usr/bin/acid /usr/bin/acid-exec /usr/bin/acid-runtime "$LIBEXEC/acid-prestart" "$LIBEXEC/acid-poststop" \
 		"$HOOKSD/acid-prestart.json" "$HOOKSD/acid-poststop.json"; do
 		assert_line ".$f"
 	done

@@ -240,3 +240,21 @@ event 25 web-1
 	assert_success
 	assert_output "acid 0.1.0"
 }
+
+@test "installed acid-runtime wires the installed hooks into a runc bundle: both records" {
+	local b=$BATS_TEST_TMPDIR/b name recs
+	name=$(uname_for installed-runtime)
+	[ -x "$PREFIX/bin/acid-runtime" ] || fail "no $PREFIX/bin/acid-runtime"
+	mkdir -p "$b"
+	jq --arg rootfs "$(rootfs)" 'del(.hooks) | .process.args = ["/bin/true"]
+		| .root.path = $rootfs' "$REPO/examples/config.json" > "$b/config.json"
+	# no ACID_HOOKS_DIR: the hooks' directory is the one meson installed to
+	env -u ACID_HOOKS_DIR ACID_STATE_DIR="$BATS_FILE_TMPDIR/state" \
+		"$PREFIX/bin/acid-runtime" --root "$BATS_FILE_TMPDIR/runc" run -b "$b" "$name" </dev/null
+	assert_equal "$(jq -r '.hooks.prestart[0].path, .hooks.poststop[-1].path' "$b/config.json")" \
+		"$PREFIX/libexec/oci/hooks.d/acid-prestart
+$PREFIX/libexec/oci/hooks.d/acid-poststop"
+	recs=$(records "$name" 2)
+	assert_equal "$(printf '%s\n' "$recs" | grep -a op=start | grep -cF "exe=\"$PREFIX/libexec/oci/hooks.d/acid-prestart\"")" 1
+	assert_equal "$(printf '%s\n' "$recs" | grep -a op=stop | grep -cF "exe=\"$PREFIX/libexec/oci/hooks.d/acid-poststop\"")" 1
+}
