@@ -245,6 +245,11 @@ struct acid_attr_event; /* one event, during the event callback only */
 /*
  * Flags of acid_attr_new().
  * ACID_ATTR_REFERENCE: subject fields through libauparse (slow).
+ * ACID_ATTR_ALL: every event goes to the event callback, not only those
+ *   of selected containers: an event of no (selected) container comes
+ *   with acid_attr_event_containers() 0. Every record is assembled by
+ *   libauparse then (slower: what an auditd plugin that writes every
+ *   event wants).
  * ACID_ATTR_LIVE: a reader that runs for good (an auditd plugin): memory
  *   stays bounded by what is running, not by what was read. The stamps of
  *   the events given are forgotten ACID_ATTR_LIVE_WINDOW seconds (in the
@@ -254,6 +259,7 @@ struct acid_attr_event; /* one event, during the event callback only */
  */
 #define ACID_ATTR_REFERENCE 0x1u
 #define ACID_ATTR_LIVE 0x2u
+#define ACID_ATTR_ALL 0x4u
 #define ACID_ATTR_LIVE_WINDOW 600
 
 /*
@@ -411,11 +417,23 @@ acid_attr_event_container(const struct acid_attr_event *ev, size_t i);
  * acid_attr_event_write - the event written to @out: ACID_ATTR_RAW, its
  * lines as they were fed (ausearch --raw), or ACID_ATTR_INTERPRET, as
  * ausearch -i prints it (numbers and codes as text, "----" first, the
- * records last to first). Returns 0, -EINVAL or -EIO (a write failed).
+ * records last to first), or ACID_ATTR_JSON, one JSON object on one line
+ * (SPEC "JSON events": OpenTelemetry / ECS names, nested): "@timestamp"
+ * (RFC 3339, UTC), audit.serial, audit.node, audit.type (the first
+ * record's), audit.session, audit.records [{type, text}], process.pid,
+ * process.name (comm), process.executable (exe), process.parent.pid,
+ * user.audit.id (auid, a string), and container.id, container.name,
+ * container.runtime ("oci") when the event is a container's (of nested
+ * ones, the innermost); no "container" otherwise. The subject comes from
+ * the kernel's part of the SYSCALL record (else the first record that
+ * has one; comm and exe from a SYSCALL record only); unset values
+ * (auid/ses 4294967295) are left out. Returns 0, -EINVAL, -ENOMEM or
+ * -EIO (a write failed).
  */
 enum acid_attr_format {
 	ACID_ATTR_RAW,
 	ACID_ATTR_INTERPRET,
+	ACID_ATTR_JSON,
 };
 int acid_attr_event_write(const struct acid_attr_event *ev,
 			  enum acid_attr_format format, FILE *out);
