@@ -1,0 +1,332 @@
+#!/usr/bin/env bats
+# audisp-acid, the auditd plugin, on the real audit records of real runc
+# and podman containers under the shipped rules (plugin/acid.rules, loaded
+# with auditctl -R for this file and removed at its end):
+#  - as auditd 3.0.9 drives a plugin (string-format lines on stdin): the
+#    log section since a mark piped into audisp-acid;
+#  - run by the system auditd itself: a plugins.d file added for one test
+#    and removed after, loaded with SIGHUP (auditd 3.0.9 starts and stops
+#    plugins on reload);
+#  - reliability: garbage lines, a record split across writes, the output
+#    removed then SIGHUP, a full disk (stdin still drained, drops counted).
+# The system auditd is shared: the plugin is never left installed.
+
+load helpers
+
+ACID=${ACID_BIN:-$BUILD/tools/acid}
+PLUGIN=${ACID_PLUGIN_BIN:-$BUILD/plugin/audisp-acid}
+RULES=$REPO/plugin/acid.rules
+
+setup_file() {
+	require_components
+	[ -x "$PLUGIN" ] || fail "$PLUGIN was not built"
+	[ -x "$ACID" ] || fail "$ACID was not built"
+	auditctl -l > "$BATS_FILE_TMPDIR/rules-before"
+	# acid's rules loaded already (by the admin): used as they are, and
+	# left in place
+	if grep -q 'key=acid$' "$BATS_FILE_TMPDIR/rules-before"; then
+		echo no > "$BATS_FILE_TMPDIR/rules-ours"
+	else
+		auditctl -R "$RULES" >&2 || fail "auditctl -R $RULES failed"
+		echo yes > "$BATS_FILE_TMPDIR/rules-ours"
+	fi
+}
+
+# Each rule of acid.rules removed again: -a ... becomes -d ...
+remove_rules() {
+	local line
+	grep '^-a ' "$RULES" | while IFS= read -r line; do
+		# shellcheck disable=SC2086 # a rule is its words
+		auditctl ${line/#-a /-d } || true
+	done
+}
+
+teardown_file() {
+	[ "$(cat "$BATS_FILE_TMPDIR/rules-ours" 2>/dev/null)" = yes ] &&
+		remove_rules
+	return 0
+}
+
+setup() {
+	STATE_DIR=$BATS_FILE_TMPDIR/state
+	export ACID_STATE_DIR=$STATE_DIR
+	TAG=$$-$RANDOM$RANDOM
+}
+
+teardown() {
+	delete_runc_containers
+	local conf
+	conf=$(cat "$BATS_TEST_TMPDIR/plugin-conf" 2>/dev/null) || return 0
+	# the plugin file of the auditd test, whatever happened
+	rm -f "$conf"
+	kill -HUP "$(auditd_pid)" 2>/dev/null || true
+}
+
+# section FROM TO: the audit log's records with FROM < serial <= TO, as
+# auditd wrote them (and sends them to its plugins: format = string).
+section() {
+	audit_log | awk -v from="$1" -v to="$2" '
+		match($0, /msg=audit\([0-9.]+:[0-9]+\)/) {
+			s = substr($0, RSTART, RLENGTH); sub(/.*:/, "", s); sub(/\)/, "", s)
+			if (s + 0 > from + 0 && s + 0 <= to + 0) print
+		}'
+}
+
+# marked JSON MARK: the events of JSON whose EXECVE record names MARK.
+marked() {
+	jq -c --arg m "$2" 'select(any(.audit.records[];
+		.type == "EXECVE" and (.text | contains($m + "\""))))' "$1"
+}
+
+# The same marker command on the host; prints the pid that exec'd it.
+host_marker() {
+	# (the marker in the environment: not in sh's own EXECVE record)
+	M=/MARK.$TAG sh -c 'echo $$ > "$1"; exec /bin/ls -d "$M"' sh \
+		"$BATS_TEST_TMPDIR/host.pid" >/dev/null 2>&1 || true
+	cat "$BATS_TEST_TMPDIR/host.pid"
+}
+
+# check_marker JSON UUID NAME HOSTPID: the container's exec of the marker
+# has its container.id and container.name; the host's has no container.
+check_marker() {
+	local json=$1 uuid=$2 name=$3 hostpid=$4 ev
+	jq -e . "$json" >/dev/null || fail "$json holds a line that is not JSON"
+	run marked "$json" "/MARK.$TAG"
+	assert_equal "$(printf '%s\n' "$output" | grep -c .)" 2
+	ev=$(printf '%s\n' "$output" | jq -c --argjson p "$hostpid" 'select(.process.pid == $p)')
+	[ -n "$ev" ] || fail "the host's exec (pid $hostpid) is not in the JSON"
+	assert_equal "$(jq -r 'has("container")' <<<"$ev")" false
+	ev=$(printf '%s\n' "$output" | jq -c --argjson p "$hostpid" 'select(.process.pid != $p)')
+	assert_equal "$(jq -r .container.id <<<"$ev")" "$uuid"
+	assert_equal "$(jq -r .container.name <<<"$ev")" "$name"
+	assert_equal "$(jq -r .container.runtime <<<"$ev")" oci
+	assert_equal "$(jq -r .audit.type <<<"$ev")" SYSCALL
+	[[ "$(jq -r .process.executable <<<"$ev")" == /* ]] ||
+		fail "no process.executable in $ev"
+	[[ "$(jq -r '."@timestamp"' <<<"$ev")" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{3}Z$ ]] ||
+		fail "@timestamp is not RFC 3339 UTC in $ev"
+}
+
+@test "acid.rules: auditctl -R loads the fork family, execve, setns and unshare for both ABIs; -d removes exactly them" {
+	local now
+	now=$(auditctl -l)
+	for arch in b64 b32; do
+		for sc in execve clone clone3 fork vfork setns unshare; do
+			printf '%s\n' "$now" | grep 'key=acid$' | grep -- "arch=$arch" |
+				grep -qw -- "$sc" || fail "no $arch rule for $sc"
+		done
+	done
+	[ "$(cat "$BATS_FILE_TMPDIR/rules-ours")" = yes ] || return 0
+	# removed and loaded again: the rest of the rules as they were
+	remove_rules
+	assert_equal "$(auditctl -l)" "$(cat "$BATS_FILE_TMPDIR/rules-before")"
+	auditctl -R "$RULES" >/dev/null
+	assert_equal "$(auditctl -l | grep -c 'key=acid$')" \
+		"$(grep -c '^-a ' "$RULES")"
+}
+
+@test "audisp-acid on the log's records: a runc container's exec has its container.id and name, the host's none; acid events --json agrees" {
+	local name b=$BATS_TEST_TMPDIR/b mark end uuid hostpid
+	name=$(uname_for plugin)
+	mark=$(audit_mark)
+	BUNDLE_CMD="/bin/ls -d /MARK.$TAG 2>/dev/null; true" make_bundle "$b"
+	run run_runc "$b" "$name"
+	assert_success
+	hostpid=$(host_marker)
+	uuid=$(field uuid "$(records "$name" 2 | grep -a op=start)")
+	[ -n "$uuid" ] || fail "no start record for $name"
+	end=$(audit_mark)
+	section "$mark" "$end" > "$BATS_TEST_TMPDIR/in.log"
+
+	run --separate-stderr "$PLUGIN" --no-seed --output "$BATS_TEST_TMPDIR/out.json" \
+		< "$BATS_TEST_TMPDIR/in.log"
+	assert_success
+	check_marker "$BATS_TEST_TMPDIR/out.json" "$uuid" "$name" "$hostpid"
+	# one object per event: every event of the section, once
+	assert_equal "$(jq -r .audit.serial "$BATS_TEST_TMPDIR/out.json" | sort -n | uniq -d)" ""
+	assert_equal "$(jq -r .audit.serial "$BATS_TEST_TMPDIR/out.json" | sort -n)" \
+		"$(grep -ao 'msg=audit([0-9.]*:[0-9]*)' "$BATS_TEST_TMPDIR/in.log" |
+			sed 's/.*:\([0-9]*\))/\1/' | sort -n -u)"
+	# its own start and stop records are its events too
+	assert_equal "$(jq -c --arg u "$uuid" 'select(.audit.type == "VIRT_CONTROL" and .container.id == $u)' \
+		"$BATS_TEST_TMPDIR/out.json" | grep -c .)" 2
+
+	# acid events --json writes the same objects for the container (both
+	# through jq: it writes its own escapes)
+	"$ACID" events --json --input "$BATS_TEST_TMPDIR/in.log" "$name" |
+		jq -c . > "$BATS_TEST_TMPDIR/events.json"
+	jq -c --arg u "$uuid" 'select(.container.id == $u)' "$BATS_TEST_TMPDIR/out.json" \
+		> "$BATS_TEST_TMPDIR/plugin-ctr.json"
+	cmp "$BATS_TEST_TMPDIR/events.json" "$BATS_TEST_TMPDIR/plugin-ctr.json"
+}
+
+@test "audisp-acid seeds the containers already running from the registry" {
+	local name b=$BATS_TEST_TMPDIR/b mark end uuid
+	name=$(uname_for seed)
+	BUNDLE_CMD="sleep 1; /bin/ls -d /SEED.$TAG 2>/dev/null; sleep 60" make_bundle "$b"
+	runc --root "$BATS_FILE_TMPDIR/runc" run -d -b "$b" "$name" </dev/null >/dev/null 2>&1 ||
+		fail "runc run -d $name failed"
+	uuid=$(field uuid "$(records "$name" 1 | grep -a op=start)")
+	[ -n "$uuid" ] || fail "no start record for $name"
+	# the section starts after its start record: only the registry knows it
+	mark=$(audit_mark)
+	sleep 1.5
+	end=$(audit_mark)
+	section "$mark" "$end" > "$BATS_TEST_TMPDIR/in.log"
+	grep -aq "SEED.$TAG" "$BATS_TEST_TMPDIR/in.log" || fail "the container's exec is not in the log section"
+
+	"$PLUGIN" --output "$BATS_TEST_TMPDIR/seeded.json" < "$BATS_TEST_TMPDIR/in.log"
+	"$PLUGIN" --no-seed --output "$BATS_TEST_TMPDIR/unseeded.json" < "$BATS_TEST_TMPDIR/in.log"
+	run marked "$BATS_TEST_TMPDIR/seeded.json" "/SEED.$TAG"
+	assert_equal "$(jq -r .container.id <<<"$output")" "$uuid"
+	assert_equal "$(jq -r .container.name <<<"$output")" "$name"
+	# without the registry nothing says whose it is
+	run marked "$BATS_TEST_TMPDIR/unseeded.json" "/SEED.$TAG"
+	assert_equal "$(jq -r 'has("container")' <<<"$output")" false
+}
+
+@test "the system auditd runs audisp-acid (plugins.d file for this test only, SIGHUP): runc container and host" {
+	local conf=/etc/audit/plugins.d/acid-test-$TAG.conf json=$BATS_TEST_TMPDIR/live.json
+	local name b=$BATS_TEST_TMPDIR/b uuid hostpid mark pid i
+	name=$(uname_for live)
+	echo "$conf" > "$BATS_TEST_TMPDIR/plugin-conf"
+	# auditd 3.0.9 passes at most two args to a plugin
+	cat > "$conf" <<EOF
+active = yes
+direction = out
+path = $PLUGIN
+type = always
+args = --output $json
+format = string
+EOF
+	chmod 0640 "$conf"
+	kill -HUP "$(auditd_pid)"
+	for i in $(seq 1 50); do
+		[ -e "$json" ] && break
+		sleep 0.1
+	done
+	[ -e "$json" ] || fail "auditd did not start the plugin of $conf"
+	pid=$(pgrep -f -x "$PLUGIN --output $json")
+	[ -n "$pid" ] || fail "no audisp-acid process writing $json"
+
+	BUNDLE_CMD="/bin/ls -d /MARK.$TAG 2>/dev/null; true" make_bundle "$b"
+	run run_runc "$b" "$name"
+	assert_success
+	hostpid=$(host_marker)
+	uuid=$(field uuid "$(records "$name" 2 | grep -a op=start)")
+	[ -n "$uuid" ] || fail "no start record for $name"
+	mark=$(audit_mark)
+	# the plugin writes the mark's event once it is complete
+	for i in $(seq 1 50); do
+		jq -e --argjson s "$mark" 'select(.audit.serial == $s)' "$json" \
+			>/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	check_marker "$json" "$uuid" "$name" "$hostpid"
+
+	# removed and reloaded: auditd stops it, SIGTERM: it exits
+	rm -f "$conf"
+	kill -HUP "$(auditd_pid)"
+	for i in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	! kill -0 "$pid" 2>/dev/null || fail "auditd left audisp-acid ($pid) running"
+}
+
+# Real records of this test's own: N events logged now, as a section.
+real_records() {
+	local mark end i
+	mark=$(audit_mark)
+	for i in $(seq 1 "$1"); do
+		/bin/ls -d "/REL.$i.$TAG" >/dev/null 2>&1 || true
+	done
+	end=$(audit_mark)
+	section "$mark" "$end"
+}
+
+@test "reliability: garbage lines skipped and counted, a record split across writes read whole" {
+	local in=$BATS_TEST_TMPDIR/in.log out=$BATS_TEST_TMPDIR/out.json cut
+	real_records 20 > "$in"
+	# the input as auditd would never send it: garbage between records,
+	# and a record cut in two writes with a quiet spell between them
+	cut=$(( $(head -n 5 "$in" | wc -c) + 37 ))
+	run --separate-stderr bash -c '
+		{
+			printf "garbage line\n"
+			head -c 3000 /dev/urandom | tr -d "\n\0"; printf "\n"
+			printf "type=SYSCALL msg=audit(12:\n\0\0\0\n"
+			head -c 100000 /dev/zero | tr "\0" x; printf "\n"
+			head -c "$2" "$1"
+			sleep 0.8
+			tail -c +"$(($2 + 1))" "$1"
+			printf "not a record at the end\n"
+		} | "$0" --no-seed --output "$3"' "$PLUGIN" "$in" "$cut" "$out"
+	assert_success
+	jq -e . "$out" >/dev/null || fail "$out holds a line that is not JSON"
+	assert_equal "$(jq -r .audit.serial "$out" | sort -n)" \
+		"$(grep -ao 'msg=audit([0-9.]*:[0-9]*)' "$in" | sed 's/.*:\([0-9]*\))/\1/' | sort -n -u)"
+	# every record of the input, the cut one too, whole in the JSON
+	assert_equal "$(jq -r '.audit.records[].text' "$out" | sort)" "$(sort "$in")"
+	assert_equal "$(marked "$out" "/REL.20.$TAG" | grep -c .)" 1
+	# said: that lines are skipped, and how many at the end
+	printf '%s\n' "$stderr" | grep -q "skipping input lines that are not audit records" ||
+		fail "no line about skipped input: $stderr"
+	printf '%s\n' "$stderr" | grep -q "end of input: .* 6 input lines skipped" ||
+		fail "no count of the 6 skipped lines: $stderr"
+}
+
+@test "reliability: the output removed, SIGHUP opens a new file that gets the later events" {
+	local in1=$BATS_TEST_TMPDIR/in1.log in2=$BATS_TEST_TMPDIR/in2.log
+	local out=$BATS_TEST_TMPDIR/out.json fifo=$BATS_TEST_TMPDIR/fifo pid i w
+	real_records 5 > "$in1"
+	TAG=$TAG-2 real_records 5 > "$in2"
+	mkfifo "$fifo"
+	# (not fd 3: bats's own)
+	"$PLUGIN" --no-seed --output "$out" < "$fifo" 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	exec {w}> "$fifo"
+	cat "$in1" >&"$w"
+	for i in $(seq 1 50); do
+		[ -n "$(marked "$out" "/REL.5.$TAG" 2>/dev/null)" ] && break
+		sleep 0.1
+	done
+	[ -n "$(marked "$out" "/REL.5.$TAG")" ] || fail "the first events were not written"
+	mv "$out" "$out.1"	# logrotate
+	kill -HUP "$pid"
+	sleep 0.2
+	cat "$in2" >&"$w"
+	exec {w}>&-
+	wait "$pid"
+	[ -e "$out" ] || fail "SIGHUP did not open a new $out"
+	assert_equal "$(marked "$out" "/REL.5.$TAG-2" | grep -c .)" 1
+	assert_equal "$(marked "$out" "/REL.1.$TAG" | grep -c .)" 0
+	assert_equal "$(marked "$out.1" "/REL.1.$TAG" | grep -c .)" 1
+	assert_equal "$(marked "$out.1" "/REL.1.$TAG-2" | grep -c .)" 0
+}
+
+@test "reliability: a full disk: stdin drained to its end, events dropped and counted, said once" {
+	local in=$BATS_TEST_TMPDIR/in.log many=$BATS_TEST_TMPDIR/many.log n
+	real_records 3 > "$in"
+	# 5000 copies of the real events, each under new serials
+	awk '{ line[NR] = $0 }
+	     END { for (k = 1; k <= 5000; k++) for (i = 1; i <= NR; i++) {
+			l = line[i]
+			match(l, /:[0-9]+\)/)
+			s = substr(l, RSTART + 1, RLENGTH - 2)
+			print substr(l, 1, RSTART) (k * 10000000 + s) substr(l, RSTART + RLENGTH - 1) } }' \
+		"$in" > "$many"
+	n=$(grep -c . "$many")
+	# a tmpfs of 64 KiB in a mount namespace of its own
+	run --separate-stderr timeout 60 unshare -m sh -c '
+		mkdir -p "$1" && mount -t tmpfs -o size=64k tmpfs "$1" &&
+		exec "$2" --no-seed --output "$1/events.json" < "$3"' sh \
+		"$BATS_TEST_TMPDIR/full" "$PLUGIN" "$many"
+	assert_success
+	assert_equal "$(printf '%s\n' "$stderr" | grep -c 'No space left on device; dropping events')" 1
+	[[ "$stderr" =~ end\ of\ input:\ ([0-9]+)\ events\ written,\ ([0-9]+)\ dropped ]] ||
+		fail "no count of the dropped events: $stderr"
+	[ "${BASH_REMATCH[2]}" -gt 0 ] || fail "nothing dropped on a full disk: $stderr"
+	assert_equal "$((BASH_REMATCH[1] + BASH_REMATCH[2]))" \
+		"$(grep -ao 'msg=audit([0-9.]*:[0-9]*)' "$many" | sort -u | wc -l)"
+}
