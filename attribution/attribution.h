@@ -254,13 +254,19 @@ struct acid_attr_event; /* one event, during the event callback only */
  *   stays bounded by what is running, not by what was read. The stamps of
  *   the events given are forgotten ACID_ATTR_LIVE_WINDOW seconds (in the
  *   records' time) after the latest event given, so a copy of a record
- *   that comes later than that is given again. Without it every stamp
+ *   that comes later than that is given again; with ACID_ATTR_ALL too,
+ *   ACID_ATTR_ALL_WINDOW seconds (every event's stamp is kept then: at
+ *   thousands of events a second, a long window is tens of MiB; auditd
+ *   sends a plugin each record once, and the late records of an event
+ *   come within a second or two). The containers read stay (a few
+ *   hundred bytes each) until acid_attr_free(). Without it every stamp
  *   given is remembered, as a whole-log reader wants.
  */
 #define ACID_ATTR_REFERENCE 0x1u
 #define ACID_ATTR_LIVE 0x2u
 #define ACID_ATTR_ALL 0x4u
 #define ACID_ATTR_LIVE_WINDOW 600
+#define ACID_ATTR_ALL_WINDOW 10
 
 /*
  * acid_attr_new - a new reader. @flags: 0 or ACID_ATTR_* flags.

@@ -222,13 +222,15 @@ static bool recent(const struct skey *k, void *arg)
 {
 	const struct acid_attr *a = arg;
 
-	return k->sec >= a->newest - ACID_ATTR_LIVE_WINDOW;
+	return k->sec >= a->newest - (a->all ? ACID_ATTR_ALL_WINDOW
+					      : ACID_ATTR_LIVE_WINDOW);
 }
 
 /*
  * A live reader forgets the stamps given long ago (in the logs' time): a
  * copy of a record that comes later than ACID_ATTR_LIVE_WINDOW seconds
- * after its event would be given again.
+ * after its event would be given again (ACID_ATTR_ALL_WINDOW when every
+ * event is given: every stamp is remembered then).
  */
 static void prune_done(struct acid_attr *a, const struct skey *k)
 {
