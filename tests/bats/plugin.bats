@@ -129,7 +129,7 @@ check_marker() {
 		"$(grep -c '^-a ' "$RULES")"
 }
 
-@test "audisp-acid on the log's records: a runc container's exec has its container.id and name, the host's none; acid events --json agrees" {
+@test "audisp-acid on the log's records: a runc container's exec has its container.id and name, the host's none; acid events --json and acid report --json agree" {
 	local name b=$BATS_TEST_TMPDIR/b mark end uuid hostpid
 	name=$(uname_for plugin)
 	mark=$(audit_mark)
@@ -162,6 +162,9 @@ check_marker() {
 	jq -c --arg u "$uuid" 'select(.container.id == $u)' "$BATS_TEST_TMPDIR/out.json" \
 		> "$BATS_TEST_TMPDIR/plugin-ctr.json"
 	cmp "$BATS_TEST_TMPDIR/events.json" "$BATS_TEST_TMPDIR/plugin-ctr.json"
+	# acid report --json: every event of the logs, as the plugin wrote them
+	"$ACID" report --json --input "$BATS_TEST_TMPDIR/in.log" > "$BATS_TEST_TMPDIR/report.json"
+	cmp "$BATS_TEST_TMPDIR/report.json" "$BATS_TEST_TMPDIR/out.json"
 }
 
 @test "audisp-acid seeds the containers already running from the registry" {
