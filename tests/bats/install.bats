@@ -202,3 +202,21 @@ event 24 web-1
 event 25 web-1
 11111111-2222-4333-8444-555555555555 web-1 events=7"
 }
+
+@test "installed: audisp-acid in sbin, its plugin file (active, string format, this path) and acid.rules" {
+	local conf=$PREFIX/share/acid/plugins.d/acid.conf
+	[ -x "$PREFIX/sbin/audisp-acid" ] || fail "no $PREFIX/sbin/audisp-acid"
+	run "$PREFIX/sbin/audisp-acid" --help
+	assert_success
+	assert_output --partial "usage: audisp-acid"
+	[ -f "$conf" ] || fail "no $conf"
+	assert_equal "$(sed -n 's/^path = //p' "$conf")" "$PREFIX/sbin/audisp-acid"
+	assert_equal "$(sed -n 's/^active = //p' "$conf")" yes
+	assert_equal "$(sed -n 's/^format = //p' "$conf")" string
+	assert_equal "$(sed -n 's/^direction = //p' "$conf")" out
+	[ -f "$PREFIX/share/acid/acid.rules" ] || fail "no acid.rules"
+	cmp "$PREFIX/share/acid/acid.rules" "$REPO/plugin/acid.rules"
+	# audisp-acid links the two libraries, nothing of the build tree
+	run sh -c "readelf -d '$PREFIX/sbin/audisp-acid' | grep NEEDED"
+	assert_output --partial libacid-attribution.so.0
+}
