@@ -4,14 +4,13 @@
 # with auditctl -R for this file and removed at its end):
 #  - as auditd 3.0.9 drives a plugin (string-format lines on stdin): the
 #    log section since a mark piped into audisp-acid;
-#  - run by the system auditd itself: a plugins.d file added for one test
-#    and removed after, loaded with SIGHUP (auditd 3.0.9 starts and stops
-#    plugins on reload);
 #  - reliability: garbage lines, a record split across writes, the output
 #    removed then SIGHUP, a full disk (stdin still drained, drops counted).
-# The system auditd is shared: the plugin is never left installed.
+# The system auditd is shared: the plugin is not installed into it here
+# (tests/system/plugin-auditd.bats does that, on a machine of your own).
 
 load helpers
+load plugin-helpers
 
 ACID=${ACID_BIN:-$BUILD/tools/acid}
 PLUGIN=${ACID_PLUGIN_BIN:-$BUILD/plugin/audisp-acid}
@@ -55,56 +54,6 @@ setup() {
 
 teardown() {
 	delete_runc_containers
-	local conf
-	conf=$(cat "$BATS_TEST_TMPDIR/plugin-conf" 2>/dev/null) || return 0
-	# the plugin file of the auditd test, whatever happened
-	rm -f "$conf"
-	kill -HUP "$(auditd_pid)" 2>/dev/null || true
-}
-
-# section FROM TO: the audit log's records with FROM < serial <= TO, as
-# auditd wrote them (and sends them to its plugins: format = string).
-section() {
-	audit_log | awk -v from="$1" -v to="$2" '
-		match($0, /msg=audit\([0-9.]+:[0-9]+\)/) {
-			s = substr($0, RSTART, RLENGTH); sub(/.*:/, "", s); sub(/\)/, "", s)
-			if (s + 0 > from + 0 && s + 0 <= to + 0) print
-		}'
-}
-
-# marked JSON MARK: the events of JSON whose EXECVE record names MARK.
-marked() {
-	jq -c --arg m "$2" 'select(any(.audit.records[];
-		.type == "EXECVE" and (.text | contains($m + "\""))))' "$1"
-}
-
-# The same marker command on the host; prints the pid that exec'd it.
-host_marker() {
-	# (the marker in the environment: not in sh's own EXECVE record)
-	M=/MARK.$TAG sh -c 'echo $$ > "$1"; exec /bin/ls -d "$M"' sh \
-		"$BATS_TEST_TMPDIR/host.pid" >/dev/null 2>&1 || true
-	cat "$BATS_TEST_TMPDIR/host.pid"
-}
-
-# check_marker JSON UUID NAME HOSTPID: the container's exec of the marker
-# has its container.id and container.name; the host's has no container.
-check_marker() {
-	local json=$1 uuid=$2 name=$3 hostpid=$4 ev
-	jq -e . "$json" >/dev/null || fail "$json holds a line that is not JSON"
-	run marked "$json" "/MARK.$TAG"
-	assert_equal "$(printf '%s\n' "$output" | grep -c .)" 2
-	ev=$(printf '%s\n' "$output" | jq -c --argjson p "$hostpid" 'select(.process.pid == $p)')
-	[ -n "$ev" ] || fail "the host's exec (pid $hostpid) is not in the JSON"
-	assert_equal "$(jq -r 'has("container")' <<<"$ev")" false
-	ev=$(printf '%s\n' "$output" | jq -c --argjson p "$hostpid" 'select(.process.pid != $p)')
-	assert_equal "$(jq -r .container.id <<<"$ev")" "$uuid"
-	assert_equal "$(jq -r .container.name <<<"$ev")" "$name"
-	assert_equal "$(jq -r .container.runtime <<<"$ev")" oci
-	assert_equal "$(jq -r .audit.type <<<"$ev")" SYSCALL
-	[[ "$(jq -r .process.executable <<<"$ev")" == /* ]] ||
-		fail "no process.executable in $ev"
-	[[ "$(jq -r '."@timestamp"' <<<"$ev")" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{3}Z$ ]] ||
-		fail "@timestamp is not RFC 3339 UTC in $ev"
 }
 
 @test "acid.rules: auditctl -R loads the fork family, execve, setns and unshare for both ABIs; -d removes exactly them" {
@@ -190,55 +139,6 @@ check_marker() {
 	# without the registry nothing says whose it is
 	run marked "$BATS_TEST_TMPDIR/unseeded.json" "/SEED.$TAG"
 	assert_equal "$(jq -r 'has("container")' <<<"$output")" false
-}
-
-@test "the system auditd runs audisp-acid (plugins.d file for this test only, SIGHUP): runc container and host" {
-	local conf=/etc/audit/plugins.d/acid-test-$TAG.conf json=$BATS_TEST_TMPDIR/live.json
-	local name b=$BATS_TEST_TMPDIR/b uuid hostpid mark pid i
-	name=$(uname_for live)
-	echo "$conf" > "$BATS_TEST_TMPDIR/plugin-conf"
-	# auditd 3.0.9 passes at most two args to a plugin
-	cat > "$conf" <<EOF
-active = yes
-direction = out
-path = $PLUGIN
-type = always
-args = --output $json
-format = string
-EOF
-	chmod 0640 "$conf"
-	kill -HUP "$(auditd_pid)"
-	for i in $(seq 1 50); do
-		[ -e "$json" ] && break
-		sleep 0.1
-	done
-	[ -e "$json" ] || fail "auditd did not start the plugin of $conf"
-	pid=$(pgrep -f -x "$PLUGIN --output $json")
-	[ -n "$pid" ] || fail "no audisp-acid process writing $json"
-
-	BUNDLE_CMD="/bin/ls -d /MARK.$TAG 2>/dev/null; true" make_bundle "$b"
-	run run_runc "$b" "$name"
-	assert_success
-	hostpid=$(host_marker)
-	uuid=$(field uuid "$(records "$name" 2 | grep -a op=start)")
-	[ -n "$uuid" ] || fail "no start record for $name"
-	mark=$(audit_mark)
-	# the plugin writes the mark's event once it is complete
-	for i in $(seq 1 50); do
-		jq -e --argjson s "$mark" 'select(.audit.serial == $s)' "$json" \
-			>/dev/null 2>&1 && break
-		sleep 0.1
-	done
-	check_marker "$json" "$uuid" "$name" "$hostpid"
-
-	# removed and reloaded: auditd stops it, SIGTERM: it exits
-	rm -f "$conf"
-	kill -HUP "$(auditd_pid)"
-	for i in $(seq 1 50); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	! kill -0 "$pid" 2>/dev/null || fail "auditd left audisp-acid ($pid) running"
 }
 
 @test "audisp-acid on the log's records: a podman container's exec has its container.id and name" {
