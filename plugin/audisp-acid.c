@@ -37,10 +37,17 @@
 #include <acid/libacid.h>
 
 #define DEFAULT_OUTPUT "/var/log/acid/events.json"
-/* Output written in batches of about this size. */
+/*
+ * Output: what one read of the input gave is written at once (under load
+ * a read gives many events: one write for them), and in batches of about
+ * this size within one read.
+ */
 #define OUT_BATCH (256 * 1024)
-/* Quiet input this long: the last event is given (it waits otherwise). */
-#define QUIET_MS 500
+/*
+ * Quiet input this long: the last event is given (auditd ends a syscall's
+ * event with EOE; an event without one waits for a later record).
+ */
+#define QUIET_MS 100
 /* A failed output is tried again this often (and at SIGHUP). */
 #define RETRY_SEC 10
 
@@ -355,6 +362,20 @@ int main(int argc, char **argv)
 	unsigned long skipped_said = 0;
 	int c, r;
 
+	/*
+	 * First of all: auditd sends SIGHUP to every plugin at each reload,
+	 * and one that came before the handler would end the plugin.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &wait_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -383,15 +404,6 @@ int main(int argc, char **argv)
 	}
 	openlog("audisp-acid", LOG_PID, LOG_DAEMON);
 
-	sigemptyset(&block);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, &wait_mask);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 
 	p.ms = open_memstream(&p.buf, &p.len);
 	r = p.ms ? acid_attr_new(ACID_ATTR_LIVE | ACID_ATTR_ALL, &a) : -ENOMEM;
@@ -459,7 +471,8 @@ int main(int argc, char **argv)
 			    "(counted; the total is said at the end)");
 			skipped_said = acid_attr_skipped(a);
 		}
-		if (p.len >= OUT_BATCH)
+		/* the events of this read, written now: no lag */
+		if (p.pending)
 			out_flush(&p);
 	}
 	acid_attr_finish(a);
