@@ -376,7 +376,12 @@ int acid_attr_finish(struct acid_attr *a);
  *
  * acid_attr_seed_pid - @pid is in the open run of @uuid (on @node) too: a
  * process of it started before the first record (its descendants that
- * /proc shows). Returns 0, -EINVAL, -ENOENT (no such open run), -ENOMEM.
+ * /proc shows, or a process that joined it: runc exec, setns, whose
+ * parent is outside S). A seeded pid is never taken for a reused one, as
+ * the init is not: should it exit and a host process get its pid while
+ * the run is open, that process is charged to the run (seed what runs
+ * now, at the start). Returns 0, -EINVAL, -ENOENT (no such open run),
+ * -ENOMEM.
  */
 struct acid_attr_seed {
 	size_t size;

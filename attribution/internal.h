@@ -138,6 +138,12 @@ struct ctr {
 	bool start_inside; /* its start record came from inside a container */
 	uint32_t *pids; /* every pid added to S, to drop them at the stop */
 	size_t npids, cappids;
+	/*
+	 * Seeded processes (acid_attr_seed_pid): /proc placed them, their
+	 * parent may be outside S (runc exec) - not taken for reused pids.
+	 */
+	uint32_t *anchors;
+	size_t nanchors, capanchors;
 	struct skey recent[RECENT];
 	unsigned int nrecent;
 };

@@ -226,32 +226,9 @@ static void on_warn(const struct acid_attr_warning *w, void *arg)
 {
 }
 
-/* pid's parent from /proc/<pid>/stat; 0 when it cannot be read. */
-static pid_t parent_of(const char *proc, pid_t pid)
-{
-	char path[PATH_MAX], buf[512], *rp;
-	ssize_t n;
-	int fd;
-	long pp;
-
-	snprintf(path, sizeof(path), "%s/%d/stat", proc, (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	rp = strrchr(buf, ')');
-	if (!rp || sscanf(rp + 1, " %*c %ld", &pp) != 1)
-		return 0;
-	return (pid_t)pp;
-}
-
 /*
- * The containers running now, from the registry, and their processes:
- * every process whose ancestry in /proc reaches a registered init.
+ * The containers running now, from the registry, and their processes as
+ * libacid places them.
  */
 static void seed(struct acid_attr *a)
 {
@@ -298,32 +275,22 @@ static void seed(struct acid_attr *a)
 		if (acid_attr_seed(a, &s) == 0)
 			seeded++;
 	}
-	/* their processes: each pid whose ancestors reach a seeded init */
+	/*
+	 * Their processes: each pid libacid places in a running container
+	 * (a descendant of its init, or in its pid namespace: runc exec too).
+	 */
 	d = seeded ? opendir(proc) : NULL;
 	while (d && (de = readdir(d))) {
-		pid_t pid = (pid_t)atoi(de->d_name), q;
-		int depth;
+		pid_t pid = (pid_t)atoi(de->d_name);
+		struct acid_entry *e = NULL;
+		char id[ACID_ID_STRLEN];
 
-		if (pid <= 1)
+		if (pid <= 1 || acid_lookup_pid(ctx, pid, &e) < 0)
 			continue;
-		for (q = pid, depth = 0; q > 1 && depth < 64; depth++) {
-			bool found = false;
-
-			for (size_t i = 0; i < n && !found; i++) {
-				char id[ACID_ID_STRLEN];
-
-				if (acid_entry_pid(list[i]) != q ||
-				    acid_id_format(acid_entry_id(list[i]), id,
-						   sizeof(id)) < 0)
-					continue;
-				found = true;
-				if (q != pid)
-					acid_attr_seed_pid(a, id, NULL, pid);
-			}
-			if (found)
-				break;
-			q = parent_of(proc, q);
-		}
+		if (acid_entry_pid(e) != pid &&
+		    acid_id_format(acid_entry_id(e), id, sizeof(id)) == 0)
+			acid_attr_seed_pid(a, id, NULL, pid);
+		acid_entry_free(e);
 	}
 	if (d)
 		closedir(d);

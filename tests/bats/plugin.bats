@@ -116,7 +116,7 @@ teardown() {
 	cmp "$BATS_TEST_TMPDIR/report.json" "$BATS_TEST_TMPDIR/out.json"
 }
 
-@test "audisp-acid seeds the containers already running from the registry" {
+@test "audisp-acid seeds the containers already running from the registry, and their processes (runc exec too)" {
 	local name b=$BATS_TEST_TMPDIR/b mark end uuid
 	name=$(uname_for seed)
 	BUNDLE_CMD="sleep 1; /bin/ls -d /SEED.$TAG 2>/dev/null; sleep 60" make_bundle "$b"
@@ -124,20 +124,29 @@ teardown() {
 		fail "runc run -d $name failed"
 	uuid=$(field uuid "$(records "$name" 1 | grep -a op=start)")
 	[ -n "$uuid" ] || fail "no start record for $name"
+	# a process that joined it (runc exec): not a descendant of its init
+	runc --root "$BATS_FILE_TMPDIR/runc" exec -d "$name" \
+		sh -c "sleep 1; /bin/ls -d /JOINED.$TAG 2>/dev/null; sleep 60" ||
+		fail "runc exec -d $name failed"
 	# the section starts after its start record: only the registry knows it
 	mark=$(audit_mark)
 	sleep 1.5
 	end=$(audit_mark)
 	section "$mark" "$end" > "$BATS_TEST_TMPDIR/in.log"
 	grep -aq "SEED.$TAG" "$BATS_TEST_TMPDIR/in.log" || fail "the container's exec is not in the log section"
+	grep -aq "JOINED.$TAG" "$BATS_TEST_TMPDIR/in.log" || fail "the joined process's exec is not in the log section"
 
 	"$PLUGIN" --output "$BATS_TEST_TMPDIR/seeded.json" < "$BATS_TEST_TMPDIR/in.log"
 	"$PLUGIN" --no-seed --output "$BATS_TEST_TMPDIR/unseeded.json" < "$BATS_TEST_TMPDIR/in.log"
 	run marked "$BATS_TEST_TMPDIR/seeded.json" "/SEED.$TAG"
 	assert_equal "$(jq -r .container.id <<<"$output")" "$uuid"
 	assert_equal "$(jq -r .container.name <<<"$output")" "$name"
-	# without the registry nothing says whose it is
+	run marked "$BATS_TEST_TMPDIR/seeded.json" "/JOINED.$TAG"
+	assert_equal "$(jq -r .container.id <<<"$output")" "$uuid"
+	# without the registry nothing says whose they are
 	run marked "$BATS_TEST_TMPDIR/unseeded.json" "/SEED.$TAG"
+	assert_equal "$(jq -r 'has("container")' <<<"$output")" false
+	run marked "$BATS_TEST_TMPDIR/unseeded.json" "/JOINED.$TAG"
 	assert_equal "$(jq -r 'has("container")' <<<"$output")" false
 }
 
