@@ -272,3 +272,27 @@ real_records() {
 	assert_equal "$((BASH_REMATCH[1] + BASH_REMATCH[2]))" \
 		"$(grep -ao 'msg=audit([0-9.]*:[0-9]*)' "$many" | sort -u | wc -l)"
 }
+
+@test "reliability: fuzzed input (real records with bytes flipped, cut, doubled; random bytes): no crash, valid JSON only" {
+	local in=$BATS_TEST_TMPDIR/in.log fuzz=$BATS_TEST_TMPDIR/fuzz.log out=$BATS_TEST_TMPDIR/out.json
+	real_records 10 > "$in"
+	# 40 rounds of the records, each line mutated at random: a byte
+	# changed, the line cut short, a field doubled, a NUL inside
+	awk -v seed="$RANDOM" 'BEGIN { srand(seed); c = "=\"x\047()\035 :0aZ\\" }
+		{ line[NR] = $0 }
+		END { for (r = 0; r < 40; r++) for (i = 1; i <= NR; i++) {
+			l = line[i]; k = int(rand() * 5); p = 1 + int(rand() * length(l))
+			if (k == 0) l = substr(l, 1, p - 1) substr(c, 1 + int(rand() * length(c)), 1) substr(l, p + 1)
+			else if (k == 1) l = substr(l, 1, p)
+			else if (k == 2) l = l " pid=" int(rand() * 100000) " ppid=" int(rand() * 10)
+			else if (k == 3) l = substr(l, 1, p) "\001\377" substr(l, p)
+			print l } }' "$in" > "$fuzz"
+	head -c 200000 /dev/urandom >> "$fuzz"
+	printf '\n' >> "$fuzz"
+	run --separate-stderr "$PLUGIN" --no-seed --output "$out" < "$fuzz"
+	assert_success
+	[ -s "$out" ] || fail "no event written from the fuzzed input"
+	jq -e . "$out" >/dev/null || fail "$out holds a line that is not JSON"
+	[[ "$stderr" == *"end of input: "*" input lines skipped"* ]] ||
+		fail "no summary line: $stderr"
+}
