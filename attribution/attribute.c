@@ -132,6 +132,15 @@ static int add_pid(struct acid_attr *a, struct ctr *c, uint64_t idx,
 	return 0;
 }
 
+/* A process seeded from /proc (acid_attr_seed_pid). */
+static bool is_anchor(const struct ctr *c, uint32_t pid)
+{
+	for (size_t i = 0; i < c->nanchors; i++)
+		if (c->anchors[i] == pid)
+			return true;
+	return false;
+}
+
 /* The end of a lifetime: S and the session are let go. */
 static void close_ctr(struct acid_attr *a, struct ctr *c)
 {
@@ -142,6 +151,9 @@ static void close_ctr(struct acid_attr *a, struct ctr *c)
 	free(c->pids);
 	c->pids = NULL;
 	c->npids = c->cappids = 0;
+	free(c->anchors);
+	c->anchors = NULL;
+	c->nanchors = c->capanchors = 0;
 	if (c->pub.ses_tag)
 		hmap_del(&a->ses, nkey(c->node, c->pub.ses_tag), idx);
 	c->open = false;
@@ -557,6 +569,7 @@ static void attribute(struct acid_attr *a, const struct hdr *h,
 			if (c->kernel)
 				continue;
 			if (s->has_ppid && s->pid != (uint32_t)c->pub.vm_pid &&
+			    !is_anchor(c, s->pid) &&
 			    !hmap_has(&a->pids, nkey(node, s->ppid), idx)) {
 				hmap_del(&a->pids, nkey(node, s->pid), idx);
 				continue;
@@ -763,6 +776,7 @@ void ctr_free(struct ctr *c)
 	free(c->pub.name);
 	free(c->pub.bundle);
 	free(c->pids);
+	free(c->anchors);
 	free(c);
 }
 
@@ -829,5 +843,11 @@ API int acid_attr_seed_pid(struct acid_attr *a, const char *uuid,
 	c = find_open(a, id, n);
 	if (!c)
 		return a->err ? a->err : -ENOENT;
+	if (!is_anchor(c, (uint32_t)pid)) {
+		if (grow(&c->anchors, &c->capanchors, c->nanchors + 1,
+			 sizeof(*c->anchors)) < 0)
+			return -ENOMEM;
+		c->anchors[c->nanchors++] = (uint32_t)pid;
+	}
 	return add_pid(a, c, c->idx, (uint32_t)pid);
 }

@@ -262,16 +262,28 @@ struct acid_attr_event; /* one event, during the event callback only */
 /*
  * Flags of acid_attr_new().
  * ACID_ATTR_REFERENCE: subject fields through libauparse (slow).
+ * ACID_ATTR_ALL: every event goes to the event callback, not only those
+ *   of selected containers: an event of no (selected) container comes
+ *   with acid_attr_event_containers() 0. Every record is assembled by
+ *   libauparse then (slower: what an auditd plugin that writes every
+ *   event wants).
  * ACID_ATTR_LIVE: a reader that runs for good (an auditd plugin): memory
  *   stays bounded by what is running, not by what was read. The stamps of
  *   the events given are forgotten ACID_ATTR_LIVE_WINDOW seconds (in the
  *   records' time) after the latest event given, so a copy of a record
- *   that comes later than that is given again. Without it every stamp
+ *   that comes later than that is given again; with ACID_ATTR_ALL too,
+ *   ACID_ATTR_ALL_WINDOW seconds (every event's stamp is kept then: at
+ *   thousands of events a second, a long window is tens of MiB; auditd
+ *   sends a plugin each record once, and the late records of an event
+ *   come within a second or two). The containers read stay (a few
+ *   hundred bytes each) until acid_attr_free(). Without it every stamp
  *   given is remembered, as a whole-log reader wants.
  */
 #define ACID_ATTR_REFERENCE 0x1u
 #define ACID_ATTR_LIVE 0x2u
+#define ACID_ATTR_ALL 0x4u
 #define ACID_ATTR_LIVE_WINDOW 600
+#define ACID_ATTR_ALL_WINDOW 10
 
 /*
  * acid_attr_new - a new reader. @flags: 0 or ACID_ATTR_* flags.
@@ -381,7 +393,12 @@ int acid_attr_finish(struct acid_attr *a);
  *
  * acid_attr_seed_pid - @pid is in the open run of @uuid (on @node) too: a
  * process of it started before the first record (its descendants that
- * /proc shows). Returns 0, -EINVAL, -ENOENT (no such open run), -ENOMEM.
+ * /proc shows, or a process that joined it: runc exec, setns, whose
+ * parent is outside S). A seeded pid is never taken for a reused one, as
+ * the init is not: should it exit and a host process get its pid while
+ * the run is open, that process is charged to the run (seed what runs
+ * now, at the start). Returns 0, -EINVAL, -ENOENT (no such open run),
+ * -ENOMEM.
  */
 struct acid_attr_seed {
 	size_t size;
@@ -428,11 +445,23 @@ acid_attr_event_container(const struct acid_attr_event *ev, size_t i);
  * acid_attr_event_write - the event written to @out: ACID_ATTR_RAW, its
  * lines as they were fed (ausearch --raw), or ACID_ATTR_INTERPRET, as
  * ausearch -i prints it (numbers and codes as text, "----" first, the
- * records last to first). Returns 0, -EINVAL or -EIO (a write failed).
+ * records last to first), or ACID_ATTR_JSON, one JSON object on one line
+ * (SPEC "JSON events": OpenTelemetry / ECS names, nested): "@timestamp"
+ * (RFC 3339, UTC), audit.serial, audit.node, audit.type (the first
+ * record's), audit.session, audit.records [{type, text}], process.pid,
+ * process.name (comm), process.executable (exe), process.parent.pid,
+ * user.audit.id (auid, a string), and container.id, container.name,
+ * container.runtime ("oci") when the event is a container's (of nested
+ * ones, the innermost); no "container" otherwise. The subject comes from
+ * the kernel's part of the SYSCALL record (else the first record that
+ * has one; comm and exe from a SYSCALL record only); unset values
+ * (auid/ses 4294967295) are left out. Returns 0, -EINVAL, -ENOMEM or
+ * -EIO (a write failed).
  */
 enum acid_attr_format {
 	ACID_ATTR_RAW,
 	ACID_ATTR_INTERPRET,
+	ACID_ATTR_JSON,
 };
 int acid_attr_event_write(const struct acid_attr_event *ev,
 			  enum acid_attr_format format, FILE *out);

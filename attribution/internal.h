@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <auparse.h>
 #include <acid/libacid.h>
@@ -140,6 +141,12 @@ struct ctr {
 	bool start_inside; /* its start record came from inside a container */
 	uint32_t *pids; /* every pid added to S, to drop them at the stop */
 	size_t npids, cappids;
+	/*
+	 * Seeded processes (acid_attr_seed_pid): /proc placed them, their
+	 * parent may be outside S (runc exec) - not taken for reused pids.
+	 */
+	uint32_t *anchors;
+	size_t nanchors, capanchors;
 	struct skey recent[RECENT];
 	unsigned int nrecent;
 };
@@ -237,6 +244,7 @@ struct acid_attr {
 	unsigned long fed;
 	struct sset done;  /* stamps of the events given out */
 	bool live;	   /* ACID_ATTR_LIVE: done forgets old stamps */
+	bool all;	   /* ACID_ATTR_ALL: every event is given */
 	int64_t newest;    /* the latest second of a stamp given */
 	size_t prune_at;   /* done is pruned when it holds this many */
 	int event_ret;     /* the event callback's non-zero return */
@@ -337,5 +345,10 @@ static inline void select_stamp(struct acid_attr *a, const struct skey *k,
 {
 	select_stamp_line(a, k, c, NULL, 0);
 }
+
+/* ------------------------------------------------------------- json.c */
+
+/* The event as one line of JSON (ACID_ATTR_JSON). */
+int write_json(const struct acid_attr_event *ev, FILE *out);
 
 #endif

@@ -129,6 +129,13 @@ API int acid_attr_event_write(const struct acid_attr_event *ev,
 		print_interpreted(ev->au, out);
 		auparse_first_record(ev->au);
 		break;
+	case ACID_ATTR_JSON: {
+		int r = write_json(ev, out);
+
+		if (r < 0)
+			return r;
+		break;
+	}
 	default:
 		return -EINVAL;
 	}

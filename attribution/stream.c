@@ -18,13 +18,15 @@ API int acid_attr_new(unsigned int flags, struct acid_attr **out)
 {
 	struct acid_attr *a;
 
-	if (!out || (flags & ~(ACID_ATTR_REFERENCE | ACID_ATTR_LIVE)))
+	if (!out || (flags & ~(ACID_ATTR_REFERENCE | ACID_ATTR_LIVE |
+			       ACID_ATTR_ALL)))
 		return -EINVAL;
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
 	a->reference = flags & ACID_ATTR_REFERENCE;
 	a->live = flags & ACID_ATTR_LIVE;
+	a->all = flags & ACID_ATTR_ALL;
 	a->prune_at = 4096;
 	a->one = auparse_init(AUSOURCE_BUFFER, "");
 	if (!a->one) {
@@ -224,13 +226,15 @@ static bool recent(const struct skey *k, void *arg)
 {
 	const struct acid_attr *a = arg;
 
-	return k->sec >= a->newest - ACID_ATTR_LIVE_WINDOW;
+	return k->sec >= a->newest - (a->all ? ACID_ATTR_ALL_WINDOW
+					      : ACID_ATTR_LIVE_WINDOW);
 }
 
 /*
  * A live reader forgets the stamps given long ago (in the logs' time): a
  * copy of a record that comes later than ACID_ATTR_LIVE_WINDOW seconds
- * after its event would be given again.
+ * after its event would be given again (ACID_ATTR_ALL_WINDOW when every
+ * event is given: every stamp is remembered then).
  */
 static void prune_done(struct acid_attr *a, const struct skey *k)
 {
@@ -331,6 +335,9 @@ void select_stamp_line(struct acid_attr *a, const struct skey *k, uint64_t c,
 	if (r != 1)
 		return;
 	a->nsel++;
+	/* every line went to libauparse as it came */
+	if (a->all)
+		return;
 	/* its lines read before it was selected, oldest first */
 	for (unsigned int i = 0; i < ACID_ATTR_BACKLOG; i++) {
 		struct held *h = &a->held[(a->nheld + i) % ACID_ATTR_BACKLOG];
@@ -357,7 +364,7 @@ int stream_record(struct acid_attr *a, const char *line, size_t len)
 	if (r)
 		return r;
 	if (rec && !sset_has(&a->done, &k)) {
-		if (sset_has(&a->sel, &k))
+		if (a->all || sset_has(&a->sel, &k))
 			feed_line(a, line, len, &k);
 		else if (a->select)
 			hold(a, line, len, &k);

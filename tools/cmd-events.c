@@ -15,8 +15,8 @@
 #include "tool.h"
 
 static const char usage[] =
-	"usage: acid events [--input FILE]... [-i | --raw] [--no-prefilter]\n"
-	"                   [--verbose] [--] UUID|NAME\n"
+	"usage: acid events [--input FILE]... [-i | --raw | --json]\n"
+	"                   [--no-prefilter] [--verbose] [--] UUID|NAME\n"
 	"       acid events [options] --name NAME\n"
 	"\n"
 	"The audit records of a container: its own start and stop records\n"
@@ -31,6 +31,8 @@ static const char usage[] =
 	"                  /etc/audit/auditd.conf and its rotated files)\n"
 	"  -i, --interpret numbers and codes as text, as ausearch -i\n"
 	"  --raw           the records as they are in the log (the default)\n"
+	"  --json          one JSON object per event, one per line (the\n"
+	"                  schema of audisp-acid: OpenTelemetry/ECS names)\n"
 	"  --no-prefilter  read every record with libauparse: slower, the\n"
 	"                  reference the fast reader is checked against\n"
 	"  --verbose       every warning about the logs (default: those\n"
@@ -179,7 +181,8 @@ static void warn_ctr(const struct acid_attr_container *c)
 				      "container, is preferred");
 }
 
-enum { OPT_INPUT = 256, OPT_NAME, OPT_RAW, OPT_NO_PREFILTER, OPT_VERBOSE };
+enum { OPT_INPUT = 256, OPT_NAME, OPT_RAW, OPT_NO_PREFILTER, OPT_VERBOSE,
+       OPT_JSON };
 
 static const struct option options[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -187,6 +190,7 @@ static const struct option options[] = {
 	{ "input", required_argument, NULL, OPT_INPUT },
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ "no-prefilter", no_argument, NULL, OPT_NO_PREFILTER },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ NULL, 0, NULL, 0 },
@@ -200,7 +204,7 @@ int cmd_events(int argc, char **argv)
 	struct logs logs = { .cmd = "events", .asked = asked,
 			     .asked_arg = &want };
 	struct acid_attr *a = NULL;
-	bool raw = false, interpret = false;
+	bool raw = false, interpret = false, json = false;
 	unsigned int flags = 0;
 	char q[256];
 	size_t n_inputs = 0;
@@ -224,6 +228,9 @@ int cmd_events(int argc, char **argv)
 			break;
 		case OPT_RAW:
 			raw = true;
+			break;
+		case OPT_JSON:
+			json = true;
 			break;
 		case OPT_NO_PREFILTER:
 			flags |= ACID_ATTR_REFERENCE;
@@ -270,12 +277,14 @@ int cmd_events(int argc, char **argv)
 		tool_error("events", "the container UUID or NAME is empty");
 		goto usage;
 	}
-	if (raw && interpret) {
-		tool_error("events", "-i and --raw exclude each other");
+	if (raw + interpret + json > 1) {
+		tool_error("events", "-i, --raw and --json exclude each other");
 		goto usage;
 	}
 	if (interpret)
 		out.format = ACID_ATTR_INTERPRET;
+	if (json)
+		out.format = ACID_ATTR_JSON;
 	if (!want.by_name) {
 		struct acid_id id;
 

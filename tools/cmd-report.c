@@ -17,7 +17,8 @@
 #include "tool.h"
 
 static const char usage[] =
-	"usage: acid report [--input FILE]... [--no-prefilter] [--verbose]\n"
+	"usage: acid report [--input FILE]... [--json] [--no-prefilter]\n"
+	"                   [--verbose]\n"
 	"\n"
 	"Every container run in the audit logs, one line each: its ID, name,\n"
 	"start, stop (or \"running\": no stop record and its init is alive;\n"
@@ -35,6 +36,10 @@ static const char usage[] =
 	"\n"
 	"  --input FILE    read FILE instead of auditd's logs; repeat for\n"
 	"                  several, oldest first\n"
+	"  --json          instead of the table, every event of the logs as\n"
+	"                  one JSON object per line, attributed: what the\n"
+	"                  plugin audisp-acid writes, for logs read after the\n"
+	"                  fact (an event of no container has no \"container\")\n"
 	"  --no-prefilter  read every record with libauparse (slower)\n"
 	"  --verbose       every warning about the logs (default: one line\n"
 	"                  that counts them)\n"
@@ -174,11 +179,23 @@ static void print_line(const struct row *r, const size_t *w)
 	putchar('\n');
 }
 
-enum { OPT_INPUT = 256, OPT_NO_PREFILTER, OPT_VERBOSE };
+static bool select_all(const struct acid_attr_container *c, void *arg)
+{
+	return true;
+}
+
+/* --json: every event, as audisp-acid writes it; a failed write stops. */
+static int print_json(const struct acid_attr_event *ev, void *arg)
+{
+	return acid_attr_event_write(ev, ACID_ATTR_JSON, stdout) < 0 ? 1 : 0;
+}
+
+enum { OPT_INPUT = 256, OPT_NO_PREFILTER, OPT_VERBOSE, OPT_JSON };
 
 static const struct option options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "input", required_argument, NULL, OPT_INPUT },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ "no-prefilter", no_argument, NULL, OPT_NO_PREFILTER },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ NULL, 0, NULL, 0 },
@@ -193,6 +210,7 @@ int cmd_report(int argc, char **argv)
 	size_t n_inputs = 0, n, w[C_N] = { 0 }, total = 0;
 	bool nodes = false;
 	unsigned int flags = 0;
+	bool json = false;
 	int c, r, ret = EXIT_RUNTIME;
 
 	inputs = calloc((size_t)argc + 1, sizeof(*inputs));
@@ -213,6 +231,9 @@ int cmd_report(int argc, char **argv)
 			break;
 		case OPT_VERBOSE:
 			logs.verbose = true;
+			break;
+		case OPT_JSON:
+			json = true;
 			break;
 		case OPT_INPUT:
 			if (!*optarg) {
@@ -239,14 +260,30 @@ int cmd_report(int argc, char **argv)
 			   argv[optind]);
 		goto usage;
 	}
+	if (json)
+		flags |= ACID_ATTR_ALL;
 	r = acid_attr_new(flags, &log);
 	if (r < 0) {
 		tool_error("report", "out of memory");
 		goto out;
 	}
-	if (logs_read(log, &logs, inputs, n_inputs))
+	if (json) {
+		acid_attr_set_select(log, select_all, NULL);
+		acid_attr_set_event(log, print_json, NULL);
+	}
+	r = logs_read(log, &logs, inputs, n_inputs);
+	if (r < 0)
 		goto out;
 	logs_summary(&logs);
+	if (json) {
+		if (r || fflush(stdout) != 0 || ferror(stdout)) {
+			tool_error("report", "writing the events: %s",
+				   strerror(errno ? errno : EIO));
+			goto out;
+		}
+		ret = 0;
+		goto out;
+	}
 	n = acid_attr_count(log);
 	rows = calloc(n ? n : 1, sizeof(*rows));
 	if (!rows) {

@@ -140,9 +140,17 @@ symbols_match() {
 	run sh -c "dpkg -c '$(deb acid)' | awk '{ print \$6 }'"
 	local f
 	for f in /usr/bin/acid /usr/bin/acid-exec /usr/bin/acid-runtime "$LIBEXEC/acid-prestart" "$LIBEXEC/acid-poststop" \
-		"$HOOKSD/acid-prestart.json" "$HOOKSD/acid-poststop.json"; do
+		"$HOOKSD/acid-prestart.json" "$HOOKSD/acid-poststop.json" /usr/sbin/audisp-acid \
+		/usr/share/acid/acid.rules /usr/share/acid/plugins.d/acid.conf \
+		/etc/audit/plugins.d/acid.conf; do
 		assert_line ".$f"
 	done
+	# auditd's plugin file is a conffile, and off until the admin turns it on
+	run sh -c "dpkg-deb --ctrl-tarfile '$(deb acid)' | tar -xOf - ./conffiles"
+	assert_line /etc/audit/plugins.d/acid.conf
+	run sh -c "dpkg-deb --fsys-tarfile '$(deb acid)' | tar -xOf - ./etc/audit/plugins.d/acid.conf"
+	assert_line 'active = no'
+	assert_line 'path = /usr/sbin/audisp-acid'
 }
 
 @test "debian: dpkg -i installs them; the descriptors name the installed hooks" {
@@ -224,7 +232,8 @@ symbols_match() {
 		refute_output --partial "installed"
 	done
 	for f in /usr/bin/acid /usr/bin/acid-exec "$LIBEXEC" "$HOOKSD/acid-prestart.json" \
-		"$HOOKSD/acid-poststop.json" /usr/include/acid; do
+		"$HOOKSD/acid-poststop.json" /usr/include/acid /etc/audit/plugins.d/acid.conf \
+		/usr/sbin/audisp-acid /usr/share/acid; do
 		[ ! -e "$f" ] || fail "$f is left after the purge"
 	done
 	run sh -c 'ls /usr/lib/*/libacid.so* /usr/lib/*/libacid-attribution.so* /usr/lib/*/pkgconfig/acid*.pc 2>/dev/null'

@@ -507,7 +507,7 @@ report_lines() {
 	assert_failure 2
 	run --separate-stderr "$ACID" events -i --raw web-1
 	assert_failure 2
-	assert_equal "$stderr" "acid events: -i and --raw exclude each other"
+	assert_equal "$stderr" "acid events: -i, --raw and --json exclude each other"
 	run --separate-stderr "$ACID" events web-1 --input
 	assert_failure 2
 

@@ -258,3 +258,21 @@ $PREFIX/libexec/oci/hooks.d/acid-poststop"
 	assert_equal "$(printf '%s\n' "$recs" | grep -a op=start | grep -cF "exe=\"$PREFIX/libexec/oci/hooks.d/acid-prestart\"")" 1
 	assert_equal "$(printf '%s\n' "$recs" | grep -a op=stop | grep -cF "exe=\"$PREFIX/libexec/oci/hooks.d/acid-poststop\"")" 1
 }
+
+@test "installed: audisp-acid in sbin, its plugin file (active, string format, this path) and acid.rules" {
+	local conf=$PREFIX/share/acid/plugins.d/acid.conf
+	[ -x "$PREFIX/sbin/audisp-acid" ] || fail "no $PREFIX/sbin/audisp-acid"
+	run "$PREFIX/sbin/audisp-acid" --help
+	assert_success
+	assert_output --partial "usage: audisp-acid"
+	[ -f "$conf" ] || fail "no $conf"
+	assert_equal "$(sed -n 's/^path = //p' "$conf")" "$PREFIX/sbin/audisp-acid"
+	assert_equal "$(sed -n 's/^active = //p' "$conf")" yes
+	assert_equal "$(sed -n 's/^format = //p' "$conf")" string
+	assert_equal "$(sed -n 's/^direction = //p' "$conf")" out
+	[ -f "$PREFIX/share/acid/acid.rules" ] || fail "no acid.rules"
+	cmp "$PREFIX/share/acid/acid.rules" "$REPO/plugin/acid.rules"
+	# audisp-acid links the two libraries, nothing of the build tree
+	run sh -c "readelf -d '$PREFIX/sbin/audisp-acid' | grep NEEDED"
+	assert_output --partial libacid-attribution.so.0
+}

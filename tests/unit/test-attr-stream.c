@@ -321,6 +321,8 @@ static void test_seed(void)
 	is_int(acid_attr_seed(a, &s), -EINVAL, "seed: a bad ID: EINVAL");
 	is_int(acid_attr_seed_pid(a, WEB1, NULL, 5100), 0,
 	       "seed: a process of it from /proc");
+	is_int(acid_attr_seed_pid(a, WEB1, NULL, 5200), 0,
+	       "seed: a process that joined it (runc exec) from /proc");
 	is_int(acid_attr_seed_pid(a, "22222222-3333-4444-8555-666666666666",
 				  NULL, 5100), -ENOENT,
 	       "seed: a process of a container not running: ENOENT");
@@ -333,6 +335,13 @@ static void test_seed(void)
 	r = r ? r : feed_str(a, "type=SYSCALL msg=audit(1795861500.002:12): "
 			     "arch=c000003e syscall=59 success=yes exit=0 "
 			     "ppid=1 pid=6000 ses=4294967295\n");
+	/* the joined process: its parent is outside (runc exited) */
+	r = r ? r : feed_str(a, "type=SYSCALL msg=audit(1795861500.002:15): "
+			     "arch=c000003e syscall=56 success=yes exit=5201 "
+			     "ppid=1 pid=5200 ses=4294967295\n");
+	r = r ? r : feed_str(a, "type=SYSCALL msg=audit(1795861500.002:16): "
+			     "arch=c000003e syscall=59 success=yes exit=0 "
+			     "ppid=5200 pid=5201 ses=4294967295\n");
 	r = r ? r : feed_str(a, "type=VIRT_CONTROL msg=audit(1795861500.003:13):"
 			     " pid=99 uid=0 auid=4294967295 ses=4294967295 "
 			     "msg='virt=oci op=stop reason=exit vm=\"early\" "
@@ -345,16 +354,18 @@ static void test_seed(void)
 	is_int(r, 0, "seed: the records read");
 	is_int(seen.starts, 1, "seed: told of its start");
 	is_int(seen.ends, 1, "seed: told of its end");
-	ok(seen.n == 3 && seen.serial[0] == 10 && seen.serial[1] == 11 &&
-	   seen.serial[2] == 13, "seed: events 10 (its init's child), 11 (a "
-	   "child of the seeded process), 13 (its stop); not 12 (the host), "
-	   "nor 14 (after the stop): got %zu", seen.n);
+	ok(seen.n == 5 && seen.serial[0] == 10 && seen.serial[1] == 11 &&
+	   seen.serial[2] == 15 && seen.serial[3] == 16 &&
+	   seen.serial[4] == 13, "seed: events 10 (its init's child), 11 (a "
+	   "child of the seeded process), 15 and 16 (the joined process, "
+	   "parent outside, and its child), 13 (its stop); not 12 (the "
+	   "host), nor 14 (after the stop): got %zu", seen.n);
 	c = acid_attr_get(a, 0);
 	if (ok(acid_attr_count(a) == 1 && c, "seed: one container")) {
 		is_str(c->name, "early", "seed: its name");
 		is_int(c->has_start, 0, "seed: no start record read");
 		is_int(c->end, ACID_ATTR_END_STOP, "seed: ended by the stop");
-		is_u64(c->events, 2, "seed: 2 events charged");
+		is_u64(c->events, 4, "seed: 4 events charged");
 		ok(c->file == NULL, "seed: no file");
 	}
 	acid_attr_free(a);
