@@ -142,7 +142,7 @@ PY
 	mount -t tmpfs -o size=1m,mode=0700 tmpfs "$mnt"
 	mount -o remount,ro "$mnt"
 	with_state_dir "$b" "$mnt"
-	refused_start "$b" "$name" "read-only"
+	refused_start "$b" "$name" ".lock: Read-only file system"
 	assert_equal "$(ls -A "$mnt" | wc -l)" 0
 	umount "$mnt" && rmdir "$mnt"
 }
