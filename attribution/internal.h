@@ -305,6 +305,8 @@ struct acid_rec {
 	char reason[ACID_REASON_MAX + 1];
 	char *name;
 	char *bundle;
+	/* Kubernetes metadata, decoded; NULL: none (k8s_field_names order) */
+	char *k8s[5];
 	bool has_vm_pid;
 	uint32_t vm_pid;
 	uint32_t ses_tag;
