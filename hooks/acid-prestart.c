@@ -45,6 +45,11 @@ static int register_container(struct hook *h)
 	char q[256], idbuf[ACID_ID_STRLEN];
 	int r, rec = 0, ret = 1;
 
+	if (st->k8s_error) {
+		hook_error(h, "container \"%s\" refused: %s",
+			   hook_quote(st->id, q, sizeof(q)), st->k8s_error);
+		return 1;
+	}
 	if (st->container_id && acid_id_parse(st->container_id, &id) < 0) {
 		hook_error(h, "annotation org.acid.container-id of container "
 			      "\"%s\" is not a container ID: \"%s\"",

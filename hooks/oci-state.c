@@ -77,8 +77,8 @@
  * is a DNS subdomain, a namespace and a container name DNS labels) with
  * room for a static pod's UID and an image's name, tag and digest:
  * libacid's ACID_K8S_*_MAX. A value no Kubernetes writes (too long, a
- * control byte, not UTF-8) is refused like any other bad field: the
- * state claims a pod it cannot be.
+ * control byte, not UTF-8, given twice) is refused: the state claims a
+ * pod it cannot be (take_k8s says where the refusal goes).
  */
 enum annot {
 	A_CID = 0,
@@ -669,6 +669,71 @@ static int take_pid(struct parser *p, long long *pid)
 }
 
 /*
+ * The Kubernetes annotations. What is wrong with them goes to
+ * st->k8s_error, not to the caller's error: acid-prestart refuses the
+ * container with it, acid-poststop, which needs only the id and bundle,
+ * ends a container whatever they say (one an older acid registered
+ * with them, say).
+ */
+static int take_k8s(struct parser *p, struct oci_state *st)
+{
+	char *v[A_COUNT] = { 0 }, err[1024] = "";
+	int r = -1;
+
+	for (int i = A_CRIO_POD; i < A_COUNT; i++) {
+		if (once(&p->an[i], "annotation", annots[i].key, err,
+			 sizeof(err)))
+			goto out;
+		if (p->an[i].count &&
+		    take_string(&p->an[i], "annotation", annots[i].key,
+				annots[i].max, 0, &v[i], err, sizeof(err)))
+			goto out;
+	}
+	/* each Kubernetes value: CRI-O's key, else containerd's; "" none */
+	for (int k = 0; k < OCI_K8S_COUNT; k++) {
+		int crio = A_CRIO_POD + k, cri = A_CRI_POD + k;
+		char q1[QUOTE_BUF], q2[QUOTE_BUF];
+
+		for (int j = 0; j < 2; j++) {
+			char **x = &v[j ? cri : crio];
+
+			if (*x && !**x) {
+				free(*x);
+				*x = NULL;
+			}
+		}
+		if (v[crio] && v[cri] && strcmp(v[crio], v[cri])) {
+			seterr(err, sizeof(err),
+			       "state: annotations \"%s\" and \"%s\" "
+			       "disagree: %s and %s", annots[crio].key,
+			       annots[cri].key, quote(q1, v[crio]),
+			       quote(q2, v[cri]));
+			goto out;
+		}
+		if (!v[crio]) {
+			v[crio] = v[cri];
+			v[cri] = NULL;
+		}
+	}
+	for (int k = 0; k < OCI_K8S_COUNT; k++) {
+		st->k8s[k] = v[A_CRIO_POD + k];
+		v[A_CRIO_POD + k] = NULL;
+	}
+	r = 0;
+out:
+	for (int i = 0; i < A_COUNT; i++)
+		free(v[i]);
+	if (r < 0) {
+		st->k8s_error = strdup(err);
+		if (!st->k8s_error) {
+			seterr(p->err, p->errlen, "state: out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
  * Every annotation value must be a string (the spec says so, and a
  * runtime that sends something else is not one we understand); only ours
  * is copied out.
@@ -694,55 +759,15 @@ static int take_annotations(struct parser *p, struct oci_state *st)
 		       p->bad_key, p->bad_desc);
 		return -1;
 	}
-	char *v[A_COUNT] = { 0 };
-	int r = -1;
-
-	for (int i = 0; i < A_COUNT; i++) {
-		if (once(&p->an[i], "annotation", annots[i].key, p->err,
-			 p->errlen))
-			goto out;
-		if (p->an[i].count &&
-		    take_string(&p->an[i], "annotation", annots[i].key,
-				annots[i].max, 0, &v[i], p->err, p->errlen))
-			goto out;
-	}
-	/* each Kubernetes value: CRI-O's key, else containerd's; "" none */
-	for (int k = 0; k < OCI_K8S_COUNT; k++) {
-		int crio = A_CRIO_POD + k, cri = A_CRI_POD + k;
-		char q1[QUOTE_BUF], q2[QUOTE_BUF];
-
-		for (int j = 0; j < 2; j++) {
-			char **x = &v[j ? cri : crio];
-
-			if (*x && !**x) {
-				free(*x);
-				*x = NULL;
-			}
-		}
-		if (v[crio] && v[cri] && strcmp(v[crio], v[cri])) {
-			seterr(p->err, p->errlen,
-			       "state: annotations \"%s\" and \"%s\" "
-			       "disagree: %s and %s", annots[crio].key,
-			       annots[cri].key, quote(q1, v[crio]),
-			       quote(q2, v[cri]));
-			goto out;
-		}
-		if (!v[crio]) {
-			v[crio] = v[cri];
-			v[cri] = NULL;
-		}
-	}
-	st->container_id = v[A_CID];
-	v[A_CID] = NULL;
-	for (int k = 0; k < OCI_K8S_COUNT; k++) {
-		st->k8s[k] = v[A_CRIO_POD + k];
-		v[A_CRIO_POD + k] = NULL;
-	}
-	r = 0;
-out:
-	for (int i = 0; i < A_COUNT; i++)
-		free(v[i]);
-	return r;
+	if (once(&p->an[A_CID], "annotation", ANNOT_CONTAINER_ID, p->err,
+		 p->errlen))
+		return -1;
+	if (p->an[A_CID].count &&
+	    take_string(&p->an[A_CID], "annotation", ANNOT_CONTAINER_ID,
+			annots[A_CID].max, 0, &st->container_id, p->err,
+			p->errlen))
+		return -1;
+	return take_k8s(p, st);
 }
 
 /* What the document means, once yajl found it valid JSON. */
@@ -790,6 +815,7 @@ void oci_state_free(struct oci_state *st)
 	free(st->container_id);
 	for (int k = 0; k < OCI_K8S_COUNT; k++)
 		free(st->k8s[k]);
+	free(st->k8s_error);
 	state_init(st);
 }
 

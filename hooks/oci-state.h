@@ -46,6 +46,12 @@ struct oci_state {
 	char *container_id;	/* NULL when absent */
 	/* Kubernetes metadata; NULL when absent (or given empty) */
 	char *k8s[OCI_K8S_COUNT];
+	/*
+	 * NULL, or why the Kubernetes annotations are refused (one line,
+	 * as err): then k8s[] is all NULL. The state is read all the same:
+	 * acid-prestart refuses the container, acid-poststop needs none.
+	 */
+	char *k8s_error;
 };
 
 /*

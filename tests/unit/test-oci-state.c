@@ -41,6 +41,7 @@ struct row {
 	const char *bundle;	/* checked when ok and non-NULL */
 	const char *container_id;	/* likewise */
 	int k8s_check;		/* compare k8s (NULL: must be absent) */
+	const char *k8s_err;	/* substring of k8s_error; NULL: none */
 	const char *k8s[OCI_K8S_COUNT];
 	const char *err;	/* substring of the message when !ok */
 
@@ -116,7 +117,8 @@ static const struct row table[] = {
 	{ "both runtimes' keys disagreeing", .input =
 	  "{\"id\":\"a\",\"annotations\":{\"io.kubernetes.pod.name\":\"p\","
 	  "\"io.kubernetes.cri.sandbox-name\":\"q\"}}",
-	  .err = "annotations \"io.kubernetes.pod.name\" and "
+	  .ok = 1, .id = "a", .pid = -1, .k8s_check = 1,
+	  .k8s_err = "annotations \"io.kubernetes.pod.name\" and "
 		 "\"io.kubernetes.cri.sandbox-name\" disagree: \"p\" and \"q\"" },
 	{ "empty CRI-O key, containerd's given", .input =
 	  "{\"id\":\"a\",\"annotations\":{\"io.kubernetes.pod.namespace\":"
@@ -127,11 +129,13 @@ static const struct row table[] = {
 	{ "duplicate pod name annotation", .input =
 	  "{\"id\":\"a\",\"annotations\":{\"io.kubernetes.pod.name\":\"p\","
 	  "\"io.kubernetes.pod.name\":\"q\"}}",
-	  .err = "annotation \"io.kubernetes.pod.name\" appears more than once" },
+	  .ok = 1, .id = "a", .pid = -1, .k8s_check = 1,
+	  .k8s_err = "annotation \"io.kubernetes.pod.name\" appears more than once" },
 	{ "pod name of 254 bytes", .input =
 	  "{\"id\":\"a\",\"annotations\":{\"io.kubernetes.cri.sandbox-name\":\"",
 	  .rep = "p", .count = 254, .post = "\"}}",
-	  .err = "annotation \"io.kubernetes.cri.sandbox-name\" is longer than "
+	  .ok = 1, .id = "a", .pid = -1, .k8s_check = 1,
+	  .k8s_err = "annotation \"io.kubernetes.cri.sandbox-name\" is longer than "
 		 "253 bytes (254 bytes)" },
 	{ "pod name of 253 bytes", .input =
 	  "{\"id\":\"a\",\"annotations\":{\"io.kubernetes.cri.sandbox-name\":\"",
@@ -140,15 +144,18 @@ static const struct row table[] = {
 	{ "namespace of 64 bytes", .input =
 	  "{\"id\":\"a\",\"annotations\":{\"io.kubernetes.pod.namespace\":\"",
 	  .rep = "n", .count = 64, .post = "\"}}",
-	  .err = "annotation \"io.kubernetes.pod.namespace\" is longer than 63" },
+	  .ok = 1, .id = "a", .pid = -1, .k8s_check = 1,
+	  .k8s_err = "annotation \"io.kubernetes.pod.namespace\" is longer than 63" },
 	{ "image of 513 bytes", .input =
 	  "{\"id\":\"a\",\"annotations\":{\"io.kubernetes.cri-o.ImageName\":\"",
 	  .rep = "i", .count = 513, .post = "\"}}",
-	  .err = "annotation \"io.kubernetes.cri-o.ImageName\" is longer than 512" },
+	  .ok = 1, .id = "a", .pid = -1, .k8s_check = 1,
+	  .k8s_err = "annotation \"io.kubernetes.cri-o.ImageName\" is longer than 512" },
 	{ "pod name with an escaped newline", .input =
 	  "{\"id\":\"a\",\"annotations\":{\"io.kubernetes.pod.name\":"
 	  "\"p\\n uuid=0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9\"}}",
-	  .err = "annotation \"io.kubernetes.pod.name\" contains control byte "
+	  .ok = 1, .id = "a", .pid = -1, .k8s_check = 1,
+	  .k8s_err = "annotation \"io.kubernetes.pod.name\" contains control byte "
 		 "0x0a at offset 1" },
 	{ "pod name with a forged field and quotes: taken as text", .input =
 	  "{\"id\":\"a\",\"annotations\":{\"io.kubernetes.pod.name\":"
@@ -581,6 +588,14 @@ static int check(const struct row *r, char *why, size_t whylen)
 	}
 	if (!r->any_pid && st.pid != r->pid) {
 		snprintf(why, whylen, "pid %lld, want %lld", st.pid, r->pid);
+		goto out;
+	}
+	if (r->k8s_err ? !st.k8s_error || !strstr(st.k8s_error, r->k8s_err) ||
+			 !st2.k8s_error || !one_line(st.k8s_error)
+		       : st.k8s_error || st2.k8s_error) {
+		snprintf(why, whylen, "k8s_error \"%s\", want \"%s\"",
+			 st.k8s_error ? st.k8s_error : "(none)",
+			 r->k8s_err ? r->k8s_err : "(none)");
 		goto out;
 	}
 	for (i = 0; r->k8s_check && i < OCI_K8S_COUNT; i++) {
