@@ -74,7 +74,7 @@ void acid_rec_free(struct acid_rec *r)
 {
 	free(r->name);
 	free(r->bundle);
-	for (int k = 0; k < 5; k++)
+	for (int k = 0; k < ACID_REC_K8S; k++)
 		free(r->k8s[k]);
 }
 
@@ -87,7 +87,7 @@ int parse_acid(struct acid_attr *a, const char *line, size_t len,
 		      struct acid_rec *r, char *why, size_t whylen)
 {
 	enum { F_VIRT, F_OP, F_REASON, F_VM, F_UUID, F_VMPID, F_BUNDLE,
-	       F_SESTAG, F_PARENT, F_RES, F_K8S, F_N = F_K8S + 5 };
+	       F_SESTAG, F_PARENT, F_RES, F_K8S, F_N = F_K8S + ACID_REC_K8S };
 	/* the Kubernetes fields, in struct acid_rec's k8s order */
 	static const char *const names[F_N] = {
 		"virt", "op", "reason", "vm", "uuid", "vm-pid", "bundle",
@@ -177,7 +177,7 @@ int parse_acid(struct acid_attr *a, const char *line, size_t len,
 			    acid_attr_escape(v[F_BUNDLE], q, sizeof(q)));
 	}
 	/* only a start record carries them; "?" or "" is none */
-	for (int k = 0; k < 5 && r->start; k++) {
+	for (int k = 0; k < ACID_REC_K8S && r->start; k++) {
 		if (!v[F_K8S + k])
 			continue;
 		r->k8s[k] = decode_value(v[F_K8S + k]);

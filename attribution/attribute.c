@@ -190,12 +190,16 @@ static struct ctr *new_ctr(struct acid_attr *a, const struct acid_rec *r,
 	c->pub.file = a->file;
 	c->pub.line = a->lineno;
 	{
-		char **k8s[5] = { &c->pub.k8s_pod, &c->pub.k8s_namespace,
-				  &c->pub.k8s_pod_uid, &c->pub.k8s_container,
-				  &c->pub.image };
+		char **k8s[ACID_REC_K8S] = {
+			[ACID_REC_K8S_POD] = &c->pub.k8s_pod,
+			[ACID_REC_K8S_NAMESPACE] = &c->pub.k8s_namespace,
+			[ACID_REC_K8S_POD_UID] = &c->pub.k8s_pod_uid,
+			[ACID_REC_K8S_CONTAINER] = &c->pub.k8s_container,
+			[ACID_REC_IMAGE] = &c->pub.image,
+		};
 		bool lost = false;
 
-		for (int k = 0; k < 5; k++)
+		for (int k = 0; k < ACID_REC_K8S; k++)
 			if (r->k8s[k] && *r->k8s[k] &&
 			    !(*k8s[k] = strdup(r->k8s[k])))
 				lost = true;
@@ -826,11 +830,11 @@ API int acid_attr_seed(struct acid_attr *a, const struct acid_attr_seed *s)
 	r.name = (char *)(s->name ? s->name : "");
 	if (s->size >= sizeof(*s)) {
 		/* new_ctr copies them; r is not freed */
-		r.k8s[0] = (char *)s->k8s_pod;
-		r.k8s[1] = (char *)s->k8s_namespace;
-		r.k8s[2] = (char *)s->k8s_pod_uid;
-		r.k8s[3] = (char *)s->k8s_container;
-		r.k8s[4] = (char *)s->image;
+		r.k8s[ACID_REC_K8S_POD] = (char *)s->k8s_pod;
+		r.k8s[ACID_REC_K8S_NAMESPACE] = (char *)s->k8s_namespace;
+		r.k8s[ACID_REC_K8S_POD_UID] = (char *)s->k8s_pod_uid;
+		r.k8s[ACID_REC_K8S_CONTAINER] = (char *)s->k8s_container;
+		r.k8s[ACID_REC_IMAGE] = (char *)s->image;
 	}
 	r.vm_pid = (uint32_t)s->vm_pid;
 	r.ses_tag = s->ses_tag;

@@ -10,6 +10,7 @@
  * usage: test-attr-json DATADIR
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,58 @@ static void test_k8s(void)
 	free(o.buf);
 }
 
+/*
+ * A container seeded from the registry (audisp-acid for what ran before
+ * it) carries its Kubernetes metadata the same way; a seed of the size
+ * before them registers without.
+ */
+static void test_k8s_seed(void)
+{
+	struct acid_attr_seed s = {
+		.size = sizeof(s), .uuid = POD1, .name = "web", .vm_pid = 7000,
+		.k8s_pod = "p1", .k8s_namespace = "shop", .k8s_pod_uid = "",
+		.image = "img:1",
+	};
+	struct acid_attr_seed old = {
+		.size = offsetof(struct acid_attr_seed, k8s_pod), .uuid = POD2,
+		.name = "old", .vm_pid = 8000,
+	};
+	const char *log = SC(1, 7000, 1) SC(2, 8000, 1);
+	struct acid_attr *a;
+	struct out o = { 0 };
+	yajl_val v;
+
+	o.f = open_memstream(&o.buf, &o.len);
+	if (!o.f || acid_attr_new(ACID_ATTR_LIVE, &a) < 0)
+		bail("setup");
+	acid_attr_set_select(a, select_all, NULL);
+	acid_attr_set_event(a, to_json, &o);
+	/* what lies past the old struct's end is not read */
+	memset((char *)&old + old.size, 0x5a, sizeof(old) - old.size);
+	ok(acid_attr_seed(a, &s) == 0 && acid_attr_seed(a, &old) == 0,
+	   "seeded, one with a seed of the size before the k8s fields");
+	ok(acid_attr_feed_bytes(a, log, strlen(log)) == 0 &&
+	   acid_attr_finish(a) == 0, "fed");
+	acid_attr_free(a);
+	fclose(o.f);
+	v = find(o.buf, 1);
+	ok(v && eq(str(v, "container", "id", NULL), POD1) &&
+		   eq(str(v, "k8s", "pod", "name"), "p1") &&
+		   !has(v, "k8s", "container") &&
+		   eq(str(v, "k8s", "namespace", "name"), "shop") &&
+		   !str(v, "k8s", "pod", "uid") &&
+		   eq(str(v, "container", "image", "name"), "img:1"),
+	   "a seeded container's event: k8s.pod.name, namespace, image; no "
+	   "uid (\"\"), no container name");
+	yajl_tree_free(v);
+	v = find(o.buf, 2);
+	ok(v && eq(str(v, "container", "id", NULL), POD2) &&
+		   !has(v, "k8s", NULL) && !has(v, "container", "image"),
+	   "an old-size seed: its container, no k8s");
+	yajl_tree_free(v);
+	free(o.buf);
+}
+
 int main(int argc, char **argv)
 {
 	char *log;
@@ -294,5 +347,6 @@ int main(int argc, char **argv)
 	free(o.buf);
 
 	test_k8s();
+	test_k8s_seed();
 	return tap_done();
 }
