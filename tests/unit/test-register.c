@@ -657,74 +657,6 @@ static void test_enotuniq(void)
 	fx_free(&fx);
 }
 
-static void test_einval(void)
-{
-	struct fixture fx;
-	struct acid_id zero = { { 0 } };
-	struct acid_entry *e;
-	struct child c;
-	char *name = malloc(ACID_BUNDLE_MAX + 2);
-	struct acid_reg q;
-
-	if (!name)
-		bail("malloc");
-	fx_new(&fx, "einval");
-	child_start(&c, 0);
-
-	memset(name, 'n', ACID_NAME_MAX + 1);
-	name[ACID_NAME_MAX + 1] = '\0';
-	is_err(reg(fx.ctx, c.pid, NULL, name, NULL, NULL), -ENAMETOOLONG,
-	       "register with a %d-byte name", ACID_NAME_MAX + 1);
-	expect_clean(fx.dir, "after a too long name");
-	memset(name, 'b', ACID_BUNDLE_MAX + 1);
-	name[ACID_BUNDLE_MAX + 1] = '\0';
-	is_err(reg(fx.ctx, c.pid, NULL, NULL, name, NULL), -ENAMETOOLONG,
-	       "register with a %d-byte bundle", ACID_BUNDLE_MAX + 1);
-	expect_clean(fx.dir, "after a too long bundle");
-	is_err(reg(fx.ctx, c.pid, &zero, NULL, NULL, NULL), -EINVAL,
-	       "register with the zero id");
-	expect_clean(fx.dir, "after the zero id");
-	q = (struct acid_reg){ .size = sizeof(size_t) + sizeof(pid_t),
-			       .pid = c.pid };
-	is_err(acid_register(fx.ctx, &q, NULL), -EINVAL,
-	       "register with a request size %zu too small", q.size);
-	is_err(acid_register(fx.ctx, NULL, NULL), -EINVAL,
-	       "register a NULL request");
-	is_err(acid_register(NULL, &q, NULL), -EINVAL,
-	       "register with a NULL context");
-	expect_clean(fx.dir, "after the EINVAL cases");
-
-	/* the bounds themselves are accepted, and kept whole */
-	memset(name, 'n', ACID_NAME_MAX);
-	name[ACID_NAME_MAX] = '\0';
-	char *bundle = malloc(ACID_BUNDLE_MAX + 1);
-
-	if (!bundle)
-		bail("malloc");
-	memset(bundle, 'b', ACID_BUNDLE_MAX);
-	bundle[ACID_BUNDLE_MAX] = '\0';
-	if (is_err(reg(fx.ctx, c.pid, NULL, name, bundle, &e), 0,
-		   "register with a %d-byte name and a %d-byte bundle",
-		   ACID_NAME_MAX, ACID_BUNDLE_MAX)) {
-		struct acid_entry *l;
-
-		if (is_err(acid_lookup_pid(fx.ctx, c.pid, &l), 0,
-			   "lookup of the entry with the longest texts")) {
-			is_str(acid_entry_name(l), name, "longest name stored");
-			is_str(acid_entry_bundle(l), bundle,
-			       "longest bundle stored");
-			acid_entry_free(l);
-		}
-		acid_entry_free(e);
-	}
-	free(bundle);
-	free(name);
-	child_stop(&c);
-	fx_free(&fx);
-}
-
-/* ------------------------------------------------------ Kubernetes */
-
 /*
  * The Kubernetes fields of a request: kept in the entry and read back
  * through the accessors; an ACID_0.1 caller's smaller request (it ends
@@ -810,6 +742,72 @@ static void test_k8s(void)
 	       "register with a %d-byte namespace",
 	       ACID_K8S_NAMESPACE_MAX + 1);
 	expect_clean(fx.dir, "after too long Kubernetes values");
+	child_stop(&c);
+	fx_free(&fx);
+}
+
+static void test_einval(void)
+{
+	struct fixture fx;
+	struct acid_id zero = { { 0 } };
+	struct acid_entry *e;
+	struct child c;
+	char *name = malloc(ACID_BUNDLE_MAX + 2);
+	struct acid_reg q;
+
+	if (!name)
+		bail("malloc");
+	fx_new(&fx, "einval");
+	child_start(&c, 0);
+
+	memset(name, 'n', ACID_NAME_MAX + 1);
+	name[ACID_NAME_MAX + 1] = '\0';
+	is_err(reg(fx.ctx, c.pid, NULL, name, NULL, NULL), -ENAMETOOLONG,
+	       "register with a %d-byte name", ACID_NAME_MAX + 1);
+	expect_clean(fx.dir, "after a too long name");
+	memset(name, 'b', ACID_BUNDLE_MAX + 1);
+	name[ACID_BUNDLE_MAX + 1] = '\0';
+	is_err(reg(fx.ctx, c.pid, NULL, NULL, name, NULL), -ENAMETOOLONG,
+	       "register with a %d-byte bundle", ACID_BUNDLE_MAX + 1);
+	expect_clean(fx.dir, "after a too long bundle");
+	is_err(reg(fx.ctx, c.pid, &zero, NULL, NULL, NULL), -EINVAL,
+	       "register with the zero id");
+	expect_clean(fx.dir, "after the zero id");
+	q = (struct acid_reg){ .size = sizeof(size_t) + sizeof(pid_t),
+			       .pid = c.pid };
+	is_err(acid_register(fx.ctx, &q, NULL), -EINVAL,
+	       "register with a request size %zu too small", q.size);
+	is_err(acid_register(fx.ctx, NULL, NULL), -EINVAL,
+	       "register a NULL request");
+	is_err(acid_register(NULL, &q, NULL), -EINVAL,
+	       "register with a NULL context");
+	expect_clean(fx.dir, "after the EINVAL cases");
+
+	/* the bounds themselves are accepted, and kept whole */
+	memset(name, 'n', ACID_NAME_MAX);
+	name[ACID_NAME_MAX] = '\0';
+	char *bundle = malloc(ACID_BUNDLE_MAX + 1);
+
+	if (!bundle)
+		bail("malloc");
+	memset(bundle, 'b', ACID_BUNDLE_MAX);
+	bundle[ACID_BUNDLE_MAX] = '\0';
+	if (is_err(reg(fx.ctx, c.pid, NULL, name, bundle, &e), 0,
+		   "register with a %d-byte name and a %d-byte bundle",
+		   ACID_NAME_MAX, ACID_BUNDLE_MAX)) {
+		struct acid_entry *l;
+
+		if (is_err(acid_lookup_pid(fx.ctx, c.pid, &l), 0,
+			   "lookup of the entry with the longest texts")) {
+			is_str(acid_entry_name(l), name, "longest name stored");
+			is_str(acid_entry_bundle(l), bundle,
+			       "longest bundle stored");
+			acid_entry_free(l);
+		}
+		acid_entry_free(e);
+	}
+	free(bundle);
+	free(name);
 	child_stop(&c);
 	fx_free(&fx);
 }
@@ -1257,8 +1255,8 @@ int main(void)
 	test_eexist();
 	test_stale_temp();
 	test_enotuniq();
-	test_einval();
 	test_k8s();
+	test_einval();
 	test_state_dir_symlink();
 	test_state_dir_modes();
 	test_state_dir_owner();
