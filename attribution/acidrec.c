@@ -74,6 +74,8 @@ void acid_rec_free(struct acid_rec *r)
 {
 	free(r->name);
 	free(r->bundle);
+	for (int k = 0; k < ACID_REC_K8S; k++)
+		free(r->k8s[k]);
 }
 
 /*
@@ -85,10 +87,12 @@ int parse_acid(struct acid_attr *a, const char *line, size_t len,
 		      struct acid_rec *r, char *why, size_t whylen)
 {
 	enum { F_VIRT, F_OP, F_REASON, F_VM, F_UUID, F_VMPID, F_BUNDLE,
-	       F_SESTAG, F_PARENT, F_RES, F_N };
+	       F_SESTAG, F_PARENT, F_RES, F_K8S, F_N = F_K8S + ACID_REC_K8S };
+	/* the Kubernetes fields, in struct acid_rec's k8s order */
 	static const char *const names[F_N] = {
 		"virt", "op", "reason", "vm", "uuid", "vm-pid", "bundle",
-		"ses-tag", "parent-uuid", "res",
+		"ses-tag", "parent-uuid", "res", "k8s-pod", "k8s-namespace",
+		"k8s-pod-uid", "k8s-container", "image",
 	};
 	const char *v[F_N] = { 0 };
 	char q[128];
@@ -171,6 +175,19 @@ int parse_acid(struct acid_attr *a, const char *line, size_t len,
 		if (!r->bundle)
 			BAD("bundle \"%s\" cannot be decoded",
 			    acid_attr_escape(v[F_BUNDLE], q, sizeof(q)));
+	}
+	/* only a start record carries them; "?" or "" is none */
+	for (int k = 0; k < ACID_REC_K8S && r->start; k++) {
+		if (!v[F_K8S + k])
+			continue;
+		r->k8s[k] = decode_value(v[F_K8S + k]);
+		if (!r->k8s[k])
+			BAD("%s \"%s\" cannot be decoded", names[F_K8S + k],
+			    acid_attr_escape(v[F_K8S + k], q, sizeof(q)));
+		if (!*r->k8s[k]) {
+			free(r->k8s[k]);
+			r->k8s[k] = NULL;
+		}
 	}
 #undef BAD
 	return 1;

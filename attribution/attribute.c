@@ -7,6 +7,7 @@
  * charged to; claims are checked against who sent them.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,12 +189,25 @@ static struct ctr *new_ctr(struct acid_attr *a, const struct acid_rec *r,
 	c->pub.vm_pid = (pid_t)r->vm_pid;
 	c->pub.file = a->file;
 	c->pub.line = a->lineno;
-	if (!c->pub.name || (r->bundle && !c->pub.bundle) ||
-	    hmap_add(&a->uuids, uuid_key(r->uuid, node), a->nctr) < 0) {
-		free(c->pub.name);
-		free(c->pub.bundle);
-		free(c);
-		return NULL;
+	{
+		char **k8s[ACID_REC_K8S] = {
+			[ACID_REC_K8S_POD] = &c->pub.k8s_pod,
+			[ACID_REC_K8S_NAMESPACE] = &c->pub.k8s_namespace,
+			[ACID_REC_K8S_POD_UID] = &c->pub.k8s_pod_uid,
+			[ACID_REC_K8S_CONTAINER] = &c->pub.k8s_container,
+			[ACID_REC_IMAGE] = &c->pub.image,
+		};
+		bool lost = false;
+
+		for (int k = 0; k < ACID_REC_K8S; k++)
+			if (r->k8s[k] && *r->k8s[k] &&
+			    !(*k8s[k] = strdup(r->k8s[k])))
+				lost = true;
+		if (lost || !c->pub.name || (r->bundle && !c->pub.bundle) ||
+		    hmap_add(&a->uuids, uuid_key(r->uuid, node), a->nctr) < 0) {
+			ctr_free(c);
+			return NULL;
+		}
 	}
 	a->ctr[a->nctr++] = c;
 	return c;
@@ -775,6 +789,11 @@ void ctr_free(struct ctr *c)
 {
 	free(c->pub.name);
 	free(c->pub.bundle);
+	free(c->pub.k8s_pod);
+	free(c->pub.k8s_namespace);
+	free(c->pub.k8s_pod_uid);
+	free(c->pub.k8s_container);
+	free(c->pub.image);
 	free(c->pids);
 	free(c->anchors);
 	free(c);
@@ -790,7 +809,11 @@ API int acid_attr_seed(struct acid_attr *a, const struct acid_attr_seed *s)
 	uint32_t node = 0;
 	struct ctr *c;
 
-	if (!s || s->size < sizeof(*s) || !s->uuid || !id_field(s->uuid, r.uuid) ||
+	/* a caller's struct that ends at kernel has no Kubernetes fields */
+	size_t base = offsetof(struct acid_attr_seed, kernel) +
+		      sizeof(s->kernel);
+
+	if (!s || s->size < base || !s->uuid || !id_field(s->uuid, r.uuid) ||
 	    s->vm_pid <= 1 || (uint32_t)s->vm_pid > PID_MAX_LIMIT ||
 	    s->ses_tag >= SES_UNSET ||
 	    (s->parent && *s->parent && !id_field(s->parent, r.parent)))
@@ -805,6 +828,14 @@ API int acid_attr_seed(struct acid_attr *a, const struct acid_attr_seed *s)
 	if (find_open(a, r.uuid, node))
 		return -EEXIST;
 	r.name = (char *)(s->name ? s->name : "");
+	if (s->size >= sizeof(*s)) {
+		/* new_ctr copies them; r is not freed */
+		r.k8s[ACID_REC_K8S_POD] = (char *)s->k8s_pod;
+		r.k8s[ACID_REC_K8S_NAMESPACE] = (char *)s->k8s_namespace;
+		r.k8s[ACID_REC_K8S_POD_UID] = (char *)s->k8s_pod_uid;
+		r.k8s[ACID_REC_K8S_CONTAINER] = (char *)s->k8s_container;
+		r.k8s[ACID_REC_IMAGE] = (char *)s->image;
+	}
 	r.vm_pid = (uint32_t)s->vm_pid;
 	r.ses_tag = s->ses_tag;
 	c = new_ctr(a, &r, node);

@@ -219,6 +219,17 @@ struct acid_attr_container {
 	unsigned long line;
 
 	const char *node;
+
+	/*
+	 * Kubernetes metadata of its start record (k8s-pod=, k8s-namespace=,
+	 * k8s-pod-uid=, k8s-container=, image=; from a CRI runtime's
+	 * annotations), decoded; NULL where the record has none.
+	 */
+	char *k8s_pod;
+	char *k8s_namespace;
+	char *k8s_pod_uid;
+	char *k8s_container;
+	char *image;
 };
 
 /*
@@ -388,7 +399,8 @@ int acid_attr_finish(struct acid_attr *a);
  * ""); vm_pid: its init (host view, not 1); ses_tag: 0 or its session;
  * parent: NULL or the ID of the container that holds it; node: the node=
  * name its records carry (NULL: none); kernel: the kernel holds its ID
- * (CONTAINER_ID records decide). Returns 0, -EINVAL, -EEXIST (a run of
+ * (CONTAINER_ID records decide); k8s_pod ... image: its Kubernetes
+ * metadata (acid_entry_k8s_pod(), ...). Returns 0, -EINVAL, -EEXIST (a run of
  * that ID is open) or -ENOMEM.
  *
  * acid_attr_seed_pid - @pid is in the open run of @uuid (on @node) too: a
@@ -409,6 +421,13 @@ struct acid_attr_seed {
 	const char *parent;
 	const char *node;
 	bool kernel;
+	/* Kubernetes metadata (NULL or "": none); a @size that ends
+	 * before them (at kernel) leaves them out */
+	const char *k8s_pod;
+	const char *k8s_namespace;
+	const char *k8s_pod_uid;
+	const char *k8s_container;
+	const char *image;
 };
 int acid_attr_seed(struct acid_attr *a, const struct acid_attr_seed *s);
 int acid_attr_seed_pid(struct acid_attr *a, const char *uuid,

@@ -298,6 +298,10 @@ void warn_at(struct acid_attr *a, enum acid_attr_warn_kind kind,
 
 /* ---------------------------------------------------------- acidrec.c */
 
+/* the Kubernetes fields of a start record, in this order */
+enum { ACID_REC_K8S_POD, ACID_REC_K8S_NAMESPACE, ACID_REC_K8S_POD_UID,
+       ACID_REC_K8S_CONTAINER, ACID_REC_IMAGE, ACID_REC_K8S };
+
 struct acid_rec {
 	bool start;
 	char uuid[ACID_ID_STRLEN];
@@ -305,6 +309,8 @@ struct acid_rec {
 	char reason[ACID_REASON_MAX + 1];
 	char *name;
 	char *bundle;
+	/* Kubernetes metadata, decoded; NULL: none (ACID_REC_K8S_* order) */
+	char *k8s[ACID_REC_K8S];
 	bool has_vm_pid;
 	uint32_t vm_pid;
 	uint32_t ses_tag;

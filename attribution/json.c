@@ -181,6 +181,39 @@ innermost(const struct acid_attr_event *ev)
 	return NULL;
 }
 
+/* {"name": @v}, under @k, when @v is given */
+static void put_named(yajl_gen g, const char *k, const char *v,
+		      const char *uid, char *tmp, size_t tmplen)
+{
+	if (!v && !uid)
+		return;
+	key(g, k);
+	yajl_gen_map_open(g);
+	if (v)
+		kv_str(g, "name", v, tmp, tmplen);
+	if (uid)
+		kv_str(g, "uid", uid, tmp, tmplen);
+	yajl_gen_map_close(g);
+}
+
+/*
+ * OpenTelemetry's k8s.pod.name, k8s.pod.uid, k8s.namespace.name,
+ * k8s.container.name, nested: only what the start record gave.
+ */
+static void put_k8s(yajl_gen g, const struct acid_attr_container *c,
+		    char *tmp, size_t tmplen)
+{
+	if (!c->k8s_pod && !c->k8s_pod_uid && !c->k8s_namespace &&
+	    !c->k8s_container)
+		return;
+	key(g, "k8s");
+	yajl_gen_map_open(g);
+	put_named(g, "pod", c->k8s_pod, c->k8s_pod_uid, tmp, tmplen);
+	put_named(g, "namespace", c->k8s_namespace, NULL, tmp, tmplen);
+	put_named(g, "container", c->k8s_container, NULL, tmp, tmplen);
+	yajl_gen_map_close(g);
+}
+
 static void put_container(yajl_gen g, const struct acid_attr_container *c,
 			  char *tmp, size_t tmplen)
 {
@@ -190,7 +223,14 @@ static void put_container(yajl_gen g, const struct acid_attr_container *c,
 	if (c->name && *c->name)
 		kv_str(g, "name", c->name, tmp, tmplen);
 	kv_str(g, "runtime", "oci", tmp, tmplen);
+	if (c->image) {
+		key(g, "image");
+		yajl_gen_map_open(g);
+		kv_str(g, "name", c->image, tmp, tmplen);
+		yajl_gen_map_close(g);
+	}
 	yajl_gen_map_close(g);
+	put_k8s(g, c, tmp, tmplen);
 }
 
 static void put_time(yajl_gen g, const char *k, const struct acid_attr_stamp *s)

@@ -4,7 +4,9 @@
  *
  * Reads the runtime's state on standard input, registers the container's
  * init process under a container ID (the org.acid.container-id annotation,
- * else a fresh one) and sends the register record. A non-zero exit stops
+ * else a fresh one) and sends the register record, with the pod, namespace,
+ * pod UID, container name and image that a CRI runtime's annotations give
+ * (oci-state.c says which keys). A non-zero exit stops
  * the container's start: with the default fail-closed policy a container
  * whose record could not be sent does not run.
  */
@@ -30,7 +32,9 @@ static const char usage[] =
 	"  ACID_PROC_ROOT  procfs root (default /proc)\n"
 	"\n"
 	"The container ID comes from the annotation org.acid.container-id\n"
-	"(a UUID) or is made fresh for each start.\n";
+	"(a UUID) or is made fresh for each start. Kubernetes metadata comes\n"
+	"from the annotations CRI-O (io.kubernetes.pod.name, ...) and\n"
+	"containerd's CRI (io.kubernetes.cri.sandbox-name, ...) write.\n";
 
 static int register_container(struct hook *h)
 {
@@ -41,6 +45,11 @@ static int register_container(struct hook *h)
 	char q[256], idbuf[ACID_ID_STRLEN];
 	int r, rec = 0, ret = 1;
 
+	if (st->k8s_error) {
+		hook_error(h, "container \"%s\" refused: %s",
+			   hook_quote(st->id, q, sizeof(q)), st->k8s_error);
+		return 1;
+	}
 	if (st->container_id && acid_id_parse(st->container_id, &id) < 0) {
 		hook_error(h, "annotation org.acid.container-id of container "
 			      "\"%s\" is not a container ID: \"%s\"",
@@ -67,6 +76,12 @@ static int register_container(struct hook *h)
 		.id = &id,
 		.name = st->id,
 		.bundle = st->bundle,
+		/* Kubernetes metadata from the CRI runtime's annotations */
+		.k8s_pod = st->k8s[OCI_K8S_POD],
+		.k8s_namespace = st->k8s[OCI_K8S_NAMESPACE],
+		.k8s_pod_uid = st->k8s[OCI_K8S_POD_UID],
+		.k8s_container = st->k8s[OCI_K8S_CONTAINER],
+		.image = st->k8s[OCI_K8S_IMAGE],
 	};
 	/* under acid-exec, the runtime's fresh audit session tags it all */
 	r = acid_session_tag(ctx, getpid(), &req.ses_tag);

@@ -65,6 +65,47 @@
 
 #define ANNOT_CONTAINER_ID	"org.acid.container-id"
 
+/*
+ * The annotations copied out: ours, and the Kubernetes metadata CRI-O
+ * and containerd's CRI write (CRI-O copies the kubelet's labels
+ * io.kubernetes.pod.* and io.kubernetes.container.name into the
+ * annotations and names the image the pod asked for in
+ * io.kubernetes.cri-o.ImageName, its io.kubernetes.cri-o.Image being an
+ * image ID in some versions; containerd's CRI writes io.kubernetes.cri.*).
+ * Each Kubernetes value has one key of each runtime: a state carrying
+ * both must say the same in both. The bounds are Kubernetes' (a pod name
+ * is a DNS subdomain, a namespace and a container name DNS labels) with
+ * room for a static pod's UID and an image's name, tag and digest:
+ * libacid's ACID_K8S_*_MAX. A value no Kubernetes writes (too long, a
+ * control byte, not UTF-8, given twice) is refused: the state claims a
+ * pod it cannot be (take_k8s says where the refusal goes).
+ */
+enum annot {
+	A_CID = 0,
+	A_CRIO_POD, A_CRIO_NAMESPACE, A_CRIO_POD_UID, A_CRIO_CONTAINER,
+	A_CRIO_IMAGE,
+	A_CRI_POD, A_CRI_NAMESPACE, A_CRI_POD_UID, A_CRI_CONTAINER,
+	A_CRI_IMAGE,
+	A_COUNT, A_OTHER = -1,
+};
+
+static const struct {
+	const char *key;
+	size_t max;
+} annots[A_COUNT] = {
+	[A_CID] = { ANNOT_CONTAINER_ID, OCI_STRING_MAX },
+	[A_CRIO_POD] = { "io.kubernetes.pod.name", 253 },
+	[A_CRIO_NAMESPACE] = { "io.kubernetes.pod.namespace", 63 },
+	[A_CRIO_POD_UID] = { "io.kubernetes.pod.uid", 128 },
+	[A_CRIO_CONTAINER] = { "io.kubernetes.container.name", 63 },
+	[A_CRIO_IMAGE] = { "io.kubernetes.cri-o.ImageName", 512 },
+	[A_CRI_POD] = { "io.kubernetes.cri.sandbox-name", 253 },
+	[A_CRI_NAMESPACE] = { "io.kubernetes.cri.sandbox-namespace", 63 },
+	[A_CRI_POD_UID] = { "io.kubernetes.cri.sandbox-uid", 128 },
+	[A_CRI_CONTAINER] = { "io.kubernetes.cri.container-name", 63 },
+	[A_CRI_IMAGE] = { "io.kubernetes.cri.image-name", 512 },
+};
+
 /* At most this many bytes of a value are shown in a message. */
 #define QUOTE_MAX		48
 /* Each byte may become "\xHH"; plus quotes, "..." and the NUL. */
@@ -254,9 +295,9 @@ struct parser {
 	char root_desc[QUOTE_BUF];
 	enum field field;	/* what the next value at depth 1 is */
 	bool in_annotations;	/* depth 2 is the "annotations" object */
-	bool next_cid;		/* the next annotation is our container ID */
+	enum annot next_annot;	/* which one the next annotation is */
 	struct val f[F_COUNT];
-	struct val cid;		/* annotation org.acid.container-id */
+	struct val an[A_COUNT];	/* the annotations copied out */
 	/* the last annotation key seen, up to QUOTE_MAX bytes, and its length */
 	char akey[QUOTE_MAX];
 	size_t akey_len;
@@ -364,8 +405,8 @@ static int on_value(struct parser *p, enum vkind kind, const char *text,
 		snprintf(p->bad_desc, sizeof(p->bad_desc), "%s",
 			 describe(q, kind, text, len));
 	}
-	if (p->next_cid && p->cid.count == 1)
-		return keep(p, &p->cid, kind, text, len);
+	if (p->next_annot != A_OTHER && p->an[p->next_annot].count == 1)
+		return keep(p, &p->an[p->next_annot], kind, text, len);
 	return 1;
 }
 
@@ -449,10 +490,15 @@ static int cb_key(void *ctx, const unsigned char *s, size_t len)
 	} else if (p->depth == 2 && p->in_annotations) {
 		p->akey_len = len;
 		memcpy(p->akey, k, len > QUOTE_MAX ? QUOTE_MAX : len);
-		p->next_cid = len == sizeof(ANNOT_CONTAINER_ID) - 1 &&
-			      !memcmp(k, ANNOT_CONTAINER_ID, len);
-		if (p->next_cid)
-			p->cid.count++;
+		p->next_annot = A_OTHER;
+		for (i = 0; i < A_COUNT; i++) {
+			if (strlen(annots[i].key) == len &&
+			    !memcmp(k, annots[i].key, len)) {
+				p->next_annot = (enum annot)i;
+				p->an[i].count++;
+				break;
+			}
+		}
 	}
 	return 1;
 }
@@ -623,6 +669,71 @@ static int take_pid(struct parser *p, long long *pid)
 }
 
 /*
+ * The Kubernetes annotations. What is wrong with them goes to
+ * st->k8s_error, not to the caller's error: acid-prestart refuses the
+ * container with it, acid-poststop, which needs only the id and bundle,
+ * ends a container whatever they say (one an older acid registered
+ * with them, say).
+ */
+static int take_k8s(struct parser *p, struct oci_state *st)
+{
+	char *v[A_COUNT] = { 0 }, err[1024] = "";
+	int r = -1;
+
+	for (int i = A_CRIO_POD; i < A_COUNT; i++) {
+		if (once(&p->an[i], "annotation", annots[i].key, err,
+			 sizeof(err)))
+			goto out;
+		if (p->an[i].count &&
+		    take_string(&p->an[i], "annotation", annots[i].key,
+				annots[i].max, 0, &v[i], err, sizeof(err)))
+			goto out;
+	}
+	/* each Kubernetes value: CRI-O's key, else containerd's; "" none */
+	for (int k = 0; k < OCI_K8S_COUNT; k++) {
+		int crio = A_CRIO_POD + k, cri = A_CRI_POD + k;
+		char q1[QUOTE_BUF], q2[QUOTE_BUF];
+
+		for (int j = 0; j < 2; j++) {
+			char **x = &v[j ? cri : crio];
+
+			if (*x && !**x) {
+				free(*x);
+				*x = NULL;
+			}
+		}
+		if (v[crio] && v[cri] && strcmp(v[crio], v[cri])) {
+			seterr(err, sizeof(err),
+			       "state: annotations \"%s\" and \"%s\" "
+			       "disagree: %s and %s", annots[crio].key,
+			       annots[cri].key, quote(q1, v[crio]),
+			       quote(q2, v[cri]));
+			goto out;
+		}
+		if (!v[crio]) {
+			v[crio] = v[cri];
+			v[cri] = NULL;
+		}
+	}
+	for (int k = 0; k < OCI_K8S_COUNT; k++) {
+		st->k8s[k] = v[A_CRIO_POD + k];
+		v[A_CRIO_POD + k] = NULL;
+	}
+	r = 0;
+out:
+	for (int i = 0; i < A_COUNT; i++)
+		free(v[i]);
+	if (r < 0) {
+		st->k8s_error = strdup(err);
+		if (!st->k8s_error) {
+			seterr(p->err, p->errlen, "state: out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
  * Every annotation value must be a string (the spec says so, and a
  * runtime that sends something else is not one we understand); only ours
  * is copied out.
@@ -648,15 +759,15 @@ static int take_annotations(struct parser *p, struct oci_state *st)
 		       p->bad_key, p->bad_desc);
 		return -1;
 	}
-	if (once(&p->cid, "annotation", ANNOT_CONTAINER_ID, p->err,
+	if (once(&p->an[A_CID], "annotation", ANNOT_CONTAINER_ID, p->err,
 		 p->errlen))
 		return -1;
-	if (p->cid.count &&
-	    take_string(&p->cid, "annotation", ANNOT_CONTAINER_ID,
-			OCI_STRING_MAX, 0, &st->container_id, p->err,
+	if (p->an[A_CID].count &&
+	    take_string(&p->an[A_CID], "annotation", ANNOT_CONTAINER_ID,
+			annots[A_CID].max, 0, &st->container_id, p->err,
 			p->errlen))
 		return -1;
-	return 0;
+	return take_k8s(p, st);
 }
 
 /* What the document means, once yajl found it valid JSON. */
@@ -702,6 +813,9 @@ void oci_state_free(struct oci_state *st)
 	free(st->status);
 	free(st->bundle);
 	free(st->container_id);
+	for (int k = 0; k < OCI_K8S_COUNT; k++)
+		free(st->k8s[k]);
+	free(st->k8s_error);
 	state_init(st);
 }
 
@@ -773,6 +887,7 @@ int oci_state_parse(const char *buf, size_t len, struct oci_state *st,
 {
 	struct parser p = {
 		.buf = buf, .err = err, .errlen = errlen, .field = F_OTHER,
+		.next_annot = A_OTHER,
 	};
 	yajl_status ys;
 	const char *nul;
@@ -818,7 +933,8 @@ int oci_state_parse(const char *buf, size_t len, struct oci_state *st,
 	yajl_free(p.h);
 	for (i = 0; i < F_COUNT; i++)
 		val_free(&p.f[i]);
-	val_free(&p.cid);
+	for (int i = 0; i < A_COUNT; i++)
+		val_free(&p.an[i]);
 	if (ret)
 		oci_state_free(st);
 	return ret;

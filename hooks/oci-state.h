@@ -22,6 +22,20 @@ enum oci_stage {
 	OCI_STAGE_POSTSTOP,
 };
 
+/*
+ * Kubernetes metadata, as the CRI runtimes write it into a container's
+ * annotations (CRI-O: io.kubernetes.pod.name, ...; containerd's CRI:
+ * io.kubernetes.cri.sandbox-name, ...; see oci-state.c).
+ */
+enum oci_k8s {
+	OCI_K8S_POD = 0,
+	OCI_K8S_NAMESPACE,
+	OCI_K8S_POD_UID,
+	OCI_K8S_CONTAINER,
+	OCI_K8S_IMAGE,
+	OCI_K8S_COUNT
+};
+
 struct oci_state {
 	char *oci_version;	/* may be NULL if absent */
 	char *id;		/* required, non-empty */
@@ -30,6 +44,14 @@ struct oci_state {
 	char *bundle;		/* may be NULL where absent */
 	/* Value of the annotation "org.acid.container-id" */
 	char *container_id;	/* NULL when absent */
+	/* Kubernetes metadata; NULL when absent (or given empty) */
+	char *k8s[OCI_K8S_COUNT];
+	/*
+	 * NULL, or why the Kubernetes annotations are refused (one line,
+	 * as err): then k8s[] is all NULL. The state is read all the same:
+	 * acid-prestart refuses the container, acid-poststop needs none.
+	 */
+	char *k8s_error;
 };
 
 /*

@@ -5,6 +5,14 @@
  * hex-encoded so that no byte of an OCI name can break the format, and a
  * closing "end" line so that a truncated file is never taken for a whole
  * one. The reader is strict: the file is input like any other.
+ *
+ * Keys added later are optional and written only when they hold
+ * something: the Kubernetes keys (k8s-pod=, ..., image=) appear only in
+ * the entries of containers that have them, so an entry without them is
+ * byte for byte what an older acid writes and reads, and an older
+ * reader (a process still running the old library while a new hook
+ * writes; readers take no lock) refuses only the entries of Kubernetes
+ * containers, as a file it cannot read (acid_list() skips it).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -15,6 +23,34 @@
 #include "internal.h"
 
 #define ENTRY_MAGIC "acid-entry 1"
+
+const struct k8s_field k8s_fields[K8S_COUNT] = {
+	[K8S_POD] = { "k8s-pod", "k8s-pod", ACID_K8S_POD_MAX },
+	[K8S_NAMESPACE] = { "k8s-namespace", "k8s-namespace", ACID_K8S_NAMESPACE_MAX },
+	[K8S_POD_UID] = { "k8s-pod-uid", "k8s-pod-uid", ACID_K8S_POD_UID_MAX },
+	[K8S_CONTAINER] = { "k8s-container", "k8s-container", ACID_K8S_CONTAINER_MAX },
+	[K8S_IMAGE] = { "image", "image", ACID_IMAGE_MAX },
+};
+
+void reg_k8s(const struct acid_reg *q, const char *v[K8S_COUNT])
+{
+	v[K8S_POD] = q->k8s_pod;
+	v[K8S_NAMESPACE] = q->k8s_namespace;
+	v[K8S_POD_UID] = q->k8s_pod_uid;
+	v[K8S_CONTAINER] = q->k8s_container;
+	v[K8S_IMAGE] = q->image;
+}
+
+int entry_set_k8s(struct acid_entry *e, const char *const v[K8S_COUNT])
+{
+	for (int k = 0; k < K8S_COUNT; k++) {
+		free(e->k8s[k]);
+		e->k8s[k] = NULL;
+		if (v[k] && *v[k] && !(e->k8s[k] = strdup(v[k])))
+			return -ENOMEM;
+	}
+	return 0;
+}
 
 const char *acid_mode_name(enum acid_mode mode)
 {
@@ -65,6 +101,8 @@ void acid_entry_free(struct acid_entry *e)
 		return;
 	free(e->name);
 	free(e->bundle);
+	for (int k = 0; k < K8S_COUNT; k++)
+		free(e->k8s[k]);
 	free(e);
 }
 
@@ -115,6 +153,30 @@ int64_t acid_entry_time(const struct acid_entry *e)
 {
 	return e->time;
 }
+static const char *k8s_get(const struct acid_entry *e, enum entry_k8s k)
+{
+	return e && e->k8s[k] ? e->k8s[k] : "";
+}
+const char *acid_entry_k8s_pod(const struct acid_entry *e)
+{
+	return k8s_get(e, K8S_POD);
+}
+const char *acid_entry_k8s_namespace(const struct acid_entry *e)
+{
+	return k8s_get(e, K8S_NAMESPACE);
+}
+const char *acid_entry_k8s_pod_uid(const struct acid_entry *e)
+{
+	return k8s_get(e, K8S_POD_UID);
+}
+const char *acid_entry_k8s_container(const struct acid_entry *e)
+{
+	return k8s_get(e, K8S_CONTAINER);
+}
+const char *acid_entry_image(const struct acid_entry *e)
+{
+	return k8s_get(e, K8S_IMAGE);
+}
 
 /* ------------------------------------------------------------ writing */
 
@@ -144,6 +206,9 @@ int entry_to_text(const struct acid_entry *e, char **text, size_t *len)
 	}
 	put_hex(&b, "name", e->name);
 	put_hex(&b, "bundle", e->bundle);
+	for (int k = 0; k < K8S_COUNT; k++)
+		if (e->k8s[k])
+			put_hex(&b, k8s_fields[k].entry, e->k8s[k]);
 	for (int k = 0; k < ACID_NS_COUNT; k++)
 		if (e->ns.ns[k].present)
 			strbuf_addf(&b, "ns.%s=%" PRIu32 ":%" PRIu32 ":%" PRIu64 "\n",
@@ -227,6 +292,7 @@ enum {
 	SEEN_BUNDLE = 1u << 8,
 };
 #define SEEN_NS(k) (1u << (9 + (k)))
+#define SEEN_K8S(k) (1u << (9 + ACID_NS_COUNT + (k)))
 /* every key but parent and the namespaces (a kernel may lack a kind) */
 #define SEEN_REQUIRED (SEEN_ID | SEEN_MODE | SEEN_PID | SEEN_STARTTIME | \
 		       SEEN_TIME | SEEN_SES | SEEN_NAME | SEEN_BUNDLE)
@@ -290,6 +356,18 @@ static int parse_line(struct acid_entry *e, char *line, unsigned int *seen)
 		e->bundle = NULL;
 		if ((r = unhex(v, ACID_BUNDLE_MAX, &e->bundle)) < 0)
 			return r;
+	} else if (strncmp(line, "k8s-", 4) == 0 ||
+		   strcmp(line, "image") == 0) {
+		for (int k = 0; k < K8S_COUNT; k++) {
+			if (strcmp(line, k8s_fields[k].entry) != 0)
+				continue;
+			ONCE(SEEN_K8S(k));
+			/* written only when not empty */
+			if (!*v)
+				return -EBADMSG;
+			return unhex(v, k8s_fields[k].max, &e->k8s[k]);
+		}
+		return -EBADMSG;
 	} else if (strncmp(line, "ns.", 3) == 0) {
 		for (int k = 0; k < ACID_NS_COUNT; k++) {
 			if (strcmp(line + 3, acid_ns_name(k)) != 0)

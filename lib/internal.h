@@ -64,6 +64,34 @@
  */
 #define ACID_NAME_MAX 1024
 #define ACID_BUNDLE_MAX 2048
+
+/*
+ * Kubernetes metadata of a container (from its CRI runtime's
+ * annotations), each free text. The bounds are Kubernetes' own where it
+ * has one: a pod name is a DNS subdomain (253), a namespace and a
+ * container name DNS labels (63); a pod UID is a UUID, or 32 hex digits
+ * for a static pod (128 leaves room); an image reference is at most 255
+ * bytes of name, a 128-byte tag and a digest (512 leaves room). Quoted,
+ * as real values are, they add under 1 KiB to a record; hex-encoded at
+ * their longest, with the longest name and bundle, the record can pass
+ * RECORD_TEXT_MAX, and the registration is refused (-ENAMETOOLONG)
+ * rather than the record cut.
+ */
+enum entry_k8s {
+	K8S_POD = 0,
+	K8S_NAMESPACE,
+	K8S_POD_UID,
+	K8S_CONTAINER,
+	K8S_IMAGE,
+	K8S_COUNT
+};
+struct k8s_field {
+	const char *record;	/* the record's field name */
+	const char *entry;	/* the registry entry's key */
+	size_t max;		/* bytes */
+};
+/* entry.c: the fields above, in their order */
+extern const struct k8s_field k8s_fields[K8S_COUNT];
 /* AUDIT_MESSAGE_TEXT_MAX of the kernel, with its NUL */
 #define RECORD_TEXT_MAX 8560
 
@@ -114,6 +142,7 @@ struct acid_entry {
 	struct acid_id parent;
 	enum acid_mode mode;
 	int64_t time;
+	char *k8s[K8S_COUNT];	/* NULL: not given */
 };
 
 /* cleanup helpers, so early returns never leak */
@@ -226,6 +255,12 @@ int caps_of_pid(const char *proc_root, pid_t pid, unsigned int need);
 struct acid_entry *entry_new(void);
 int entry_mode_parse(const char *s, enum acid_mode *mode);
 int entry_to_text(const struct acid_entry *e, char **text, size_t *len);
+/*
+ * The Kubernetes fields of a request, in enum entry_k8s order (NULL or
+ * "": not given), and their copy into @e: 0 or -ENOMEM.
+ */
+void reg_k8s(const struct acid_reg *q, const char *v[K8S_COUNT]);
+int entry_set_k8s(struct acid_entry *e, const char *const v[K8S_COUNT]);
 int entry_from_text(const char *text, size_t len, struct acid_entry **out);
 
 /* registry.c */

@@ -20,6 +20,8 @@ static bool text_ok(const char *s, size_t max)
 /* A copy of @req, checked: 0, or the error the request deserves. */
 static int reg_check(const struct acid_reg *req, struct acid_reg *q)
 {
+	const char *k8s[K8S_COUNT];
+
 	memset(q, 0, sizeof(*q));
 	if (!req || req->size < offsetof(struct acid_reg, ses_tag) +
 					sizeof(req->ses_tag))
@@ -30,6 +32,10 @@ static int reg_check(const struct acid_reg *req, struct acid_reg *q)
 	if (!text_ok(q->name, ACID_NAME_MAX) ||
 	    !text_ok(q->bundle, ACID_BUNDLE_MAX))
 		return -ENAMETOOLONG;
+	reg_k8s(q, k8s);
+	for (int k = 0; k < K8S_COUNT; k++)
+		if (!text_ok(k8s[k], k8s_fields[k].max))
+			return -ENAMETOOLONG;
 	if (q->pid <= 0)
 		return -ESRCH;
 	return 0;

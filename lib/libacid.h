@@ -266,7 +266,35 @@ enum acid_mode acid_entry_mode(const struct acid_entry *e);
 /* Registration time, seconds since the epoch. */
 int64_t acid_entry_time(const struct acid_entry *e);
 
-/* A registration request. Set @size to sizeof(struct acid_reg). */
+/*
+ * Kubernetes metadata of the entry, as its CRI runtime's annotations gave
+ * it to the prestart hook (or the orchestrator to acid_register()): the
+ * pod's name, namespace and UID, the container's name in its pod, the
+ * image reference. "" when not given. Since ACID_0.2.
+ */
+const char *acid_entry_k8s_pod(const struct acid_entry *e);
+const char *acid_entry_k8s_namespace(const struct acid_entry *e);
+const char *acid_entry_k8s_pod_uid(const struct acid_entry *e);
+const char *acid_entry_k8s_container(const struct acid_entry *e);
+const char *acid_entry_image(const struct acid_entry *e);
+
+/*
+ * The longest Kubernetes values acid_register() takes, in bytes without
+ * the NUL: Kubernetes' own bounds (a pod name is a DNS subdomain, a
+ * namespace and a container name DNS labels), room for a static pod's
+ * UID, and for an image reference's name, tag and digest.
+ */
+#define ACID_K8S_POD_MAX 253
+#define ACID_K8S_NAMESPACE_MAX 63
+#define ACID_K8S_POD_UID_MAX 128
+#define ACID_K8S_CONTAINER_MAX 63
+#define ACID_IMAGE_MAX 512
+
+/*
+ * A registration request. Set @size to sizeof(struct acid_reg): a
+ * program built against ACID_0.1's header passes the smaller size its
+ * struct had, and the fields after ses_tag count as NULL.
+ */
 struct acid_reg {
 	size_t size;
 	pid_t pid;		   /* the container's first process */
@@ -274,6 +302,12 @@ struct acid_reg {
 	const char *name;	   /* OCI container id; may be NULL */
 	const char *bundle;	   /* OCI bundle path; may be NULL */
 	uint32_t ses_tag;	   /* audit session to record; 0: none */
+	/* Since ACID_0.2: Kubernetes metadata; NULL or "": none */
+	const char *k8s_pod;	   /* pod name */
+	const char *k8s_namespace; /* pod namespace */
+	const char *k8s_pod_uid;   /* pod UID */
+	const char *k8s_container; /* container name in the pod */
+	const char *image;	   /* image reference */
 };
 
 /*
@@ -286,8 +320,9 @@ struct acid_reg {
  *   registered already (-EEXIST); the ID is not held by another entry
  *   (-ENOTUNIQ; a container that died without a stop keeps its ID until
  *   acid gc ends it); the ID fits the kernel (-ERANGE on a u64 kernel).
- *   A name over 1024 bytes, a bundle over 2048, or a register record
- *   longer than the kernel keeps (8560 bytes): -ENAMETOOLONG.
+ *   A name over 1024 bytes, a bundle over 2048, a Kubernetes value
+ *   over its ACID_*_MAX above, or a register record longer than the
+ *   kernel keeps (8560 bytes): -ENAMETOOLONG.
  * Then: kernel mode writes /proc/<pid>/audit_containerid and passes the
  * kernel's errno through unchanged; both modes write the registry entry
  * (atomically; the kernel knows no OCI name or bundle). The target is held

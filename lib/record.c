@@ -133,6 +133,10 @@ int record_start_text(const struct acid_entry *e, const char *exe,
 		acid_id_format(&e->parent, id, sizeof(id));
 		addf(&t, "parent-uuid=%s", id);
 	}
+	/* Kubernetes metadata: free text, encoded like the name */
+	for (int k = 0; k < K8S_COUNT; k++)
+		if (e->k8s[k])
+			add_encoded(&t, k8s_fields[k].record, e->k8s[k]);
 	add_tail(&t, exe);
 	return strbuf_finish(&t, out, NULL);
 }

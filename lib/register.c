@@ -226,6 +226,13 @@ int register_add(struct acid_ctx *ctx, const struct acid_reg *q,
 		r = -ENOMEM;
 		goto fail;
 	}
+	{
+		const char *k8s[K8S_COUNT];
+
+		reg_k8s(q, k8s);
+		if ((r = entry_set_k8s(e, k8s)) < 0)
+			goto fail;
+	}
 	r = proc_stat(ctx->proc_root, q->pid, &ppid, &e->starttime);
 	if (r < 0) {
 		ctx_fail(ctx, r, "reading %s/%d/stat", ctx->proc_root,

@@ -39,7 +39,7 @@ static const struct {
 	{ ECONNABORTED, "Audit was disabled in the kernel while the record was sent (auditctl -e 0): the record may have been dropped." },
 	{ ENOMSG, "A kernel audit rule on the exclude or user filter list (auditctl -l) drops VIRT_CONTROL records of this program, or may: the kernel would accept the record and discard it, so it was not sent." },
 	{ EIO, "Input/output error while writing the container ID or a registry entry." },
-	{ ENAMETOOLONG, "The container's name and bundle are too long for one audit record (the kernel keeps 8560 bytes of a record's text)." },
+	{ ENAMETOOLONG, "The container's name, bundle or Kubernetes metadata are too long for one audit record (the kernel keeps 8560 bytes of a record's text)." },
 	{ EMSGSIZE, "The audit record is longer than the kernel keeps (8560 bytes of text); it was not sent." },
 	{ ENOBUFS, "The kernel's audit backlog overflowed while the record was sent (its lost count grew): the record may have been dropped." },
 };

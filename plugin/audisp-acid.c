@@ -272,6 +272,11 @@ static void seed(struct acid_attr *a)
 		    acid_id_format(pid_parent, parent, sizeof(parent)) == 0)
 			s.parent = parent;
 		s.kernel = acid_entry_mode(list[i]) != ACID_MODE_USER;
+		s.k8s_pod = acid_entry_k8s_pod(list[i]);
+		s.k8s_namespace = acid_entry_k8s_namespace(list[i]);
+		s.k8s_pod_uid = acid_entry_k8s_pod_uid(list[i]);
+		s.k8s_container = acid_entry_k8s_container(list[i]);
+		s.image = acid_entry_image(list[i]);
 		if (acid_attr_seed(a, &s) == 0)
 			seeded++;
 	}

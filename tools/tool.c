@@ -81,6 +81,30 @@ static const char *state_of(const struct acid_ctx *ctx,
 	return r == 1 ? "running" : r == 0 ? "lost" : "unknown";
 }
 
+/* The Kubernetes metadata of an entry: text label, JSON key, accessor. */
+static const struct {
+	const char *text, *json;
+	const char *(*get)(const struct acid_entry *e);
+} k8s[] = {
+	{ "k8s pod:", "k8s_pod", acid_entry_k8s_pod },
+	{ "k8s ns:", "k8s_namespace", acid_entry_k8s_namespace },
+	{ "k8s uid:", "k8s_pod_uid", acid_entry_k8s_pod_uid },
+	{ "k8s ctr:", "k8s_container", acid_entry_k8s_container },
+	{ "image:", "image", acid_entry_image },
+};
+
+/* "label value": a control byte shown as \xHH, never sent to a terminal */
+static void print_text(const char *label, const char *v)
+{
+	printf("%-10s ", label);
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			printf("\\x%02x", *p);
+		else
+			putchar(*p);
+	putchar('\n');
+}
+
 void tool_print_entry(const struct acid_ctx *ctx, const struct acid_entry *e)
 {
 	const struct acid_ns_set *ns = acid_entry_ns(e);
@@ -103,6 +127,12 @@ void tool_print_entry(const struct acid_ctx *ctx, const struct acid_entry *e)
 	if (acid_entry_parent(e)) {
 		acid_id_format(acid_entry_parent(e), id, sizeof(id));
 		printf("parent:    %s\n", id);
+	}
+	for (size_t i = 0; i < sizeof(k8s) / sizeof(k8s[0]); i++) {
+		const char *v = k8s[i].get(e);
+
+		if (*v)
+			print_text(k8s[i].text, v);
 	}
 	/* every kind the library knows, through its accessor: a kind added
 	 * later shows without a change here */
@@ -151,6 +181,14 @@ static void gen_entry(yajl_gen g, const struct acid_ctx *ctx,
 		gen_str(g, id);
 	} else {
 		yajl_gen_null(g);
+	}
+	/* Kubernetes metadata: null where none */
+	for (size_t i = 0; i < sizeof(k8s) / sizeof(k8s[0]); i++) {
+		gen_str(g, k8s[i].json);
+		if (*k8s[i].get(e))
+			gen_str(g, k8s[i].get(e));
+		else
+			yajl_gen_null(g);
 	}
 	gen_str(g, "namespaces");
 	yajl_gen_map_open(g);

@@ -10,6 +10,7 @@
  * usage: test-attr-json DATADIR
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,127 @@ static bool has(yajl_val v, const char *a, const char *b)
 static bool eq(const char *got, const char *want)
 {
 	return got && strcmp(got, want) == 0;
+}
+
+/*
+ * Kubernetes metadata of a start record: k8s.pod.name, k8s.pod.uid,
+ * k8s.namespace.name, k8s.container.name, container.image.name on the
+ * container's events; a pod name that holds "k8s-namespace=" and
+ * "uuid=" (hex-encoded, as acid writes it) is the pod's name and
+ * nothing else; a container without them has no k8s object.
+ */
+#define POD1 "aaaaaaaa-2222-4333-8444-555555555555"
+#define POD2 "bbbbbbbb-2222-4333-8444-555555555555"
+#define SC(serial, pid, ppid)                                              \
+	"type=SYSCALL msg=audit(2000.000:" #serial "): arch=c000003e "     \
+	"syscall=59 success=yes exit=0 ppid=" #ppid " pid=" #pid           \
+	" auid=4294967295 uid=0 ses=4294967295 comm=\"sh\" "               \
+	"exe=\"/bin/busybox\" key=(null)\n"
+#define NS " ns-dev=0:4 pid-ns=4026532180 mnt-ns=4026532177"
+
+static void test_k8s(void)
+{
+	struct out o;
+	yajl_val v;
+
+	run("type=VIRT_CONTROL msg=audit(2000.000:1): pid=4995 uid=0 "
+	    "auid=4294967295 ses=4294967295 msg='virt=oci op=start "
+	    "reason=register vm=\"web\" uuid=" POD1 " vm-pid=5000" NS
+	    " k8s-pod=78206B38732D6E616D6573706163653D6576696C20757569643D3939"
+	    "3939393939392D323232322D343333332D383434342D35353535353535353535"
+	    "3535 k8s-namespace=\"shop\" "
+	    "k8s-pod-uid=\"0c6a1f2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b\" "
+	    "k8s-container=\"nginx\" image=\"docker.io/library/nginx:1.25\" "
+	    "exe=\"/usr/libexec/oci/hooks.d/acid-prestart\" hostname=? addr=? "
+	    "terminal=? res=success'\n"
+	    SC(2, 5000, 4990)
+	    "type=VIRT_CONTROL msg=audit(2000.000:3): pid=4996 uid=0 "
+	    "auid=4294967295 ses=4294967295 msg='virt=oci op=start "
+	    "reason=register vm=\"plain\" uuid=" POD2 " vm-pid=6000 "
+	    "k8s-namespace=? exe=\"/x\" hostname=? addr=? terminal=? "
+	    "res=success'\n"
+	    SC(4, 6000, 5990) SC(5, 5001, 5000),
+	    true, 0, &o);
+	v = find(o.buf, 2);
+	ok(v && eq(str(v, "container", "id", NULL), POD1) &&
+		   eq(str(v, "k8s", "pod", "name"),
+		      "x k8s-namespace=evil uuid=99999999-2222-4333-8444-"
+		      "555555555555") &&
+		   eq(str(v, "k8s", "pod", "uid"),
+		      "0c6a1f2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b") &&
+		   eq(str(v, "k8s", "namespace", "name"), "shop") &&
+		   eq(str(v, "k8s", "container", "name"), "nginx") &&
+		   eq(str(v, "container", "image", "name"),
+		      "docker.io/library/nginx:1.25"),
+	   "k8s.pod.name (hex, a forged field inside: %s), k8s.pod.uid, "
+	   "k8s.namespace.name %s, k8s.container.name, container.image.name",
+	   v ? str(v, "k8s", "pod", "name") : NULL,
+	   v ? str(v, "k8s", "namespace", "name") : NULL);
+	yajl_tree_free(v);
+	v = find(o.buf, 5);
+	ok(v && eq(str(v, "container", "id", NULL), POD1) &&
+		   eq(str(v, "k8s", "container", "name"), "nginx"),
+	   "a child of the pod's container: the same k8s fields");
+	yajl_tree_free(v);
+	v = find(o.buf, 4);
+	ok(v && eq(str(v, "container", "id", NULL), POD2) &&
+		   !has(v, "k8s", NULL) && !has(v, "container", "image"),
+	   "a container without Kubernetes metadata (k8s-namespace=?): no "
+	   "k8s object, no container.image");
+	yajl_tree_free(v);
+	free(o.buf);
+}
+
+/*
+ * A container seeded from the registry (audisp-acid for what ran before
+ * it) carries its Kubernetes metadata the same way; a seed of the size
+ * before them registers without.
+ */
+static void test_k8s_seed(void)
+{
+	struct acid_attr_seed s = {
+		.size = sizeof(s), .uuid = POD1, .name = "web", .vm_pid = 7000,
+		.k8s_pod = "p1", .k8s_namespace = "shop", .k8s_pod_uid = "",
+		.image = "img:1",
+	};
+	struct acid_attr_seed old = {
+		.size = offsetof(struct acid_attr_seed, k8s_pod), .uuid = POD2,
+		.name = "old", .vm_pid = 8000,
+	};
+	const char *log = SC(1, 7000, 1) SC(2, 8000, 1);
+	struct acid_attr *a;
+	struct out o = { 0 };
+	yajl_val v;
+
+	o.f = open_memstream(&o.buf, &o.len);
+	if (!o.f || acid_attr_new(ACID_ATTR_LIVE, &a) < 0)
+		bail("setup");
+	acid_attr_set_select(a, select_all, NULL);
+	acid_attr_set_event(a, to_json, &o);
+	/* what lies past the old struct's end is not read */
+	memset((char *)&old + old.size, 0x5a, sizeof(old) - old.size);
+	ok(acid_attr_seed(a, &s) == 0 && acid_attr_seed(a, &old) == 0,
+	   "seeded, one with a seed of the size before the k8s fields");
+	ok(acid_attr_feed_bytes(a, log, strlen(log)) == 0 &&
+	   acid_attr_finish(a) == 0, "fed");
+	acid_attr_free(a);
+	fclose(o.f);
+	v = find(o.buf, 1);
+	ok(v && eq(str(v, "container", "id", NULL), POD1) &&
+		   eq(str(v, "k8s", "pod", "name"), "p1") &&
+		   !has(v, "k8s", "container") &&
+		   eq(str(v, "k8s", "namespace", "name"), "shop") &&
+		   !str(v, "k8s", "pod", "uid") &&
+		   eq(str(v, "container", "image", "name"), "img:1"),
+	   "a seeded container's event: k8s.pod.name, namespace, image; no "
+	   "uid (\"\"), no container name");
+	yajl_tree_free(v);
+	v = find(o.buf, 2);
+	ok(v && eq(str(v, "container", "id", NULL), POD2) &&
+		   !has(v, "k8s", NULL) && !has(v, "container", "image"),
+	   "an old-size seed: its container, no k8s");
+	yajl_tree_free(v);
+	free(o.buf);
 }
 
 int main(int argc, char **argv)
@@ -223,5 +345,8 @@ int main(int argc, char **argv)
 	ok(v != NULL, "a record with bytes that are not UTF-8: valid JSON");
 	yajl_tree_free(v);
 	free(o.buf);
+
+	test_k8s();
+	test_k8s_seed();
 	return tap_done();
 }

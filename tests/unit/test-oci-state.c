@@ -40,6 +40,9 @@ struct row {
 	int any_pid;		/* do not compare pid */
 	const char *bundle;	/* checked when ok and non-NULL */
 	const char *container_id;	/* likewise */
+	int k8s_check;		/* compare k8s (NULL: must be absent) */
+	const char *k8s_err;	/* substring of k8s_error; NULL: none */
+	const char *k8s[OCI_K8S_COUNT];
 	const char *err;	/* substring of the message when !ok */
 
 	int resolve;		/* also run oci_stage_arg, _resolve */
@@ -88,6 +91,84 @@ static const struct row table[] = {
 	{ "fixture podman poststop (no pid) derives poststop",
 	  .file = "podman-poststop.json", .ok = 1, .id = PODID, .pid = -1,
 	  .bundle = PODBUNDLE, .resolve = 1, .stage = OCI_STAGE_POSTSTOP },
+
+	/* Kubernetes states (modelled on CRI-O's and containerd's CRI) */
+	{ "fixture CRI-O container: io.kubernetes.pod.*, cri-o.ImageName",
+	  .file = "k8s-crio-prestart.json", .ok = 1, .any_pid = 1,
+	  .k8s_check = 1, .k8s = { "coredns-5d78c9869d-8xq2j", "kube-system",
+	  "5b5e07db-f1b9-4530-81ef-b7d04d66b83e", "coredns",
+	  "registry.k8s.io/coredns/coredns:v1.10.1" } },
+	{ "fixture containerd CRI container: io.kubernetes.cri.*",
+	  .file = "k8s-containerd-prestart.json", .ok = 1, .any_pid = 1,
+	  .k8s_check = 1, .k8s = { "web-7d9c6b5f8-k2x4p", "shop",
+	  "0c6a1f2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b", "nginx",
+	  "docker.io/library/nginx:1.25" } },
+	{ "fixture containerd CRI sandbox: pod only",
+	  .file = "k8s-containerd-sandbox-prestart.json", .ok = 1,
+	  .any_pid = 1, .k8s_check = 1, .k8s = { "web-7d9c6b5f8-k2x4p",
+	  "shop", "0c6a1f2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b", NULL, NULL } },
+	{ "fixture podman: cri-o annotations but no pod", .k8s_check = 1,
+	  .file = "podman-createRuntime.json", .ok = 1, .id = PODID,
+	  .pid = 28089 },
+	{ "both runtimes' keys agreeing", .input =
+	  "{\"id\":\"a\",\"annotations\":{\"io.kubernetes.pod.name\":\"p\","
+	  "\"io.kubernetes.cri.sandbox-name\":\"p\"}}",
+	  .ok = 1, .id = "a", .pid = -1, .k8s_check = 1, .k8s = { "p" } },
+	{ "both runtimes' keys disagreeing", .input =
+	  "{\"id\":\"a\",\"annotations\":{\"io.kubernetes.pod.name\":\"p\","
+	  "\"io.kubernetes.cri.sandbox-name\":\"q\"}}",
+	  .ok = 1, .id = "a", .pid = -1, .k8s_check = 1,
+	  .k8s_err = "annotations \"io.kubernetes.pod.name\" and "
+		 "\"io.kubernetes.cri.sandbox-name\" disagree: \"p\" and \"q\"" },
+	{ "empty CRI-O key, containerd's given", .input =
+	  "{\"id\":\"a\",\"annotations\":{\"io.kubernetes.pod.namespace\":"
+	  "\"\",\"io.kubernetes.cri.sandbox-namespace\":\"ns\","
+	  "\"io.kubernetes.cri.image-name\":\"\"}}",
+	  .ok = 1, .id = "a", .pid = -1, .k8s_check = 1,
+	  .k8s = { NULL, "ns", NULL, NULL, NULL } },
+	{ "duplicate pod name annotation", .input =
+	  "{\"id\":\"a\",\"annotations\":{\"io.kubernetes.pod.name\":\"p\","
+	  "\"io.kubernetes.pod.name\":\"q\"}}",
+	  .ok = 1, .id = "a", .pid = -1, .k8s_check = 1,
+	  .k8s_err = "annotation \"io.kubernetes.pod.name\" appears more than once" },
+	{ "pod name of 254 bytes", .input =
+	  "{\"id\":\"a\",\"annotations\":{\"io.kubernetes.cri.sandbox-name\":\"",
+	  .rep = "p", .count = 254, .post = "\"}}",
+	  .ok = 1, .id = "a", .pid = -1, .k8s_check = 1,
+	  .k8s_err = "annotation \"io.kubernetes.cri.sandbox-name\" is longer than "
+		 "253 bytes (254 bytes)" },
+	{ "pod name of 253 bytes", .input =
+	  "{\"id\":\"a\",\"annotations\":{\"io.kubernetes.cri.sandbox-name\":\"",
+	  .rep = "p", .count = 253, .post = "\"}}", .ok = 1, .id = "a",
+	  .pid = -1 },
+	{ "namespace of 64 bytes", .input =
+	  "{\"id\":\"a\",\"annotations\":{\"io.kubernetes.pod.namespace\":\"",
+	  .rep = "n", .count = 64, .post = "\"}}",
+	  .ok = 1, .id = "a", .pid = -1, .k8s_check = 1,
+	  .k8s_err = "annotation \"io.kubernetes.pod.namespace\" is longer than 63" },
+	{ "image of 513 bytes", .input =
+	  "{\"id\":\"a\",\"annotations\":{\"io.kubernetes.cri-o.ImageName\":\"",
+	  .rep = "i", .count = 513, .post = "\"}}",
+	  .ok = 1, .id = "a", .pid = -1, .k8s_check = 1,
+	  .k8s_err = "annotation \"io.kubernetes.cri-o.ImageName\" is longer than 512" },
+	{ "pod name with an escaped newline", .input =
+	  "{\"id\":\"a\",\"annotations\":{\"io.kubernetes.pod.name\":"
+	  "\"p\\n uuid=0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9\"}}",
+	  .ok = 1, .id = "a", .pid = -1, .k8s_check = 1,
+	  .k8s_err = "annotation \"io.kubernetes.pod.name\" contains control byte "
+		 "0x0a at offset 1" },
+	{ "pod name with a forged field and quotes: taken as text", .input =
+	  "{\"id\":\"a\",\"annotations\":{\"io.kubernetes.pod.name\":"
+	  "\"x uuid=0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9 \\\"'\"}}",
+	  .ok = 1, .id = "a", .pid = -1, .k8s_check = 1,
+	  .k8s = { "x uuid=0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9 \"'" } },
+	{ "k8s annotation not a string", .input =
+	  "{\"id\":\"a\",\"annotations\":{\"io.kubernetes.pod.uid\":7}}",
+	  .err = "annotation \"io.kubernetes.pod.uid\" must be a string, got 7" },
+	{ "k8s key outside annotations ignored", .input =
+	  "{\"id\":\"a\",\"io.kubernetes.pod.name\":\"p\",\"x\":"
+	  "{\"io.kubernetes.pod.name\":\"q\"}}",
+	  .ok = 1, .id = "a", .pid = -1, .k8s_check = 1 },
 
 	/* Not a state document at all. */
 	{ "empty input", .input = "", .err = "empty input" },
@@ -508,6 +589,25 @@ static int check(const struct row *r, char *why, size_t whylen)
 	if (!r->any_pid && st.pid != r->pid) {
 		snprintf(why, whylen, "pid %lld, want %lld", st.pid, r->pid);
 		goto out;
+	}
+	if (r->k8s_err ? !st.k8s_error || !strstr(st.k8s_error, r->k8s_err) ||
+			 !st2.k8s_error || !one_line(st.k8s_error)
+		       : st.k8s_error || st2.k8s_error) {
+		snprintf(why, whylen, "k8s_error \"%s\", want \"%s\"",
+			 st.k8s_error ? st.k8s_error : "(none)",
+			 r->k8s_err ? r->k8s_err : "(none)");
+		goto out;
+	}
+	for (i = 0; r->k8s_check && i < OCI_K8S_COUNT; i++) {
+		const char *want = r->k8s[i];
+
+		if (want ? !streq(st.k8s[i], want) || !streq(st2.k8s[i], want)
+			 : st.k8s[i] || st2.k8s[i]) {
+			snprintf(why, whylen, "k8s[%d] \"%s\", want \"%s\"", i,
+				 st.k8s[i] ? st.k8s[i] : "(none)",
+				 want ? want : "(none)");
+			goto out;
+		}
 	}
 	if ((r->bundle && !streq(st.bundle, r->bundle)) ||
 	    (r->container_id && !streq(st.container_id, r->container_id))) {

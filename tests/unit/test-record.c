@@ -178,6 +178,18 @@ static void test_encoding(void)
 		expect_field(t, "vm", row->field, what);
 		expect_field(t, "bundle", row->field, what);
 		free(t);
+		/* every Kubernetes field is free text, encoded alike */
+		const char *v[K8S_COUNT];
+
+		for (int k = 0; k < K8S_COUNT; k++)
+			v[k] = row->value;
+		if (entry_set_k8s(e, v) < 0)
+			bail("entry_set_k8s");
+		t = start_text(e, EXE);
+		snprintf(what, sizeof(what), "start, k8s, %s", row->what);
+		for (int k = 0; k < K8S_COUNT; k++)
+			expect_field(t, k8s_fields[k].record, row->field, what);
+		free(t);
 		record_stop_text(e, "exit", EXE, &s);
 		snprintf(what, sizeof(what), "stop, %s", row->what);
 		expect_field(s, "vm", row->field, what);
@@ -195,6 +207,77 @@ static void test_encoding(void)
 	t = start_text(e, "");
 	expect_field(t, "exe", "?", "no exe");
 	free(t);
+	acid_entry_free(e);
+}
+
+/* ------------------------------------------------------ Kubernetes */
+
+/* the values a containerd CRI pod gives, in enum entry_k8s order */
+static const char *const k8s_real[K8S_COUNT] = {
+	"coredns-6d4b75cb6d-4mtdm", "kube-system",
+	"5b5e07db-f1b9-4530-81ef-b7d04d66b83e", "coredns",
+	"registry.k8s.io/coredns/coredns:v1.10.1",
+};
+
+static void test_k8s(void)
+{
+	struct acid_entry *e = entry("web", "/var/lib/b", 0x3ff);
+	const char *some[K8S_COUNT] = { "p", NULL, "", NULL, "img" };
+	char *t;
+
+	if (entry_set_k8s(e, k8s_real) < 0)
+		bail("entry_set_k8s");
+	e->ses_tag = 5;
+	t = start_text(e, EXE);
+	is_str(t, "virt=oci op=start reason=register vm=\"web\" uuid=" UUID_L
+		  " vm-pid=1234 " NS_ALL " bundle=\"/var/lib/b\" ses-tag=5"
+		  " k8s-pod=\"coredns-6d4b75cb6d-4mtdm\""
+		  " k8s-namespace=\"kube-system\""
+		  " k8s-pod-uid=\"5b5e07db-f1b9-4530-81ef-b7d04d66b83e\""
+		  " k8s-container=\"coredns\""
+		  " image=\"registry.k8s.io/coredns/coredns:v1.10.1\""
+		  " exe=\"" EXE "\" " TAIL,
+	       "start record with a pod's Kubernetes fields, before exe=");
+	free(t);
+	t = NULL;
+	record_stop_text(e, "exit", EXE, &t);
+	ok(t && !strstr(t, "k8s-") && !strstr(t, "image="),
+	   "stop record: no Kubernetes fields");
+	free(t);
+
+	/* only those given; "" is none */
+	if (entry_set_k8s(e, some) < 0)
+		bail("entry_set_k8s");
+	t = start_text(e, EXE);
+	ok(t && strstr(t, " k8s-pod=\"p\" image=\"img\" exe=") &&
+		   !strstr(t, "k8s-namespace=") && !strstr(t, "k8s-pod-uid=") &&
+		   !strstr(t, "k8s-container="),
+	   "start record: only the Kubernetes fields given");
+	free(t);
+
+	/*
+	 * The longest values, hex-encoded, with a name and bundle of
+	 * common length: the record fits.
+	 */
+	char *big[K8S_COUNT];
+
+	for (int k = 0; k < K8S_COUNT; k++) {
+		big[k] = malloc(k8s_fields[k].max + 1);
+		if (!big[k])
+			bail("malloc");
+		memset(big[k], ' ', k8s_fields[k].max);
+		big[k][k8s_fields[k].max] = '\0';
+	}
+	if (entry_set_k8s(e, (const char *const *)big) < 0)
+		bail("entry_set_k8s");
+	t = start_text(e, EXE);
+	ok(t && strlen(t) < AUDIT_MESSAGE_TEXT_MAX,
+	   "start record with the longest Kubernetes values hex-encoded: "
+	   "%zu bytes, the kernel keeps %d", t ? strlen(t) : 0,
+	   AUDIT_MESSAGE_TEXT_MAX - 1);
+	free(t);
+	for (int k = 0; k < K8S_COUNT; k++)
+		free(big[k]);
 	acid_entry_free(e);
 }
 
@@ -222,6 +305,8 @@ static void test_optional(void)
 	ok(t && !strstr(t, "bundle="), "no bundle: no bundle field");
 	ok(t && !strstr(t, "ses-tag="), "ses tag 0: no ses-tag field");
 	ok(t && !strstr(t, "parent-uuid="), "not nested: no parent-uuid");
+	ok(t && !strstr(t, "k8s-") && !strstr(t, "image="),
+	   "no Kubernetes metadata: no k8s-* or image= field");
 	free(t);
 
 	e->ses_tag = 4294967295u;
@@ -460,6 +545,7 @@ int main(void)
 	test_exact();
 	test_encoding();
 	test_optional();
+	test_k8s();
 	test_size();
 	test_reasons(ctx);
 	test_userns(ctx);

@@ -541,6 +541,95 @@ static void test_enotuniq(void)
 	fx_free(&fx);
 }
 
+/*
+ * The Kubernetes fields of a request: kept in the entry and read back
+ * through the accessors; an ACID_0.1 caller's smaller request (it ends
+ * at ses_tag) registers without them, whatever lies past its end; a
+ * value over its bound is refused before anything is written.
+ */
+static void test_k8s(void)
+{
+	struct fixture fx;
+	struct acid_entry *e, *l;
+	struct child c;
+	char big[ACID_K8S_POD_MAX + 2];
+	struct {
+		struct acid_reg q;
+		char junk[64];
+	} old;
+	struct acid_reg q = {
+		.size = sizeof(q),
+		.name = "k8s",
+		.k8s_pod = "coredns-6d4b75cb6d-4mtdm",
+		.k8s_namespace = "kube-system",
+		.k8s_pod_uid = "5b5e07db-f1b9-4530-81ef-b7d04d66b83e",
+		.k8s_container = "coredns",
+		.image = "registry.k8s.io/coredns/coredns:v1.10.1",
+	};
+
+	fx_new(&fx, "k8s");
+	child_start(&c, 0);
+	q.pid = c.pid;
+	if (is_err(acid_register(fx.ctx, &q, &e), 0,
+		   "register with Kubernetes metadata")) {
+		if (is_err(acid_lookup_pid(fx.ctx, c.pid, &l), 0,
+			   "lookup of the Kubernetes entry")) {
+			is_str(acid_entry_k8s_pod(l), q.k8s_pod, "pod");
+			is_str(acid_entry_k8s_namespace(l), q.k8s_namespace,
+			       "namespace");
+			is_str(acid_entry_k8s_pod_uid(l), q.k8s_pod_uid,
+			       "pod uid");
+			is_str(acid_entry_k8s_container(l), q.k8s_container,
+			       "container");
+			is_str(acid_entry_image(l), q.image, "image");
+			acid_entry_free(l);
+		}
+		acid_forget(fx.ctx, e);
+		acid_entry_free(e);
+	}
+	child_stop(&c);
+
+	/* an ACID_0.1 request: its size ends at ses_tag */
+	child_start(&c, 0);
+	memset(&old, 0xff, sizeof(old));
+	old.q = q;
+	old.q.pid = c.pid;
+	old.q.size = offsetof(struct acid_reg, k8s_pod);
+	/* what lies past its end is not the caller's: garbage pointers */
+	memset((char *)&old.q + old.q.size, 0x5a,
+	       sizeof(old.q) - old.q.size);
+	if (is_err(acid_register(fx.ctx, &old.q, &e), 0,
+		   "register with an ACID_0.1-sized request (%zu bytes)",
+		   old.q.size)) {
+		ok(!*acid_entry_k8s_pod(e) && !*acid_entry_k8s_namespace(e) &&
+			   !*acid_entry_k8s_pod_uid(e) &&
+			   !*acid_entry_k8s_container(e) &&
+			   !*acid_entry_image(e),
+		   "an ACID_0.1 request has no Kubernetes metadata");
+		acid_forget(fx.ctx, e);
+		acid_entry_free(e);
+	}
+	child_stop(&c);
+
+	/* one byte over a bound: refused, nothing written */
+	child_start(&c, 0);
+	q.pid = c.pid;
+	memset(big, 'p', ACID_K8S_POD_MAX + 1);
+	big[ACID_K8S_POD_MAX + 1] = '\0';
+	q.k8s_pod = big;
+	is_err(acid_register(fx.ctx, &q, NULL), -ENAMETOOLONG,
+	       "register with a %d-byte pod name", ACID_K8S_POD_MAX + 1);
+	q.k8s_pod = "p";
+	big[ACID_K8S_NAMESPACE_MAX + 1] = '\0';
+	q.k8s_namespace = big;
+	is_err(acid_register(fx.ctx, &q, NULL), -ENAMETOOLONG,
+	       "register with a %d-byte namespace",
+	       ACID_K8S_NAMESPACE_MAX + 1);
+	expect_clean(fx.dir, "after too long Kubernetes values");
+	child_stop(&c);
+	fx_free(&fx);
+}
+
 static void test_einval(void)
 {
 	struct fixture fx;
@@ -627,6 +716,7 @@ int main(void)
 	test_eexist();
 	test_stale_temp();
 	test_enotuniq();
+	test_k8s();
 	test_einval();
 	return tap_done();
 }

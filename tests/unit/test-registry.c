@@ -113,6 +113,15 @@ static void round_trip(const char *what, const struct acid_entry *e)
 		   back->has_parent, e->has_parent);
 		ok(!memcmp(&back->ns, &e->ns, sizeof(e->ns)),
 		   "round trip %s: namespaces", what);
+		for (int k = 0; k < K8S_COUNT; k++) {
+			if (!e->k8s[k])
+				ok(!back->k8s[k], "round trip %s: no %s", what,
+				   k8s_fields[k].entry);
+			else
+				is_str(back->k8s[k], e->k8s[k],
+				       "round trip %s: %s", what,
+				       k8s_fields[k].entry);
+		}
 		acid_entry_free(back);
 	}
 	free(text);
@@ -125,6 +134,40 @@ static void test_round_trip(void)
 
 		round_trip(rt_rows[i].what, e);
 		acid_entry_free(e);
+	}
+
+	/* Kubernetes metadata: real values, hostile ones, some absent */
+	static const char *const k8s_real[K8S_COUNT] = {
+		"coredns-6d4b75cb6d-4mtdm", "kube-system",
+		"5b5e07db-f1b9-4530-81ef-b7d04d66b83e", "coredns",
+		"registry.k8s.io/coredns/coredns:v1.10.1",
+	};
+	static const char *const k8s_hostile[K8S_COUNT] = {
+		"x uuid=0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9", "\nend\nid=1",
+		NULL, "say \"hi\"", "\x01\x7f\xff",
+	};
+	const char *const *k8s_rows[] = { k8s_real, k8s_hostile };
+	char *text;
+	size_t len;
+
+	for (size_t i = 0; i < 2; i++) {
+		struct acid_entry *k = rt_entry(&rt_rows[i]);
+
+		if (entry_set_k8s(k, k8s_rows[i]) < 0)
+			bail("entry_set_k8s");
+		round_trip(i ? "hostile k8s values" : "k8s values", k);
+		acid_entry_free(k);
+	}
+	/* without them, the text an older acid writes and reads */
+	{
+		struct acid_entry *k = rt_entry(&rt_rows[0]);
+
+		if (entry_to_text(k, &text, &len) < 0)
+			bail("entry_to_text");
+		ok(!strstr(text, "k8s-") && !strstr(text, "image="),
+		   "an entry without Kubernetes metadata has no k8s lines");
+		free(text);
+		acid_entry_free(k);
 	}
 
 	/* the longest texts an entry may hold, every byte value in them */
@@ -146,8 +189,6 @@ static void test_round_trip(void)
 	round_trip("1024-byte name, 4096-byte bundle", e);
 
 	/* one byte more is refused on reading */
-	char *text;
-	size_t len;
 	struct acid_entry *back;
 
 	free(e->name);
@@ -193,6 +234,26 @@ static const struct text_row {
 	  0 },
 	{ "without ns lines", TXT(MAGIC ID MODE PID ST TIME SES NAME BUNDLE END),
 	  0 },
+	{ "Kubernetes lines",
+	  TXT(MAGIC BODY "k8s-pod=706f64\nk8s-namespace=6e73\n"
+		    "k8s-pod-uid=75\nk8s-container=63\nimage=696d67\n" END),
+	  0 },
+	{ "one Kubernetes line", TXT(MAGIC BODY "image=696d67\n" END), 0 },
+	{ "duplicate k8s-pod",
+	  TXT(MAGIC BODY "k8s-pod=706f64\nk8s-pod=706f64\n" END), -EBADMSG },
+	{ "empty k8s-pod (never written)", TXT(MAGIC BODY "k8s-pod=\n" END),
+	  -EBADMSG },
+	{ "unknown k8s- key", TXT(MAGIC BODY "k8s-node=6e\n" END), -EBADMSG },
+	{ "k8s-namespace of 64 bytes",
+	  TXT(MAGIC BODY "k8s-namespace="
+		    "6161616161616161616161616161616161616161616161616161616161616161"
+		    "6161616161616161616161616161616161616161616161616161616161616161"
+		    "6161616161616161616161616161616161616161616161616161616161616161"
+		    "6161616161616161616161616161616161616161616161616161616161616161"
+		    "\n" END),
+	  -EBADMSG },
+	{ "k8s-container with an embedded 00",
+	  TXT(MAGIC BODY "k8s-container=6300\n" END), -EBADMSG },
 
 	{ "empty", TXT(""), -EBADMSG },
 	{ "truncated: no end", TXT(MAGIC BODY), -EBADMSG },
