@@ -16,7 +16,8 @@
  */
 // fuzz-sources: attribution/acidrec.c attribution/attribute.c
 // fuzz-sources: attribution/hash.c attribution/inputs.c
-// fuzz-sources: attribution/interpret.c attribution/record.c
+// fuzz-sources: attribution/interpret.c attribution/json.c
+// fuzz-sources: attribution/record.c
 // fuzz-sources: attribution/state.c attribution/stream.c
 // fuzz-pkgs: auparse
 // fuzz-options: -max_len=65536
