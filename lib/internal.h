@@ -249,7 +249,7 @@ int record_stop_text(const struct acid_entry *e, const char *reason,
 		     const char *exe, char **out);
 int record_self_exe(char *buf, size_t len);
 int record_send_text(struct acid_ctx *ctx, const char *what,
-		     const char *text);
+		     const char *text, bool caps_checked);
 int record_log_start(struct acid_ctx *ctx, const struct acid_entry *e);
 int record_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
 		    const char *reason);

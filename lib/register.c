@@ -310,7 +310,9 @@ int register_add(struct acid_ctx *ctx, const struct acid_reg *q,
 	}
 	proc_hold_close(&hold);
 	if (flags & REGISTER_SEND) {
-		r = record_send_text(ctx, "start", text);
+		/* CAP_AUDIT_WRITE was checked up front unless under WARN */
+		r = record_send_text(ctx, "start", text,
+				     !(flags & REGISTER_WARN));
 		if (r < 0 && record_err)
 			*record_err = r;
 		if (r < 0 && !(flags & REGISTER_WARN)) {
