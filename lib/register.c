@@ -16,10 +16,30 @@
  */
 static int check_tree(struct acid_ctx *ctx, pid_t pid)
 {
-	int r;
+	int r, kids;
 
 	if (ctx->mode != ACID_MODE_USER)
 		return 0;
+	if (pid == getpid())
+		return -EXDEV;
+	/*
+	 * The caller's ancestors all have children: a process without any
+	 * is neither an ancestor nor busy, and the walk up the caller's
+	 * ancestry (a stat read per ancestor) is spared. The walk reads the
+	 * real /proc, the children check the context's procfs: only where
+	 * they are the same does one answer for the other.
+	 */
+	if (strcmp(ctx->proc_root, ACID_DEFAULT_PROC_ROOT) == 0) {
+		kids = proc_has_children(ctx->proc_root, pid);
+		if (kids == 0)
+			return 0;
+		r = proc_is_self_or_ancestor(ACID_DEFAULT_PROC_ROOT, pid);
+		if (r < 0)
+			return r;
+		if (r)
+			return -EXDEV;
+		return kids < 0 ? kids : -EBUSY;
+	}
 	r = proc_is_self_or_ancestor(ACID_DEFAULT_PROC_ROOT, pid);
 	if (r < 0)
 		return r;
