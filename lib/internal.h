@@ -174,6 +174,11 @@ struct proc_hold {
 	pid_t pid;
 	int pidfd;
 	uint64_t start;
+	/* from the same read of its stat file as @start, made after the
+	 * pidfd was opened: its parent then, or the read's error (which a
+	 * hold by pidfd survives) */
+	pid_t ppid;
+	int stat_err;
 };
 int proc_hold_open(const char *proc_root, pid_t pid, struct proc_hold *h);
 int proc_hold_alive(const struct proc_hold *h);

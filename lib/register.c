@@ -246,7 +246,10 @@ int register_add(struct acid_ctx *ctx, const struct acid_reg *q,
 		r = -ENOMEM;
 		goto fail;
 	}
-	r = proc_stat(ctx->proc_root, q->pid, &ppid, &e->starttime);
+	/* the hold read the target's stat file once its pidfd was open */
+	ppid = hold.ppid;
+	e->starttime = hold.start;
+	r = hold.stat_err;
 	if (r < 0) {
 		ctx_fail(ctx, r, "reading %s/%d/stat", ctx->proc_root,
 			 (int)q->pid);
