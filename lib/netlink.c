@@ -169,10 +169,13 @@ static int nl_wait(int fd, struct nl_answers *a)
 		ssize_t n;
 		size_t left;
 
-		if (poll(&pfd, 1, 250) < 0 && errno != EINTR)
-			return -errno;
+		/* what has come is read at once; poll only for what has not */
 		n = recv(fd, &rep, sizeof(rep), MSG_DONTWAIT);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			if (poll(&pfd, 1, 250) < 0 && errno != EINTR)
+				return -errno;
 			tries++;
 			continue;
 		}
