@@ -53,6 +53,17 @@
  * Here main, libacid's side, the comparisons and --trace; the floor and
  * its netlink calls: bench-floor-bare.c; --parts: bench-floor-parts.c;
  * what they share: bench-floor.h.
+ *
+ * Targets: the lifecycle <= 1.5x its floor (stretch 1.2x), one record <=
+ * 2x a bare send+ACK (issue 11). A bare send+ACK is answered within the
+ * sendto(); each check libacid makes around a record is a request whose
+ * answer the kernel sends from a kernel thread it creates for it
+ * (AUDIT_GET twice, AUDIT_LIST_RULES), three per record, created one
+ * after the other within the sendto(), pipelined or not: with the checks
+ * kept, no record comes near 2x a bare send. So "log_start vs pipelined"
+ * (acid_log_start against the prototype with the same kernel requests)
+ * carries a target of its own, <= 1.25x: what libacid adds to the
+ * checks' own cost.
  */
 #include "bench-floor.h"
 
@@ -225,8 +236,8 @@ static void bench_lifecycle(size_t pairs, size_t batch, struct pair_set *life,
  */
 static void bench_record(size_t pairs, struct pair_set *rec,
 			 struct pair_set *proto, struct pair_set *pvl,
-			 struct pair_set *batch, struct pair_set *bvl,
-			 struct samples *held)
+			 struct pair_set *lvp, struct pair_set *batch,
+			 struct pair_set *bvl, struct samples *held)
 {
 	char name[64], bundle[256], text[4096];
 	struct acid_entry *e = NULL;
@@ -293,6 +304,7 @@ static void bench_record(size_t pairs, struct pair_set *rec,
 		set_add(rec, l, b);
 		set_add(proto, c, b);
 		set_add(pvl, c, l);
+		set_add(lvp, l, c);
 		set_add(batch, d, b);
 		set_add(bvl, d, l);
 		samples_add(held, h1 - h0);
@@ -435,7 +447,7 @@ int main(int argc, char **argv)
 	const char *parent = "/run";
 	bool trace = false;
 	struct audit_status before, after;
-	struct pair_set life, reg, rec, unreg, rec1, proto, pvl, bat, bvl;
+	struct pair_set life, reg, rec, unreg, rec1, proto, pvl, lvp, bat, bvl;
 	struct samples held;
 	struct acid_opts opts;
 	struct sigaction sa;
@@ -544,11 +556,12 @@ int main(int argc, char **argv)
 	set_init(&rec1, "one record (log_start)", pairs);
 	set_init(&proto, "record, checks pipelined", pairs);
 	set_init(&pvl, "  pipelined vs log_start", pairs);
+	set_init(&lvp, "  log_start vs pipelined", pairs);
 	set_init(&bat, "record, one batch", pairs);
 	set_init(&bvl, "  one batch vs log_start", pairs);
 	samples_init(&held, pairs);
 	bench_lifecycle(pairs, batch, &life, &reg, &rec, &unreg);
-	bench_record(pairs, &rec1, &proto, &pvl, &bat, &bvl, &held);
+	bench_record(pairs, &rec1, &proto, &pvl, &lvp, &bat, &bvl, &held);
 
 	printf("%-26s %5s %10s %10s %8s\n", "case (median us)", "N",
 	       "libacid", "floor", "ratio");
@@ -559,6 +572,8 @@ int main(int argc, char **argv)
 	set_print(&rec1, "<= 2x", 2.0, 0);
 	set_print(&proto, NULL, 0, 0);
 	set_print(&pvl, NULL, 0, 0);
+	/* a record's floor with its checks: see the header */
+	set_print(&lvp, "<= 1.25x", 1.25, 0);
 	set_print(&bat, NULL, 0, 0);
 	set_print(&bvl, NULL, 0, 0);
 	{
@@ -575,6 +590,7 @@ int main(int argc, char **argv)
 	set_free(&rec1);
 	set_free(&proto);
 	set_free(&pvl);
+	set_free(&lvp);
 	set_free(&bat);
 	set_free(&bvl);
 	samples_free(&held);

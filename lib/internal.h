@@ -102,6 +102,22 @@ struct acid_ctx {
 	char *proc_root;
 	char *state_dir;
 	enum acid_mode mode;
+	/*
+	 * The host's namespaces a lookup compares (NS_LOOKUP_KINDS), read at
+	 * the first lookup that needs them and kept (lookup.c, host_ns()):
+	 * pid 1's, or where pid 1 is out of reach the caller's as they were
+	 * then, for process host_pid (0: pid 1's, good for any process; a
+	 * child forked with a copy of the context reads its own).
+	 * host_state (HOST_NS_*) publishes them: the one thread that moves
+	 * it from UNKNOWN to WRITING fills host_ns and host_pid, then stores
+	 * KNOWN (release); a reader uses them only once it loads KNOWN
+	 * (acquire), and otherwise reads them itself. So a context used by
+	 * several threads at once (which the library does not promise to
+	 * allow) never reads a half-written set.
+	 */
+	int host_state;
+	pid_t host_pid;
+	struct acid_ns_set host_ns;
 	/* the last failure of a call that took the context non-const: its
 	 * error, and what failed (msg, for the error msg_err) */
 	int err, msg_err;
@@ -187,6 +203,11 @@ struct proc_hold {
 	pid_t pid;
 	int pidfd;
 	uint64_t start;
+	/* from the same read of its stat file as @start, made after the
+	 * pidfd was opened: its parent then, or the read's error (which a
+	 * hold by pidfd survives) */
+	pid_t ppid;
+	int stat_err;
 };
 int proc_hold_open(const char *proc_root, pid_t pid, struct proc_hold *h);
 int proc_hold_alive(const struct proc_hold *h);
@@ -205,6 +226,7 @@ int proc_read_small(int dirfd, const char *path, char *buf, size_t len);
 int ns_collect_held(const struct proc_hold *h, struct acid_ns_set *out);
 /* the kinds a lookup compares: a container's own pid and mount namespaces */
 #define NS_LOOKUP_KINDS (1u << ACID_NS_PID | 1u << ACID_NS_MNT)
+enum { HOST_NS_UNKNOWN = 0, HOST_NS_WRITING, HOST_NS_KNOWN };
 int ns_collect_kinds(const char *proc_root, pid_t pid, unsigned int kinds,
 		     struct acid_ns_set *out);
 bool ns_same(const struct acid_ns_set *a, const struct acid_ns_set *b,
@@ -284,7 +306,7 @@ int record_stop_text(const struct acid_entry *e, const char *reason,
 		     const char *exe, char **out);
 int record_self_exe(char *buf, size_t len);
 int record_send_text(struct acid_ctx *ctx, const char *what,
-		     const char *text);
+		     const char *text, bool caps_checked);
 int record_log_start(struct acid_ctx *ctx, const struct acid_entry *e);
 int record_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
 		    const char *reason);

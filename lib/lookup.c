@@ -8,6 +8,45 @@
 
 #include "internal.h"
 
+/*
+ * The host's namespaces: pid 1's. Where pid 1 is out of reach (a sandbox
+ * whose init is in another user namespace) the caller's own stand in: a
+ * namespace the caller shares is no container's either. Read once per
+ * context (see struct acid_ctx): pid 1 never changes its pid namespace
+ * nor leaves its mount namespace; a caller standing in for it is taken
+ * as it was at its first lookup (one that joins a container's mount
+ * namespace later still finds that container's processes).
+ */
+static int host_ns(struct acid_ctx *ctx, struct acid_ns_set *host)
+{
+	pid_t self = getpid(), pid = 0;
+	int r, unknown = HOST_NS_UNKNOWN;
+
+	if (__atomic_load_n(&ctx->host_state, __ATOMIC_ACQUIRE) ==
+		    HOST_NS_KNOWN &&
+	    (ctx->host_pid == 0 || ctx->host_pid == self)) {
+		*host = ctx->host_ns;
+		return 0;
+	}
+	r = ns_collect_kinds(ctx->proc_root, 1, NS_LOOKUP_KINDS, host);
+	if (r == -EACCES || r == -EPERM) {
+		pid = self;
+		r = ns_collect_kinds(ctx->proc_root, self, NS_LOOKUP_KINDS,
+				     host);
+	}
+	if (r < 0)
+		return r;
+	if (__atomic_compare_exchange_n(&ctx->host_state, &unknown,
+					HOST_NS_WRITING, false,
+					__ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		ctx->host_ns = *host;
+		ctx->host_pid = pid;
+		__atomic_store_n(&ctx->host_state, HOST_NS_KNOWN,
+				 __ATOMIC_RELEASE);
+	}
+	return 0;
+}
+
 /* A registered container that @ns shares a non-host namespace with. */
 static int lookup_by_ns(struct acid_ctx *ctx, int dirfd,
 			const struct acid_ns_set *ns, struct acid_entry **out)
@@ -18,15 +57,7 @@ static int lookup_by_ns(struct acid_ctx *ctx, int dirfd,
 	size_t n;
 	int r;
 
-	/*
-	 * The host's namespaces are pid 1's; where pid 1 is out of reach (a
-	 * sandbox whose init is in another user namespace) the caller's own
-	 * stand in: a namespace the caller shares is no container's either.
-	 */
-	r = ns_collect_kinds(ctx->proc_root, 1, NS_LOOKUP_KINDS, &host);
-	if (r == -EACCES || r == -EPERM)
-		r = ns_collect_kinds(ctx->proc_root, getpid(), NS_LOOKUP_KINDS,
-				     &host);
+	r = host_ns(ctx, &host);
 	if (r < 0)
 		return r;
 	/*

@@ -24,18 +24,35 @@
  * libaudit's public senders (audit_log_user_message and friends) report
  * success when the kernel answers ECONNREFUSED, and libaudit's
  * audit_open() and audit_request_status() print on failure, which a
- * library must not do. So the two netlink exchanges are done here: a
- * request, then the kernel's answer read until the one we wait for.
+ * library must not do. So the netlink exchanges are done here.
+ *
+ * The kernel's round trips are put two by two in one sendto(): the
+ * kernel handles the messages of one send in order, within the call,
+ * under its audit command lock (audit_receive()), and an AUDIT_GET's
+ * status is taken while it handles the request, before the kernel thread
+ * that sends the answer starts. Each reply needs such a thread, which is
+ * what a round trip costs: two requests in one send wait for their two
+ * threads together. Requests are numbered (nlmsg_seq) so that each
+ * answer, or the kernel's error, is told apart.
+ */
+
+/* the requests of one record's exchange, by their nlmsg_seq */
+enum { SEQ_STATUS = 1, SEQ_RULES, SEQ_RECORD, SEQ_STATUS_AFTER };
+
+/*
+ * One sendto() carrying the request @type (@flags, @data of @len bytes,
+ * numbered @seq) and, if @then is not 0, a bare request @then numbered
+ * @seq + 1 right behind it.
  */
 static int nl_send(int fd, int type, unsigned int flags, const void *data,
-		   size_t len)
+		   size_t len, uint32_t seq, int then)
 {
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	struct nlmsghdr *nlh;
-	size_t total = NLMSG_SPACE(len);
+	size_t first = NLMSG_SPACE(len), total = first + NLMSG_SPACE(0);
+	struct nlmsghdr *nlh, *next;
 	int r = 0;
 
-	if (total > MAX_AUDIT_MESSAGE_LENGTH)
+	if (first > MAX_AUDIT_MESSAGE_LENGTH)
 		return -EMSGSIZE;
 	nlh = calloc(1, total);
 	if (!nlh)
@@ -43,10 +60,19 @@ static int nl_send(int fd, int type, unsigned int flags, const void *data,
 	nlh->nlmsg_len = (uint32_t)NLMSG_LENGTH(len);
 	nlh->nlmsg_type = (uint16_t)type;
 	nlh->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | flags);
-	nlh->nlmsg_seq = 1;
+	nlh->nlmsg_seq = seq;
 	if (len)
 		memcpy(NLMSG_DATA(nlh), data, len);
-	while (sendto(fd, nlh, nlh->nlmsg_len, 0, (struct sockaddr *)&kernel,
+	if (then) {
+		next = (struct nlmsghdr *)((char *)nlh + first);
+		next->nlmsg_len = (uint32_t)NLMSG_LENGTH(0);
+		next->nlmsg_type = (uint16_t)then;
+		next->nlmsg_flags = NLM_F_REQUEST;
+		next->nlmsg_seq = seq + 1;
+	} else {
+		total = NLMSG_LENGTH(len);
+	}
+	while (sendto(fd, nlh, total, 0, (struct sockaddr *)&kernel,
 		      sizeof(kernel)) < 0) {
 		if (errno != EINTR) {
 			r = -errno;
@@ -58,120 +84,113 @@ static int nl_send(int fd, int type, unsigned int flags, const void *data,
 }
 
 /*
- * Read answers until one of @want arrives (copied to @out) or an error.
- * NLMSG_ERROR with error 0 is an ACK. The kernel's own answer (an error
- * it sent) goes to *@nack where @nack is given, and 0 is returned: the
- * caller can tell "the kernel said no" from "no answer came".
+ * What the kernel answered to the requests of one send. Each answer
+ * wanted is either its reply or the kernel's error for it (*_err).
  */
-static int nl_wait(int fd, int want, void *out, size_t outlen, int *nack)
+struct nl_answers {
+	/* wanted */
+	bool status, rules, ack;
+	uint32_t status_seq;
+	/* the status */
+	bool got_status;
+	int status_err;
+	struct audit_status st;
+	/* the rule list, weighed for a record of @msgtype by @self */
+	bool rules_done;
+	int rules_err;
+	struct rules_walk walk;
+	const struct rules_self *self;
+	uint32_t msgtype;
+	/* the record's ACK, or the kernel's no */
+	bool acked;
+	int nack;
+};
+
+static bool nl_complete(const struct nl_answers *a)
 {
-	struct {
-		struct nlmsghdr nlh;
-		char data[MAX_AUDIT_MESSAGE_LENGTH];
-	} rep;
+	return (!a->status || a->got_status) && (!a->rules || a->rules_done) &&
+	       (!a->ack || a->acked);
+}
 
-	for (int tries = 0; tries < 20; tries++) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		ssize_t n;
+static void nl_take(struct nl_answers *a, const struct nlmsghdr *nlh)
+{
+	size_t len = nlh->nlmsg_len - NLMSG_LENGTH(0);
 
-		if (poll(&pfd, 1, 250) < 0 && errno != EINTR)
-			return -errno;
-		n = recv(fd, &rep, sizeof(rep), MSG_DONTWAIT);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
-		if (n < 0)
-			return -errno;
-		if (!NLMSG_OK(&rep.nlh, (size_t)n))
-			return -EPROTO;
-		if (rep.nlh.nlmsg_type == NLMSG_ERROR) {
-			struct nlmsgerr *err = NLMSG_DATA(&rep.nlh);
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		const struct nlmsgerr *err = NLMSG_DATA(nlh);
 
-			if (!err->error && want != NLMSG_ERROR)
-				continue;
-			if (nack) {
-				*nack = err->error;
-				return 0;
-			}
-			return err->error;
+		if (len < sizeof(*err))
+			return;
+		if (a->status && nlh->nlmsg_seq == a->status_seq &&
+		    err->error && !a->got_status) {
+			a->status_err = err->error;
+			a->got_status = true;
+		} else if (a->rules && nlh->nlmsg_seq == SEQ_RULES &&
+			   err->error && !a->rules_done) {
+			a->rules_err = err->error;
+			a->rules_done = true;
+		} else if (a->ack && nlh->nlmsg_seq == SEQ_RECORD &&
+			   !a->acked) {
+			a->nack = err->error;
+			a->acked = true;
 		}
-		if (rep.nlh.nlmsg_type == want) {
-			size_t len = rep.nlh.nlmsg_len - NLMSG_LENGTH(0);
-
-			memset(out, 0, outlen);
-			memcpy(out, NLMSG_DATA(&rep.nlh),
-			       len < outlen ? len : outlen);
-			return 0;
-		}
+		return;
 	}
-	return -ETIMEDOUT;
+	if (a->status && nlh->nlmsg_type == AUDIT_GET &&
+	    nlh->nlmsg_seq == a->status_seq && !a->got_status) {
+		memset(&a->st, 0, sizeof(a->st));
+		memcpy(&a->st, NLMSG_DATA(nlh),
+		       len < sizeof(a->st) ? len : sizeof(a->st));
+		a->got_status = true;
+	} else if (a->rules && nlh->nlmsg_seq == SEQ_RULES && !a->rules_done) {
+		if (nlh->nlmsg_type == NLMSG_DONE)
+			a->rules_done = true;
+		else if (nlh->nlmsg_type == AUDIT_LIST_RULES)
+			rules_feed(&a->walk, NLMSG_DATA(nlh), len, a->self,
+				   a->msgtype);
+	}
 }
 
 /*
- * The kernel's audit status. AUDIT_GET needs CAP_AUDIT_CONTROL: a caller
- * that only logs gets -EPERM, "unknown". Asked without NLM_F_ACK, so the
- * only answer is the status or an error. The kernel takes its snapshot
- * while it handles the request, within sendto().
+ * Read the answers to one send, in whatever order they come, until every
+ * one wanted in @a has come (0), the kernel said no to the record (0,
+ * a->nack), or none comes (-ETIMEDOUT), or -errno.
  */
-static int audit_status(int fd, struct audit_status *st)
-{
-	int r = nl_send(fd, AUDIT_GET, 0, NULL, 0);
-
-	if (r < 0)
-		return r;
-	return nl_wait(fd, AUDIT_GET, st, sizeof(*st), NULL);
-}
-
-/*
- * Would the kernel's rules drop a record of @type sent by this thread?
- * The rule list (AUDIT_LIST_RULES, CAP_AUDIT_CONTROL) comes as one message
- * per rule and NLMSG_DONE; each is weighed by rules.c. -ENOMSG: a rule of
- * the exclude or user list drops (or may drop) it.
- */
-static int rules_check(int fd, int type)
+static int nl_wait(int fd, struct nl_answers *a)
 {
 	struct {
 		struct nlmsghdr nlh;
 		char data[MAX_AUDIT_MESSAGE_LENGTH];
 	} rep;
-	struct rules_walk w = { 0 };
-	struct rules_self self;
-	int r;
 
-	rules_self_get(&self);
-	r = nl_send(fd, AUDIT_LIST_RULES, 0, NULL, 0);
-	if (r < 0)
-		return r;
 	for (int tries = 0; tries < 20;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		struct nlmsghdr *nlh = &rep.nlh;
 		ssize_t n;
 		size_t left;
 
-		if (poll(&pfd, 1, 250) < 0 && errno != EINTR)
-			return -errno;
+		/* what has come is read at once; poll only for what has not */
 		n = recv(fd, &rep, sizeof(rep), MSG_DONTWAIT);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			if (poll(&pfd, 1, 250) < 0 && errno != EINTR)
+				return -errno;
 			tries++;
 			continue;
 		}
 		if (n < 0)
 			return -errno;
+		if (!NLMSG_OK(nlh, (size_t)n))
+			return -EPROTO;
 		for (left = (size_t)n; NLMSG_OK(nlh, left);
 		     nlh = NLMSG_NEXT(nlh, left)) {
-			if (nlh->nlmsg_type == NLMSG_DONE)
-				return w.drops ? -ENOMSG : 0;
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *err = NLMSG_DATA(nlh);
-
-				if (err->error)
-					return err->error;
-				continue;
-			}
-			if (nlh->nlmsg_type == AUDIT_LIST_RULES)
-				rules_feed(&w, NLMSG_DATA(nlh),
-					   nlh->nlmsg_len - NLMSG_LENGTH(0),
-					   &self, (uint32_t)type);
+			nl_take(a, nlh);
+			if (a->acked && a->nack)
+				return 0;
 		}
+		if (nl_complete(a))
+			return 0;
 	}
 	return -ETIMEDOUT;
 }
@@ -196,6 +215,13 @@ static int unsent(int r)
  * another process's record lost at the same moment makes this answer
  * wrong the safe way).
  *
+ * Two sends: the status (AUDIT_GET, CAP_AUDIT_CONTROL: a caller that
+ * only logs gets -EPERM, "unknown") with the rule list (AUDIT_LIST_RULES,
+ * weighed by rules.c), answered before the record goes out, so that a
+ * rule that may drop it means "not sent"; then the record (NLM_F_ACK)
+ * with the status after it, which the kernel takes once it has queued
+ * or lost the record.
+ *
  * Once sendto() returned, the kernel has handled the record (a netlink
  * request is handled within the call): any doubt after that point is
  * -ETIMEDOUT (its answer did not arrive), -ECONNABORTED (audit was off
@@ -205,9 +231,14 @@ static int unsent(int r)
 int netlink_send_user(int type, const char *text)
 {
 	_cleanup_close_ int fd = -1;
-	struct audit_status before, after;
+	struct rules_self self;
+	struct nl_answers before = {
+		.status = true, .rules = true, .status_seq = SEQ_STATUS,
+		.self = &self, .msgtype = (uint32_t)type,
+	};
+	struct nl_answers after = { .ack = true, .status_seq = SEQ_STATUS_AFTER };
 	bool known;
-	int r, nack = 0;
+	int r;
 
 	/* the kernel would cut it short without a word */
 	if (strlen(text) >= RECORD_TEXT_MAX)
@@ -216,29 +247,37 @@ int netlink_send_user(int type, const char *text)
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
 	if (fd < 0)
 		return -errno;
-	r = audit_status(fd, &before);
+	rules_self_get(&self);
+	r = nl_send(fd, AUDIT_GET, 0, NULL, 0, SEQ_STATUS, AUDIT_LIST_RULES);
+	if (r < 0)
+		return unsent(r);
+	r = nl_wait(fd, &before);
+	if (r < 0)
+		return unsent(r);
+	r = before.status_err;
 	if (r < 0 && r != -EPERM)
 		return unsent(r);
 	known = r == 0;
-	if (known && !before.enabled)
+	if (known && !before.st.enabled)
 		return -ENOTCONN;
-	if (known) {
-		r = rules_check(fd, type);
-		if (r < 0)
-			return unsent(r);
-	}
-	r = nl_send(fd, type, NLM_F_ACK, text, strlen(text) + 1);
+	if (known && before.rules_err)
+		return unsent(before.rules_err);
+	if (known && before.walk.drops)
+		return -ENOMSG;
+
+	after.status = known;
+	r = nl_send(fd, type, NLM_F_ACK, text, strlen(text) + 1, SEQ_RECORD,
+		    known ? AUDIT_GET : 0);
 	if (r < 0)
 		return unsent(r);
-	r = nl_wait(fd, NLMSG_ERROR, NULL, 0, &nack);
+	r = nl_wait(fd, &after);
 	if (r < 0)
 		return -ETIMEDOUT;
-	if (nack || !known)
-		return nack;
-	r = audit_status(fd, &after);
-	if (r < 0)
+	if (after.nack || !known)
+		return after.nack;
+	if (after.status_err)
 		return -ETIMEDOUT;
-	if (!after.enabled)
+	if (!after.st.enabled)
 		return -ECONNABORTED;
-	return after.lost != before.lost ? -ENOBUFS : 0;
+	return after.st.lost != before.st.lost ? -ENOBUFS : 0;
 }

@@ -49,6 +49,8 @@ int proc_hold_open(const char *proc_root, pid_t pid, struct proc_hold *h)
 	h->pid = pid;
 	h->pidfd = -1;
 	h->start = 0;
+	h->ppid = 0;
+	h->stat_err = 0;
 	if (pid <= 0)
 		return -ESRCH;
 	r = pidfd_open_(pid);
@@ -61,7 +63,8 @@ int proc_hold_open(const char *proc_root, pid_t pid, struct proc_hold *h)
 	 * is what holds it where there is no pidfd; with one, a proc tree
 	 * without stat files (tests) is fine.
 	 */
-	r = proc_stat(proc_root, pid, NULL, &h->start);
+	r = proc_stat(proc_root, pid, &h->ppid, &h->start);
+	h->stat_err = r < 0 ? r : 0;
 	if (r < 0 && h->pidfd < 0) {
 		proc_hold_close(h);
 		return r;

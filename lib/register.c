@@ -16,10 +16,30 @@
  */
 static int check_tree(struct acid_ctx *ctx, pid_t pid)
 {
-	int r;
+	int r, kids;
 
 	if (ctx->mode != ACID_MODE_USER)
 		return 0;
+	if (pid == getpid())
+		return -EXDEV;
+	/*
+	 * The caller's ancestors all have children: a process without any
+	 * is neither an ancestor nor busy, and the walk up the caller's
+	 * ancestry (a stat read per ancestor) is spared. The walk reads the
+	 * real /proc, the children check the context's procfs: only where
+	 * they are the same does one answer for the other.
+	 */
+	if (strcmp(ctx->proc_root, ACID_DEFAULT_PROC_ROOT) == 0) {
+		kids = proc_has_children(ctx->proc_root, pid);
+		if (kids == 0)
+			return 0;
+		r = proc_is_self_or_ancestor(ACID_DEFAULT_PROC_ROOT, pid);
+		if (r < 0)
+			return r;
+		if (r)
+			return -EXDEV;
+		return kids < 0 ? kids : -EBUSY;
+	}
 	r = proc_is_self_or_ancestor(ACID_DEFAULT_PROC_ROOT, pid);
 	if (r < 0)
 		return r;
@@ -233,7 +253,10 @@ int register_add(struct acid_ctx *ctx, const struct acid_reg *q,
 		if ((r = entry_set_k8s(e, k8s)) < 0)
 			goto fail;
 	}
-	r = proc_stat(ctx->proc_root, q->pid, &ppid, &e->starttime);
+	/* the hold read the target's stat file once its pidfd was open */
+	ppid = hold.ppid;
+	e->starttime = hold.start;
+	r = hold.stat_err;
 	if (r < 0) {
 		ctx_fail(ctx, r, "reading %s/%d/stat", ctx->proc_root,
 			 (int)q->pid);
@@ -324,7 +347,9 @@ int register_add(struct acid_ctx *ctx, const struct acid_reg *q,
 	}
 	proc_hold_close(&hold);
 	if (flags & REGISTER_SEND) {
-		r = record_send_text(ctx, "start", text);
+		/* CAP_AUDIT_WRITE was checked up front unless under WARN */
+		r = record_send_text(ctx, "start", text,
+				     !(flags & REGISTER_WARN));
 		if (r < 0 && record_err)
 			*record_err = r;
 		if (r < 0 && !(flags & REGISTER_WARN)) {

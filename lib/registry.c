@@ -16,7 +16,8 @@
  *                   (every poststop) reads the slots up to the first
  *                   missing one. A writer takes the first free slot
  *                   before the entry appears; a removal frees its slot in
- *                   place, and free slots at the end are unlinked;
+ *                   place (the last slot it unlinks), and free slots at
+ *                   the end are unlinked;
  *   .lock           flock()ed by writers, so that the checks before a
  *                   registration and its writes are one step for others.
  *                   Its content, once a writer has made the name index
@@ -214,14 +215,29 @@ static int link_replace(int dirfd, const char *link, const char *target)
 
 	snprintf(tmp, sizeof(tmp), ".tmp-%d-%ld-%s", (int)getpid(),
 		 (long)syscall(SYS_gettid), link);
-	unlinkat(dirfd, tmp, 0);
-	if (symlinkat(target, dirfd, tmp) < 0 ||
-	    renameat(dirfd, tmp, dirfd, link) < 0) {
+	/* a temp name taken is a dead writer's (see registry_put()) */
+	r = symlinkat(target, dirfd, tmp);
+	if (r < 0 && errno == EEXIST && unlinkat(dirfd, tmp, 0) == 0)
+		r = symlinkat(target, dirfd, tmp);
+	if (r < 0 || renameat(dirfd, tmp, dirfd, link) < 0) {
 		r = -errno;
 		unlinkat(dirfd, tmp, 0);
 		return r;
 	}
 	return 0;
+}
+
+/*
+ * Make @link a symlink to @target: in place where there is none (a
+ * symlink appears whole), else replacing the one there (link_replace()).
+ */
+static int link_set(int dirfd, const char *link, const char *target)
+{
+	if (symlinkat(target, dirfd, link) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -errno;
+	return link_replace(dirfd, link, target);
 }
 
 /* Point slot @k of @hash at @target (lock held). */
@@ -259,24 +275,53 @@ static int name_add(int dirfd, const char *name, const char *final,
 	uint64_t hash = name_hash(name);
 	char target[128];
 	unsigned k = 0;
+	bool r_past_end;
 
 	for (;;) {
 		int r = name_slot_read(dirfd, hash, k, target, sizeof(target));
 
+		r_past_end = r == -ENOENT;
 		if (r == 0 || r == -ENOENT)
 			break;
 		if (++k >= NAME_SLOT_LIMIT)
 			return -ENOSPC;
 	}
 	*slot = k;
+	if (r_past_end) {
+		char link[NAME_LINK_MAX];
+
+		name_link(hash, k, link, sizeof(link));
+		return link_set(dirfd, link, final);
+	}
 	return name_slot_set(dirfd, hash, k, final);
 }
 
-/* Free slot @k of @hash, and the free slots it may end. */
+/*
+ * Free slot @k of @hash, and the free slots it may end (lock held). The
+ * last slot is unlinked at once, and the free ones before it after it,
+ * the last first: the slots that stay have no gap, and none moved. A
+ * slot with others behind it is marked free in one rename.
+ */
 static void name_free(int dirfd, uint64_t hash, unsigned k)
 {
-	if (name_slot_set(dirfd, hash, k, NAME_FREE) == 0)
-		name_trim(dirfd, hash);
+	char target[128], link[NAME_LINK_MAX];
+
+	if (name_slot_read(dirfd, hash, k + 1, target, sizeof(target)) !=
+	    -ENOENT) {
+		if (name_slot_set(dirfd, hash, k, NAME_FREE) == 0)
+			name_trim(dirfd, hash);
+		return;
+	}
+	name_link(hash, k, link, sizeof(link));
+	if (unlinkat(dirfd, link, 0) < 0)
+		return;
+	while (k > 0 &&
+	       name_slot_read(dirfd, hash, k - 1, target, sizeof(target)) == 0) {
+		name_link(hash, k - 1, link, sizeof(link));
+		if (unlinkat(dirfd, link, 0) < 0)
+			break;
+		k--;
+	}
 }
 
 /* Free the slot of @name that leads to @final, if there is one. */
@@ -317,10 +362,14 @@ int registry_put(int dirfd, const struct acid_entry *e)
 	 * killed before its rename, whose pid came round again, must not
 	 * block this registration until acid gc.
 	 */
-	if (unlinkat(dirfd, tmp, 0) < 0 && errno != ENOENT)
-		return -errno;
 	fd = openat(dirfd, tmp,
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST) {
+		if (unlinkat(dirfd, tmp, 0) < 0 && errno != ENOENT)
+			return -errno;
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
+						O_NOFOLLOW | O_CLOEXEC, 0600);
+	}
 	if (fd < 0)
 		return -errno;
 	/*
@@ -345,7 +394,7 @@ int registry_put(int dirfd, const struct acid_entry *e)
 
 	/* the pid index: replace a stale link left by a dead container */
 	snprintf(link, sizeof(link), "pid-%d", (int)e->pid);
-	r = link_replace(dirfd, link, final);
+	r = link_set(dirfd, link, final);
 	if (r < 0) {
 		unlinkat(dirfd, final, 0);
 		if (*e->name)
@@ -513,9 +562,10 @@ static int name_scan_unindexed(int dirfd, const char *name,
 
 /*
  * Readers take no lock: a slot is only ever replaced in one rename (an
- * entry's target by the free mark, or the reverse) and free slots are
- * trimmed from the end, so no live slot ever moves and a reader sees
- * every entry that exists while it reads.
+ * entry's target by the free mark, or the reverse), made whole by one
+ * symlinkat() past the last, and unlinked only from the end (free, or
+ * the last one once its entry is gone), so no live slot ever moves and
+ * a reader sees every entry that exists while it reads.
  */
 int registry_get_name(int dirfd, const char *name, const char *bundle,
 		      struct acid_entry **out)

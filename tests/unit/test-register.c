@@ -288,6 +288,48 @@ static void test_hostile_comm(void)
 }
 
 /*
+ * The host's namespaces are kept per context (lib/lookup.c, host_ns()):
+ * a caller that looked up once and then joins container A's mount
+ * namespace itself still finds B (in A's mount namespace) to be A's.
+ * Where pid 1's namespaces are out of reach the caller's own stand for
+ * the host's; read afresh at each lookup they were A's by then, and B
+ * belonged to no container. In a child, with a context of its own.
+ */
+static void lookup_after_join(const char *dir, pid_t a, pid_t b)
+{
+	int status = -1;
+	pid_t c;
+
+	fflush(NULL);
+	c = fork();
+	if (c < 0)
+		bail("fork");
+	if (c == 0) {
+		struct acid_ctx *ctx = ctx_at(dir);
+		struct acid_entry *l = NULL;
+		char path[64];
+		int fd;
+
+		if (acid_lookup_pid(ctx, getpid(), &l) != -ENOENT)
+			_exit(2);
+		snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)a);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, CLONE_NEWNS) < 0)
+			_exit(3);
+		if (acid_lookup_pid(ctx, b, &l) != 0)
+			_exit(4);
+		acid_entry_free(l);
+		acid_ctx_free(ctx);
+		_exit(0);
+	}
+	waitpid(c, &status, 0);
+	is_int(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0,
+	       "a context's caller that joined A's mount namespace after a "
+	       "lookup finds B in A (exit 2: first lookup, 3: setns, "
+	       "4: B not found)");
+}
+
+/*
  * A process that joined a container's mount namespace (as runc exec does)
  * without descending from its first process belongs to it.
  */
@@ -335,6 +377,7 @@ static void test_lookup_by_namespace(void)
 			   idstr(acid_entry_id(l), s));
 			acid_entry_free(l);
 		}
+		lookup_after_join(fx.dir, a.pid, b);
 		if (acid_forget(fx.ctx, e) == 0)
 			is_err(acid_lookup_pid(fx.ctx, b, &l), -ENOENT,
 			       "lookup by B's pid after A was forgotten");
