@@ -33,11 +33,13 @@ agg_plugin() {
 	chmod 0640 "$1/plugins.d/$2.conf"
 }
 
-# agg_start DIR: the aggregator auditd on a free port, config and log in
-# DIR, plugins from DIR/plugins.d (agg_plugin before this). Writes
-# DIR/port and DIR/auditd.pid; waits for DAEMON_START and the port.
+# agg_start DIR [STATE_DIR]: the aggregator auditd on a free port, config
+# and log in DIR, plugins from DIR/plugins.d (agg_plugin before this).
+# STATE_DIR: an acid registry its plugins see as /run/acid (the default
+# one, which audisp-acid seeds from; the private /run hides the host's).
+# Writes DIR/port and DIR/auditd.pid; waits for DAEMON_START and the port.
 agg_start() {
-	local dir=$1 port i
+	local dir=$1 state=${2:-} port i
 	mkdir -p "$dir/plugins.d"
 	port=$(agg_free_port) || return 1
 	echo "$port" > "$dir/port"
@@ -76,8 +78,10 @@ agg_start() {
 	# auditd keeps whatever descriptors it is given: none but 0-2;
 	# setsid, unshare and sh exec in place, so $! is the auditd's pid
 	setsid unshare -U -r -m --propagation private sh -c \
-		'mount -t tmpfs tmpfs /run && exec python3 -c "import os, sys; os.closerange(3, 65536); os.execvp(\"auditd\", [\"auditd\", \"-n\", \"-c\", sys.argv[1]])" "$0"' \
-		"$dir" </dev/null >"$dir/auditd.out" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
+		'mount -t tmpfs tmpfs /run &&
+		{ [ -z "$1" ] || { mkdir /run/acid && mount --bind "$1" /run/acid; }; } &&
+		exec python3 -c "import os, sys; os.closerange(3, 65536); os.execvp(\"auditd\", [\"auditd\", \"-n\", \"-c\", sys.argv[1]])" "$0"' \
+		"$dir" "$state" </dev/null >"$dir/auditd.out" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
 	echo $! > "$dir/auditd.pid"
 	for i in $(seq 1 50); do
 		grep -q "^type=DAEMON_START" "$dir/audit.log" 2>/dev/null &&
