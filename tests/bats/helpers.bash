@@ -124,7 +124,7 @@ audit_mark() {
 	for i in $(seq 1 50); do
 		# (the marker's USER record: with execve audited, the EXECVE
 		# records of auditctl and of this grep name the tag too)
-		line=$(tail -n 200 "$AUDIT_LOG" | grep -aF "$tag" | grep -a '^type=USER ' || true)
+		line=$(tail -n 200 "$AUDIT_LOG" | grep -aF "$tag" | grep -aE '^(node=[^ ]+ )?type=USER ' || true)
 		[ -n "$line" ] && break
 		sleep 0.1
 	done
