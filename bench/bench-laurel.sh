@@ -71,13 +71,14 @@ log=${ACID_AUDIT_LOG:-/var/log/audit/audit.log}
 die() { echo "bench-laurel.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root"
 [ -x "$plugin" ] || die "no audisp-acid at $plugin (ninja -C $build)"
-[ -n "$laurel" ] || die "laurel is not installed (apt-get install laurel, then set active = no in /etc/audit/plugins.d/laurel.conf)"
+[ -n "$laurel" ] && [ -x "$laurel" ] || die "laurel is not installed (apt-get install laurel, then set active = no in /etc/audit/plugins.d/laurel.conf)"
 for c in runc podman jq auditd audisp-remote unshare setsid python3 perl; do
 	command -v "$c" >/dev/null || die "$c is not installed"
 done
 auditctl -s | grep -q '^pid [1-9]' || die "auditd is not running"
 
 # shellcheck source=../tests/bats/aggregator.bash
+# shellcheck disable=SC1091 # (tests/bats/aggregator.bash)
 . "$repo/tests/bats/aggregator.bash"
 work=$(mktemp -d /tmp/acid-bench-laurel.XXXXXX)
 tag=$$-$RANDOM
@@ -167,7 +168,8 @@ fi
 pre() { # N: wait for the start records of N containers
 	local i
 	for i in $(seq 1 100); do
-		[ "$(ls "$ACID_STATE_DIR" 2>/dev/null | grep -c '\.entry$')" -ge "$1" ] && return 0
+		set -- "$1" "$ACID_STATE_DIR"/*.entry
+		[ -e "${2:-}" ] && [ $(($# - 1)) -ge "$1" ] && return 0
 		sleep 0.1
 	done
 	die "the containers started before the plugins did not register"
@@ -307,7 +309,6 @@ jq -r --arg t "/ACIDCMP.$tag." 'select(.EXECVE.ARGV? and (.EXECVE.ARGV | any(sta
 	   (.CONTAINER_INFO.ID? // ([.. | objects | .container_info? // empty | .id?] | map(select(. != null)) | first) // "-")] | @tsv' \
 	"$lau" > "$work/laurel.tsv" 2>/dev/null || true
 
-total=$((nctr * nexec))
 for ((n = 0; n < nctr; n++)); do
 	cid=$(cat "$work/cid$n" 2>/dev/null || echo none)
 	echo "runc	$n	acidcmp-$tag-$n"
