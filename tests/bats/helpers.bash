@@ -122,7 +122,9 @@ audit_mark() {
 	local tag="acid-mark-$$-$RANDOM$RANDOM" i line
 	auditctl -m "$tag" >/dev/null
 	for i in $(seq 1 50); do
-		line=$(tail -n 200 "$AUDIT_LOG" | grep -aF "$tag" || true)
+		# (the marker's USER record: with execve audited, the EXECVE
+		# records of auditctl and of this grep name the tag too)
+		line=$(tail -n 200 "$AUDIT_LOG" | grep -aF "$tag" | grep -aE '^(node=[^ ]+ )?type=USER ' || true)
 		[ -n "$line" ] && break
 		sleep 0.1
 	done

@@ -6,8 +6,10 @@
 #    log section since a mark piped into audisp-acid;
 #  - reliability: garbage lines, a record split across writes, the output
 #    removed then SIGHUP, a full disk (stdin still drained, drops counted).
-# The system auditd is shared: the plugin is not installed into it here
-# (tests/system/plugin-auditd.bats does that, on a machine of your own).
+# The system auditd is shared: the plugin is not installed into it here.
+# A real auditd running audisp-acid as its plugin: plugin-auditd.bats (a
+# private auditd of its own); the system auditd itself running it:
+# tests/system/plugin-auditd.bats, on a machine of your own.
 
 load helpers
 load plugin-helpers
