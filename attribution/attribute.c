@@ -387,7 +387,7 @@ static struct ctr *on_start(struct acid_attr *a, const struct hdr *h,
 {
 	struct ctr *old = find_open(a, r->uuid, h->k.node), *c;
 	bool inside = sender_inside(a, h->k.node, s->pid, r->parent);
-	bool old_kernel = false, set_now;
+	bool old_kernel = false, set_now, impossible = false;
 	char q[128], q2[128];
 	const struct kop *set = NULL;
 	uint64_t idx;
@@ -406,6 +406,7 @@ static struct ctr *on_start(struct acid_attr *a, const struct hdr *h,
 			r->vm_pid == 1 ? "the host's init"
 				       : "its own sender");
 		inside = true;
+		impossible = true;
 	}
 
 	if (old) {
@@ -474,9 +475,15 @@ static struct ctr *on_start(struct acid_attr *a, const struct hdr *h,
 	/* a set record the displaced claim took was this ID's */
 	set_now = kernel_set(a, r->uuid, c->node, &set);
 	c->kernel = set_now || old_kernel;
-	if (add_pid(a, c, idx, r->vm_pid) < 0 ||
-	    (r->ses_tag && !c->kernel &&
-	     hmap_add(&a->ses, nkey(c->node, r->ses_tag), idx) < 0))
+	/*
+	 * A claim no acid could have sent is listed (forged?) but given no
+	 * process set and no session: otherwise every descendant of the
+	 * host's init, or of the forger, would be taken for its container's.
+	 */
+	if (!impossible &&
+	    (add_pid(a, c, idx, r->vm_pid) < 0 ||
+	     (r->ses_tag && !c->kernel &&
+	      hmap_add(&a->ses, nkey(c->node, r->ses_tag), idx) < 0)))
 		a->err = -ENOMEM;
 	if (c->selected && set_now)
 		select_stamp_line(a, &set->k, idx, set->line, set->len);

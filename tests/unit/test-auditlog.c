@@ -383,6 +383,42 @@ out:
 	warns_close(&w);
 }
 
+#define PID1_UUID "f0f0f0f0-1111-4222-8333-000000000001"
+
+/*
+ * pid1.log: a start record that names the host's init (vm-pid=1), sent by
+ * a process the log does not show inside a container. Every process
+ * descends from pid 1: were its run given a process set, all the host's
+ * later processes (sshd, a user's shell) would be this "container's", in
+ * acid events and in the live plugin alike. It is listed, forged?, with
+ * its own record and nothing else.
+ */
+static void test_pid1_claim(bool ref)
+{
+	const char *m = ref ? "reference" : "fast";
+	const struct acid_attr_container *c;
+	struct got g = { 0 };
+	struct warns w;
+	struct acid_attr *log;
+
+	warns_open(&w);
+	log = run_by("pid1.log", ref, by_uuid, PID1_UUID, &g, w.f);
+	if (!ok(acid_attr_count(log) == 1, "%s: pid1.log: 1 container (got %zu)",
+		m, acid_attr_count(log)))
+		goto out;
+	c = acid_attr_get(log, 0);
+	is_int(c->forged, 1, "%s: pid1.log: a claim of vm-pid 1 is forged?", m);
+	is_u64(c->events, 0, "%s: pid1.log: the host's processes are not its "
+	       "(got %" PRIu64 ")", m, c->events);
+	SERIALS(&g, "pid1.log: acid events " PID1_UUID, 900);
+	ok(strstr(warns_text(&w), "names vm-pid 1, the host's init: not "
+				  "acid's (forged?)") != NULL,
+	   "%s: pid1.log: warned about", m);
+out:
+	acid_attr_free(log);
+	warns_close(&w);
+}
+
 /*
  * Lines damaged in ways seen while fuzzing: a 0x1d inside the type or the
  * node name (libauparse splits there and leaks a half record: not a
@@ -581,7 +617,7 @@ static void test_same_both_ways(void)
 	static const char *const files[] = {
 		"ancestry.log", "reuse.log", "session.log", "interleaved.log",
 		"hostile.log", "hijack.log", "repeat.log", "kernel.log",
-		"conflict.log", "fleet.log",
+		"conflict.log", "fleet.log", "pid1.log",
 	};
 	static const char *const names[] = {
 		"web-1", "job", "tagged", "plain", "east", "west", "inner",
@@ -639,6 +675,7 @@ int main(int argc, char **argv)
 		test_kernel(ref);
 		test_reason_length(ref);
 		test_conflict(ref);
+		test_pid1_claim(ref);
 	}
 	test_same_both_ways();
 	return tap_done();
