@@ -25,6 +25,7 @@
 # senders by pid and removes the rule.
 
 load helpers
+load aggregator
 
 ACID=${ACID_BIN:-$BUILD/tools/acid}
 DATA=$REPO/tests/data/auditlog
@@ -32,7 +33,7 @@ DATA=$REPO/tests/data/auditlog
 FLEET_UID=47113
 
 setup_file() {
-	local port i
+	local i
 	require_components
 	[ -x "$ACID" ] || fail "$ACID was not built"
 	for i in auditd audisp-remote unshare setsid python3; do
@@ -40,130 +41,22 @@ setup_file() {
 			fail "required component '$i' is missing (scripts/install-deps.sh installs it)"
 	done
 	AGG=$BATS_FILE_TMPDIR/agg
-	mkdir -p "$AGG/plugins.d"
-	# a free loopback port (asked of the kernel, then let go)
-	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	echo "$port" > "$BATS_FILE_TMPDIR/port"
-	cat > "$AGG/auditd.conf" <<-EOF
-	local_events = no
-	write_logs = yes
-	log_file = $AGG/audit.log
-	log_format = ENRICHED
-	flush = INCREMENTAL_ASYNC
-	freq = 1
-	num_logs = 0
-	max_log_file = 0
-	max_log_file_action = IGNORE
-	name_format = NONE
-	space_left = 2
-	space_left_action = IGNORE
-	admin_space_left = 1
-	admin_space_left_action = IGNORE
-	disk_full_action = IGNORE
-	disk_error_action = IGNORE
-	priority_boost = 0
-	tcp_listen_port = $port
-	tcp_listen_queue = 5
-	tcp_max_per_addr = 4
-	tcp_client_max_idle = 0
-	use_libwrap = no
-	transport = TCP
-	distribute_network = no
-	q_depth = 2000
-	overflow_action = SYSLOG
-	max_restarts = 0
-	plugin_dir = $AGG/plugins.d
-	EOF
-	chmod 0640 "$AGG/auditd.conf"
-	# auditd keeps whatever descriptors it is given: none but 0-2 (bats
-	# waits on its own); setsid, unshare and sh exec in place, so $! is
-	# the aggregator's pid
-	setsid unshare -U -r -m --propagation private sh -c \
-		'mount -t tmpfs tmpfs /run && exec python3 -c "import os, sys; os.closerange(3, 65536); os.execvp(\"auditd\", [\"auditd\", \"-n\", \"-c\", sys.argv[1]])" "$0"' \
-		"$AGG" </dev/null >"$BATS_FILE_TMPDIR/agg.out" 2>&1 3>&- &
-	echo $! > "$BATS_FILE_TMPDIR/agg.pid"
-	for i in $(seq 1 50); do
-		grep -q "^type=DAEMON_START" "$AGG/audit.log" 2>/dev/null &&
-			python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' "$port" 2>/dev/null &&
-			break
-		sleep 0.1
-	done
-	[ "$(cat "/proc/$(cat "$BATS_FILE_TMPDIR/agg.pid")/comm" 2>/dev/null)" = auditd ] ||
-		fail "the aggregator auditd did not start: $(cat "$BATS_FILE_TMPDIR/agg.out")"
-	grep -q "^type=DAEMON_START" "$AGG/audit.log" ||
-		fail "the aggregator wrote no DAEMON_START to $AGG/audit.log"
+	# the aggregator (tests/bats/aggregator.bash), with no plugin
+	agg_start "$AGG" || fail "the aggregator auditd did not start"
 	export RULE_KEY=acid-fleet-$$
 	echo "$RULE_KEY" > "$BATS_FILE_TMPDIR/rule-key"
 	auditctl -a always,exit -F arch=b64 -S execve -F uid=$FLEET_UID -k "$RULE_KEY" >/dev/null
 }
 
-# stop PIDFILE: the process it names, by its pid, and wait for it.
-stop_pid() {
-	local pid i
-	pid=$(cat "$1" 2>/dev/null) || return 0
-	[ -n "$pid" ] || return 0
-	kill "$pid" 2>/dev/null || return 0
-	for i in $(seq 1 50); do
-		kill -0 "$pid" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-}
-
 teardown_file() {
-	local key f
-	for f in "$BATS_FILE_TMPDIR"/remote-*.pid; do
-		[ -e "$f" ] && stop_pid "$f"
-	done
-	stop_pid "$BATS_FILE_TMPDIR/agg.pid"
+	local key
+	agg_stop "$BATS_FILE_TMPDIR/agg"
 	key=$(cat "$BATS_FILE_TMPDIR/rule-key" 2>/dev/null) || return 0
 	auditctl -d always,exit -F arch=b64 -S execve -F uid=$FLEET_UID -k "$key" >/dev/null 2>&1 || true
 }
 
 teardown() {
 	delete_runc_containers
-}
-
-# remote_conf NAME: an audisp-remote.conf for a sender to the aggregator.
-remote_conf() {
-	cat > "$BATS_FILE_TMPDIR/remote-$1.conf" <<-EOF
-	remote_server = 127.0.0.1
-	port = $(cat "$BATS_FILE_TMPDIR/port")
-	transport = tcp
-	queue_file = $BATS_FILE_TMPDIR/remote-$1.queue
-	mode = immediate
-	queue_depth = 10240
-	format = managed
-	network_retry_time = 1
-	max_tries_per_record = 3
-	max_time_per_record = 5
-	heartbeat_timeout = 0
-	network_failure_action = syslog
-	disk_low_action = ignore
-	disk_full_action = ignore
-	disk_error_action = syslog
-	remote_ending_action = reconnect
-	generic_error_action = syslog
-	generic_warning_action = syslog
-	queue_error_action = syslog
-	overflow_action = syslog
-	startup_failure_action = warn_once_continue
-	EOF
-}
-
-# start_remote NAME: a standalone audisp-remote reading the fifo
-# remote-NAME.in, with its own configuration (bind-mounted over the
-# compiled-in path in a private mount namespace). The caller writes
-# records to descriptor FD (opened here) and closes it to end the sender.
-start_remote() {
-	local name=$1 in=$BATS_FILE_TMPDIR/remote-$1.in
-	remote_conf "$name"
-	mkfifo "$in"
-	unshare -m --propagation private sh -c \
-		'mount --bind "$0" /etc/audit/audisp-remote.conf && exec audisp-remote' \
-		"$BATS_FILE_TMPDIR/remote-$name.conf" <"$in" \
-		>"$BATS_FILE_TMPDIR/remote-$name.out" 2>&1 3>&- &
-	echo $! > "$BATS_FILE_TMPDIR/remote-$name.pid"
 }
 
 # agg_count PATTERN: lines of the aggregator's log matching PATTERN.
@@ -208,9 +101,9 @@ agg_count() {
 	n_a=$(grep -c . "$BATS_TEST_TMPDIR/node-a")
 
 	# both senders at once: their lines interleave in the aggregator's log
-	start_remote a
-	start_remote b
-	exec 5>"$BATS_FILE_TMPDIR/remote-a.in" 6>"$BATS_FILE_TMPDIR/remote-b.in"
+	agg_remote "$BATS_FILE_TMPDIR/agg" a
+	agg_remote "$BATS_FILE_TMPDIR/agg" b
+	exec 5>"$BATS_FILE_TMPDIR/agg/remote-a.in" 6>"$BATS_FILE_TMPDIR/agg/remote-b.in"
 	paste -d '\n' "$BATS_TEST_TMPDIR/node-a" "$BATS_TEST_TMPDIR/node-b" |
 		while IFS= read -r line; do
 			case $line in
