@@ -40,6 +40,8 @@
 #include <yajl/yajl_parse.h>
 #include <yajl/yajl_tree.h>
 
+#include "config-file.h"
+
 #ifndef ACID_HOOKS_DIR
 #error "ACID_HOOKS_DIR: the installed hooks' directory, set by meson"
 #endif
@@ -48,7 +50,6 @@
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
 /* bounds on what is read: a config is a few KiB, seccomp profiles ~40 */
-#define CONFIG_MAX (16u << 20)
 #define DEPTH_MAX 256
 
 static const char usage[] =
@@ -133,137 +134,21 @@ static bool split_opt(const char *arg, const char **name, size_t *len,
 
 /* ------------------------------------------------------------ reading */
 
-struct scan {
-	int depth;
-	const char *problem;
-};
-
-static int scan_open(void *ctx)
-{
-	struct scan *s = ctx;
-
-	if (++s->depth > DEPTH_MAX) {
-		s->problem = "is nested too deeply";
-		return 0;
-	}
-	return 1;
-}
-
-static int scan_close(void *ctx)
-{
-	((struct scan *)ctx)->depth--;
-	return 1;
-}
-
-static int scan_string(void *ctx, const unsigned char *s, size_t len)
-{
-	/* the tree keeps C strings: a NUL would cut one short */
-	if (memchr(s, 0, len)) {
-		((struct scan *)ctx)->problem = "has a string with a NUL byte";
-		return 0;
-	}
-	return 1;
-}
-
-static const yajl_callbacks scan_callbacks = {
-	.yajl_string = scan_string,
-	.yajl_map_key = scan_string,
-	.yajl_start_map = scan_open,
-	.yajl_end_map = scan_close,
-	.yajl_start_array = scan_open,
-	.yajl_end_array = scan_close,
-};
-
-/*
- * Plain JSON only: yajl_tree_parse() takes comments and would drop them;
- * the event parser, without yajl_allow_comments, refuses them.
- */
-static bool check_json(const char *path, const char *text, size_t len)
-{
-	struct scan s = { 0 };
-	yajl_handle h = yajl_alloc(&scan_callbacks, NULL, &s);
-	yajl_status st;
-	bool good;
-
-	if (!h) {
-		die_line("%s: out of memory", path);
-		return false;
-	}
-	st = yajl_parse(h, (const unsigned char *)text, len);
-	if (st == yajl_status_ok)
-		st = yajl_complete_parse(h);
-	good = st == yajl_status_ok;
-	if (!good && s.problem) {
-		die_line("%s: %s", path, s.problem);
-	} else if (!good) {
-		unsigned char *e = yajl_get_error(h, 0, NULL, 0);
-		char *nl = e ? strchr((char *)e, '\n') : NULL;
-
-		if (nl)
-			*nl = '\0';
-		die_line("%s: not valid JSON: %s", path,
-			 e ? (char *)e : "parse error");
-		if (e)
-			yajl_free_error(h, e);
-	}
-	yajl_free(h);
-	return good;
-}
-
 /*
  * The text of @path, a regular file and no symbolic link, and its stat:
  * the file replaced is the one named, never what a link points to.
  */
 static char *read_config(const char *path, size_t *len, struct stat *st)
 {
-	char *buf;
-	size_t n = 0;
-	ssize_t r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	char why[512];
+	char *text = config_read(path, true, len, st, why, sizeof(why));
 
-	if (fd < 0 && errno == ELOOP) {
+	if (!text && errno == ELOOP && !why[0])
 		die_line("%s: is a symbolic link; acid-runtime edits only a "
 			 "regular file of the bundle", path);
-		return NULL;
-	}
-	if (fd < 0) {
-		die_line("%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	errno = 0;
-	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
-		die_line("%s: %s", path,
-			 errno ? strerror(errno) : "not a regular file");
-		close(fd);
-		return NULL;
-	}
-	if ((uint64_t)st->st_size > CONFIG_MAX) {
-		die_line("%s: larger than %u MiB", path, CONFIG_MAX >> 20);
-		close(fd);
-		return NULL;
-	}
-	buf = malloc((size_t)st->st_size + 1);
-	if (!buf) {
-		die_line("%s: out of memory", path);
-		close(fd);
-		return NULL;
-	}
-	while (n < (size_t)st->st_size &&
-	       (r = read(fd, buf + n, (size_t)st->st_size - n)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			die_line("%s: %s", path, strerror(errno));
-			free(buf);
-			close(fd);
-			return NULL;
-		}
-		n += (size_t)r;
-	}
-	close(fd);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
+	else if (!text)
+		die_line("%s: %s", path, why);
+	return text;
 }
 
 /* ---------------------------------------------------------- the hooks */
@@ -525,87 +410,17 @@ static void emit(struct gen *gn, yajl_val v)
 	}
 }
 
-/*
- * Replace @path - the file read, @st - by @len bytes of @buf: a
- * temporary file beside it with the old one's owner and mode, synced,
- * renamed over the name. Should the name have become another file or a
- * link since it was read, it is left alone.
- */
+/* Replace @path - the file read, @st - by @len bytes of @buf, atomically. */
 static bool write_config(const char *path, const struct stat *st,
 			 const unsigned char *buf, size_t len)
 {
-	char *copy = strdup(path), *tmp = NULL;
-	const char *dir = NULL;
-	struct stat now;
-	size_t off = 0;
-	bool good = false;
-	int fd = -1, dfd;
+	char why[512];
 
-	if (copy)
-		dir = dirname(copy);
-	if (!dir || asprintf(&tmp, "%s/.config.json.acid-XXXXXX", dir) < 0) {
-		tmp = NULL;
-		die_line("%s: out of memory", path);
-		goto out;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC);	/* O_EXCL: never through a link */
-	if (fd < 0) {
-		die_line("%s: cannot create a temporary file beside it: %s",
-			 path, strerror(errno));
-		free(tmp);
-		tmp = NULL;
-		goto out;
-	}
-	if (fchown(fd, st->st_uid, st->st_gid) < 0 ||
-	    fchmod(fd, st->st_mode & 07777) < 0) {
-		die_line("%s: cannot give the new file the old one's owner "
-			 "and mode: %s", path, strerror(errno));
-		goto out;
-	}
-	while (off < len) {
-		ssize_t n = write(fd, buf + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			die_line("%s: writing: %s", path, strerror(errno));
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
-		die_line("%s: writing: %s", path, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (lstat(path, &now) < 0 || now.st_dev != st->st_dev ||
-	    now.st_ino != st->st_ino) {
-		die_line("%s: replaced by another file or a link while "
-			 "acid-runtime ran; left as it is", path);
-		goto out;
-	}
-	if (rename(tmp, path) < 0) {
-		die_line("%s: %s", path, strerror(errno));
-		goto out;
-	}
-	free(tmp);
-	tmp = NULL;
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	good = true;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
-	free(copy);
-	return good;
+	if (config_replace(path, st, buf, len, "config.json", PROG, why,
+			   sizeof(why)))
+		return true;
+	die_line("%s: %s", path, why);
+	return false;
 }
 
 /* The hook programs under @dir, which must be there: else no start. */
@@ -649,8 +464,10 @@ static int add_hooks(const char *path)
 	text = read_config(path, &len, &st);
 	if (!text)
 		return EXIT_RUNTIME;
-	if (!check_json(path, text, len))
+	if (!config_check_json(text, len, DEPTH_MAX, err, sizeof(err))) {
+		die_line("%s: %s", path, err);
 		goto out;
+	}
 	p.root = yajl_tree_parse(text, err, sizeof(err));
 	if (!p.root) {
 		die_line("%s: not valid JSON", path);

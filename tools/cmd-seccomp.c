@@ -17,13 +17,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config-file.h"
 #include "seccomp-json.h"
 #include "seccomp-plan.h"
 #include "tool.h"
 
 #define CMD "seccomp"
 /* bounds on what we read: configs are a few KiB, profiles ~30 KiB */
-#define CONFIG_MAX (16u << 20)
 
 static const char seccomp_usage[] =
 	"usage: acid seccomp [--in-place] CONFIG.json\n"
@@ -42,154 +42,38 @@ static const char seccomp_usage[] =
 	"(atomically, same mode and owner; untouched when nothing changes).\n";
 
 /*
- * The config's text, and in *@stp the file it came from. With @nofollow
+ * The config's text, and in *@st the file it came from. With @nofollow
  * (--in-place) a symbolic link is refused: the file replaced is the one
  * named, never what a link points to - or anyone who can write the
  * bundle directory could have root rewrite any JSON file.
  */
 static char *read_config(const char *path, bool nofollow, size_t *len,
-			 struct stat *stp)
+			 struct stat *st)
 {
-	struct stat st;
-	char *buf;
-	size_t n = 0;
-	ssize_t r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
+	char why[512];
+	char *text = config_read(path, nofollow, len, st, why, sizeof(why));
 
-	if (fd < 0 && nofollow && errno == ELOOP) {
+	if (!text && errno == ELOOP && !why[0])
 		tool_error(CMD, "%s: is a symbolic link; --in-place replaces "
 			   "only the file named, give its own path", path);
-		return NULL;
-	}
-	if (fd < 0) {
-		tool_error(CMD, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	errno = 0;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		tool_error(CMD, "%s: %s", path,
-			   errno ? strerror(errno) : "not a regular file");
-		close(fd);
-		return NULL;
-	}
-	if ((uint64_t)st.st_size > CONFIG_MAX) {
-		tool_error(CMD, "%s: larger than %u MiB", path,
-			   CONFIG_MAX >> 20);
-		close(fd);
-		return NULL;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		tool_error(CMD, "%s: out of memory", path);
-		close(fd);
-		return NULL;
-	}
-	/* read to the end, bounded, in case the file grew */
-	while ((r = read(fd, buf + n, (size_t)st.st_size - n)) > 0)
-		n += (size_t)r;
-	if (r < 0) {
-		tool_error(CMD, "%s: %s", path, strerror(errno));
-		free(buf);
-		close(fd);
-		return NULL;
-	}
-	close(fd);
-	buf[n] = '\0';
-	*len = n;
-	*stp = st;
-	return buf;
+	else if (!text)
+		tool_error(CMD, "%s: %s", path, why);
+	return text;
 }
 
-/*
- * Replace @path - the file read, @st - by @len bytes of @buf, atomically:
- * a temporary file in the same directory with the old file's mode and
- * owner, synced, renamed over the name. No symbolic link is followed at
- * the end of @path: read_config() refused one, and should the name have
- * been swapped for another file or a link since, it is refused here;
- * rename() replaces a directory entry, never what a link points to.
- */
+/* Replace @path - the file read, @st - by @len bytes of @buf, atomically. */
 static bool write_in_place(const char *path, const struct stat *st,
 			   const char *buf, size_t len)
 {
-	char *copy = strdup(path), *copy2 = strdup(path), *tmp = NULL;
-	const char *dir, *base;
-	struct stat now;
-	size_t off = 0;
+	char *copy = strdup(path), why[512];
 	bool good = false;
-	int fd = -1, dfd;
 
-	if (!copy || !copy2) {
+	if (!copy)
 		tool_error(CMD, "%s: out of memory", path);
-		goto out;
-	}
-	dir = dirname(copy);
-	base = basename(copy2);
-	if (asprintf(&tmp, "%s/.%s.acid-XXXXXX", dir, base) < 0) {
-		tmp = NULL;
-		tool_error(CMD, "%s: out of memory", path);
-		goto out;
-	}
-	/* O_CREAT | O_EXCL: never through a link either */
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		tool_error(CMD, "%s: cannot create a temporary file beside it: "
-			   "%s", path, strerror(errno));
-		free(tmp);
-		tmp = NULL;
-		goto out;
-	}
-	if (fchown(fd, st->st_uid, st->st_gid) < 0 ||
-	    fchmod(fd, st->st_mode & 07777) < 0) {
-		tool_error(CMD, "%s: cannot give the new file the old one's "
-			   "owner and mode: %s", path, strerror(errno));
-		goto out;
-	}
-	while (off < len) {
-		ssize_t n = write(fd, buf + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			tool_error(CMD, "%s: writing: %s", path,
-				   strerror(errno));
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
-		tool_error(CMD, "%s: writing: %s", path, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (lstat(path, &now) < 0 || now.st_dev != st->st_dev ||
-	    now.st_ino != st->st_ino) {
-		tool_error(CMD, "%s: replaced by another file or a link while "
-			   "acid seccomp ran; left as it is", path);
-		goto out;
-	}
-	if (rename(tmp, path) < 0) {
-		tool_error(CMD, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	free(tmp);
-	tmp = NULL;
-	/* the rename itself, on disk */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	good = true;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
+	else if (!(good = config_replace(path, st, buf, len, basename(copy),
+					 "acid seccomp", why, sizeof(why))))
+		tool_error(CMD, "%s: %s", path, why);
 	free(copy);
-	free(copy2);
 	return good;
 }
 

@@ -13,6 +13,7 @@
 #include <yajl/yajl_parse.h>
 #include <yajl/yajl_tree.h>
 
+#include "config-file.h"
 #include "seccomp-json.h"
 #include "tool.h"
 
@@ -20,93 +21,15 @@
 /* deeper than any config; the tree is freed recursively */
 #define DEPTH_MAX 128
 
-struct scan {
-	unsigned int depth;
-	const char *problem;
-};
-
-static int scan_open(void *ctx)
-{
-	struct scan *s = ctx;
-
-	if (++s->depth > DEPTH_MAX) {
-		s->problem = "nested too deeply";
-		return 0;
-	}
-	return 1;
-}
-
-static int scan_close(void *ctx)
-{
-	((struct scan *)ctx)->depth--;
-	return 1;
-}
-
-static int scan_string(void *ctx, const unsigned char *s, size_t len)
-{
-	/* yajl's tree keeps C strings: a NUL inside one would be cut */
-	if (memchr(s, 0, len)) {
-		((struct scan *)ctx)->problem = "has a string with a NUL byte";
-		return 0;
-	}
-	return 1;
-}
-
-static const yajl_callbacks scan_callbacks = {
-	.yajl_string = scan_string,
-	.yajl_start_map = scan_open,
-	.yajl_map_key = scan_string,
-	.yajl_end_map = scan_close,
-	.yajl_start_array = scan_open,
-	.yajl_end_array = scan_close,
-};
-
-/*
- * Check @text with yajl's event parser before building the tree: plain
- * JSON only (yajl_tree_parse would take comments, and drop them), bounded
- * nesting (the tree is freed recursively), no NUL in strings.
- */
-static bool scan_json(const char *path, const char *text, size_t len)
-{
-	struct scan s = { 0 };
-	yajl_handle h = yajl_alloc(&scan_callbacks, NULL, &s);
-	yajl_status st;
-	bool good;
-
-	if (!h) {
-		tool_error(CMD, "%s: out of memory", path);
-		return false;
-	}
-	st = yajl_parse(h, (const unsigned char *)text, len);
-	if (st == yajl_status_ok)
-		st = yajl_complete_parse(h);
-	good = st == yajl_status_ok;
-	if (!good) {
-		if (s.problem) {
-			tool_error(CMD, "%s: %s", path, s.problem);
-		} else {
-			unsigned char *e = yajl_get_error(h, 0, NULL, 0);
-			char *nl;
-
-			nl = e ? strchr((char *)e, '\n') : NULL;
-			if (nl)
-				*nl = '\0';
-			tool_error(CMD, "%s: not valid JSON: %s", path,
-				   e ? (char *)e : "parse error");
-			yajl_free_error(h, e);
-		}
-	}
-	yajl_free(h);
-	return good;
-}
-
 yajl_val seccomp_json_parse(const char *path, const char *text, size_t len)
 {
 	char err[256];
 	yajl_val root;
 
-	if (!scan_json(path, text, len))
+	if (!config_check_json(text, len, DEPTH_MAX, err, sizeof(err))) {
+		tool_error(CMD, "%s: %s", path, err);
 		return NULL;
+	}
 	root = yajl_tree_parse(text, err, sizeof(err));
 	if (!root)
 		tool_error(CMD, "%s: not valid JSON", path);
