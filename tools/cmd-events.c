@@ -303,6 +303,7 @@ int cmd_events(int argc, char **argv)
 	}
 	acid_attr_set_select(a, select_ctr, &want);
 	acid_attr_set_event(a, print_event, &out);
+	logs.flags = flags;
 	r = logs_read(a, &logs, inputs, n_inputs);
 	if (r < 0)
 		goto out;

@@ -271,6 +271,7 @@ int cmd_report(int argc, char **argv)
 		acid_attr_set_select(log, select_all, NULL);
 		acid_attr_set_event(log, print_json, NULL);
 	}
+	logs.flags = flags;
 	r = logs_read(log, &logs, inputs, n_inputs);
 	if (r < 0)
 		goto out;
