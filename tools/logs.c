@@ -129,6 +129,60 @@ static void links_free(struct links *ls)
 	free(ls->v);
 }
 
+/* A line of @len bytes at @p: a link record with a trigger? */
+static bool link_line(const char *p, size_t len)
+{
+	return memmem(p, len, "type=VIRT_CONTROL ", 18) &&
+	       memmem(p, len, " op=exec ", 9) && memmem(p, len, " trigger=", 9);
+}
+
+/*
+ * Does any input hold a link with a trigger? The first pass is only
+ * needed then (a log without the plugin's links, the common case, is
+ * read once). Whole lines are looked at: a line cut by a read is kept
+ * for the next (up to ACID_ATTR_MAX_LINE: longer is no record). pread:
+ * the offsets stay. Returns 1, 0 or -errno (@i: which input).
+ */
+static int any_trigger(const int *fd, size_t n, size_t *i)
+{
+	const size_t chunk = 1 << 20;
+	char *buf = malloc(chunk + ACID_ATTR_MAX_LINE);
+	int ret = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	for (*i = 0; *i < n && !ret; (*i)++) {
+		size_t keep = 0;
+		off_t off = 0;
+		ssize_t got = 0;
+
+		while (!ret &&
+		       (got = pread(fd[*i], buf + keep, chunk, off)) > 0) {
+			size_t len = keep + (size_t)got;
+			const char *p = buf, *end = buf + len, *nl;
+
+			off += got;
+			while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+				if (link_line(p, (size_t)(nl - p)))
+					ret = 1;
+				p = nl + 1;
+			}
+			keep = (size_t)(end - p);
+			if (keep > ACID_ATTR_MAX_LINE) {
+				p = end - ACID_ATTR_MAX_LINE;
+				keep = ACID_ATTR_MAX_LINE;
+			}
+			memmove(buf, p, keep);
+		}
+		if (!ret && got < 0)
+			ret = -errno;
+		if (!ret && link_line(buf, keep))
+			ret = 1; /* a last line without its newline */
+	}
+	free(buf);
+	return ret;
+}
+
 /*
  * The first pass: every input through a reader that only follows the
  * rules (no events, no warnings), for its links. Returns 0, or -errno
@@ -197,7 +251,9 @@ int logs_read(struct acid_attr *a, struct logs *l, const char *const *inputs,
 			twice = false;
 	}
 	if (twice) {
-		r = prescan(l, fd, inputs, n, &ls, &i);
+		r = any_trigger(fd, n, &i);
+		if (r > 0)
+			r = prescan(l, fd, inputs, n, &ls, &i);
 		if (r == -ENOMEM)
 			goto nomem;
 		if (r < 0) {
