@@ -491,7 +491,7 @@ report_lines() {
 	assert_line --regexp "^1\. +$j +joined +.* +13  -$"
 	assert_line --regexp "^2\. +$s +sess +.* +4  forged\?$"
 	assert_line --regexp "^3\. +55555555-6666-4777-8888-999999999993 +quiet +.* +0  forged\?$"
-	assert_equal "$stderr" "acid report: warning: 4 warnings (2 forged acid record, 2 link of no open run); --verbose shows each"
+	assert_equal "$stderr" "acid report: warning: 4 warnings (2 forged acid record, 2 link or ns record of no open run); --verbose shows each"
 	run --separate-stderr "$ACID" report --input "$DATA/exec.log" --verbose
 	assert_success
 	[[ "$stderr" == *"exec.log:115: link record (serial 242, op=exec reason=setns task-pid=6002) for container 55555555-6666-4777-8888-999999999999, which is not running: ignored"* ]] ||
