@@ -616,6 +616,8 @@ out:
 #define JOINED "55555555-6666-4777-8888-999999999991"
 #define SESS "55555555-6666-4777-8888-999999999992"
 #define QUIET "55555555-6666-4777-8888-999999999993"
+#define LATE "55555555-6666-4777-8888-999999999994"
+#define FAKE "55555555-6666-4777-8888-999999999995"
 
 /* The links a first reader found, as acid events collects them. */
 struct links {
@@ -691,7 +693,7 @@ static struct acid_attr *run_exec(bool ref, bool prescan, const char *name,
 static void test_exec(bool ref)
 {
 	const char *m = ref ? "reference" : "fast";
-	const struct acid_attr_container *j, *s, *q;
+	const struct acid_attr_container *j, *s, *q, *l, *f;
 	struct got g = { 0 };
 	struct links ls;
 	struct warns w;
@@ -699,6 +701,14 @@ static void test_exec(bool ref)
 
 	/* read once: a link counts from its own record on */
 	log = run_exec(ref, false, "joined", &g, NULL, &ls);
+	l = find(log, LATE);
+	f = find(log, FAKE);
+	if (ok(l && f, "%s: read once: late and fake found", m)) {
+		is_u64(l->events, 0, "%s: read once: late: 8420 before its "
+		       "link is not late's", m);
+		is_int(f->forged, 0, "%s: read once: fake's start record "
+		       "looks sent from outside", m);
+	}
 	j = find(log, JOINED);
 	if (ok(j != NULL, "%s: exec.log: joined found", m)) {
 		/*
@@ -718,8 +728,8 @@ static void test_exec(bool ref)
 	/* with the first pass: from the trigger event on */
 	warns_open(&w);
 	log = run_exec(ref, true, "joined", &g, w.f, &ls);
-	is_int(ls.n, 7, "%s: exec.log: seven valid link records told", m);
-	if (ls.n == 7) {
+	is_int(ls.n, 8, "%s: exec.log: eight valid link records told", m);
+	if (ls.n == 8) {
 		is_str(ls.uuid[0], JOINED, "%s: link 1: joined", m);
 		is_int(ls.pid[0], 5420, "%s: link 1: task-pid 5420", m);
 		is_str(ls.trigger[0], "1795861420.856:214",
@@ -743,8 +753,16 @@ static void test_exec(bool ref)
 	j = find(log, JOINED);
 	s = find(log, SESS);
 	q = find(log, QUIET);
-	if (!ok(j && s && q, "%s: exec.log: 3 containers", m))
+	l = find(log, LATE);
+	f = find(log, FAKE);
+	if (!ok(j && s && q && l && f, "%s: exec.log: 5 containers", m))
 		goto out;
+	/* 8420 in late from its execve (255) on: its start record of fake
+	 * (256) came from inside late */
+	is_u64(l->events, 2, "%s: pre-scanned: late: 255, 256", m);
+	is_int(f->forged, 1, "%s: pre-scanned: fake, sent by a process runc "
+	       "exec put in late: forged?", m);
+	is_int(f->end, ACID_ATTR_END_STOP, "%s: fake: stopped", m);
 	/*
 	 * And 214, 215 (5420 from its execve on), 224-227 (the joiner
 	 * from its first setns; 5440 by its CLONE_PARENT clone).
@@ -865,7 +883,7 @@ static void test_same_both_ways(void)
 		"web-1", "job", "tagged", "plain", "east", "west", "inner",
 		"sneaky", "survivor", "victim", "twice", "kc", "kr", "sneak",
 		"sneak2", "honest", "web", "evil", CONFLICT_UUID, "hashed",
-		"joined", "sess", "quiet",
+		"joined", "sess", "quiet", "late", "fake",
 	};
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
