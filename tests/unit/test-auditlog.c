@@ -868,6 +868,55 @@ static void test_link_api(void)
 		 "pid=300 ses=4294967295");
 	is_int(acid_attr_feed(a, line, strlen(line)), 0, "link: 300 fed");
 	is_u64(acid_attr_get(a, 0)->events, 2, "link: 300 is the run's");
+
+	/*
+	 * Clones by the root 300 (its parent 51 outside S): with
+	 * CLONE_PARENT (a0 0x8000) its child is the run's though its
+	 * parent is 51 - i386 and aarch64 by their own numbers; fork,
+	 * clone3 and a clone without CLONE_PARENT add nothing (their
+	 * exit value may be a pid of the container's pid namespace).
+	 */
+	{
+		static const struct { const char *sys; unsigned int child;
+				      unsigned int counted; } c[] = {
+			{ "arch=40000003 syscall=120 success=yes exit=401 a0=8011",
+			  401, 1 },
+			{ "arch=c00000b7 syscall=220 success=yes exit=402 a0=8011",
+			  402, 1 },
+			{ "arch=c000003e syscall=56 success=yes exit=403 a0=8011",
+			  403, 1 },
+			{ "arch=c000003e syscall=57 success=yes exit=404 a0=0",
+			  404, 0 },
+			{ "arch=c000003e syscall=435 success=yes exit=405 a0=8011",
+			  405, 0 },
+			{ "arch=c000003e syscall=56 success=yes exit=406 a0=1200011",
+			  406, 0 },
+			{ "arch=c000003e syscall=56 success=no exit=-11 a0=8011",
+			  407, 0 },
+			{ "arch=40000003 syscall=56 success=yes exit=408 a0=8011",
+			  408, 0 },
+		};
+		unsigned int serial = 300;
+
+		for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+			uint64_t before;
+
+			snprintf(line, sizeof(line), "type=SYSCALL msg=audit("
+				 "1795861421.000:%u): %s ppid=51 pid=300 "
+				 "ses=4294967295", serial++, c[i].sys);
+			acid_attr_feed(a, line, strlen(line));
+			before = acid_attr_get(a, 0)->events;
+			snprintf(line, sizeof(line), "type=SYSCALL msg=audit("
+				 "1795861421.000:%u): arch=c000003e syscall=59 "
+				 "success=yes exit=0 ppid=51 pid=%u "
+				 "ses=4294967295", serial++, c[i].child);
+			acid_attr_feed(a, line, strlen(line));
+			is_u64(acid_attr_get(a, 0)->events - before,
+			       c[i].counted, "clone by a root: %s: child %s",
+			       c[i].sys, c[i].counted ? "the run's"
+						      : "not the run's");
+		}
+	}
 	acid_attr_free(a);
 }
 
