@@ -57,6 +57,8 @@ setup_file() {
 	auditctl -a always,exit -F arch=b64 -S execve -F uid=$FLEET_UID -k "$RULE_KEY" >/dev/null
 	# node names of this run's: the system log keeps node A's lines
 	export NODE_A=fleet-a-$$-$RANDOM NODE_B=fleet-b-$$-$RANDOM
+	# what sysnode_restore may put back: only what this run saved
+	export SYSNODE_OWNER=$BATS_FILE_TMPDIR
 }
 
 teardown_file() {

@@ -20,7 +20,10 @@
 # The saved state is one fixed directory, $SYSNODE_SAVE, made with mkdir:
 # it is also the lock (one test at a time owns the system auditd). A run
 # killed before its teardown leaves it behind with the original files: the
-# next run refuses to start, and says how to put them back.
+# next run refuses to start, and says how to put them back. The saved
+# state names its owner, $SYSNODE_OWNER (a test sets it to something of
+# its own): sysnode_restore leaves another owner's state alone, and
+# restores any when SYSNODE_OWNER is unset (by hand).
 
 SYSNODE_SAVE=${ACID_FLEET_SAVE:-/var/tmp/acid-fleet-system-auditd}
 SYSNODE_FILES="/etc/audit/auditd.conf /etc/audit/plugins.d/au-remote.conf /etc/audit/audisp-remote.conf"
@@ -43,10 +46,9 @@ sysnode_pid() {
 
 # sysnode_files: the files' sums, modes, owners, sizes and mtimes (to the
 # nanosecond).
+# shellcheck disable=SC2086
 sysnode_files() {
-	# shellcheck disable=SC2086
 	sha256sum $SYSNODE_FILES &&
-		# shellcheck disable=SC2086
 		stat -c '%n %a %u:%g %s %y' $SYSNODE_FILES
 }
 
@@ -174,9 +176,9 @@ os.execvp("auditd", ["auditd", "-s", "enable"])' "$old" "$times" "$SYSNODE_LOG" 
 # sysnode_logs_plain: a user record sent now reaches the system log
 # as the machine's own, without node=.
 sysnode_logs_plain() {
-	local tag="acid-sysnode-$$-$RANDOM$RANDOM" i line
+	local tag="acid-sysnode-$$-$RANDOM$RANDOM" line
 	auditctl -m "$tag" >/dev/null || return 1
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		line=$(tail -n 2000 "$SYSNODE_LOG" | grep -aF "text=$tag " | grep -aE '^(node=[^ ]+ )?type=USER ' || true)
 		[ -n "$line" ] && break
 		sleep 0.05
@@ -208,7 +210,11 @@ sysnode_become() {
 			return 1
 		}
 	done
-	{ sysnode_files > "$SYSNODE_SAVE/files" && sysnode_daemon > "$SYSNODE_SAVE/daemon"; } || {
+	{
+		echo "${SYSNODE_OWNER:-}" > "$SYSNODE_SAVE/owner" &&
+			sysnode_files > "$SYSNODE_SAVE/files" &&
+			sysnode_daemon > "$SYSNODE_SAVE/daemon"
+	} || {
 		rm -rf "$SYSNODE_SAVE"
 		return 1
 	}
@@ -236,10 +242,12 @@ sysnode_become() {
 
 # sysnode_restore: the files as found, the system auditd restarted on
 # them (started if none runs), and everything checked: the saved state is
-# removed only then. Nothing to do when nothing was saved.
+# removed only then. Nothing to do when nothing was saved, or when another
+# owner saved it.
 sysnode_restore() {
 	local f orig=$SYSNODE_SAVE/orig rc=0 pid
 	[ -f "$SYSNODE_SAVE/daemon" ] || return 0
+	[ -z "${SYSNODE_OWNER:-}" ] || [ "$(cat "$SYSNODE_SAVE/owner")" = "$SYSNODE_OWNER" ] || return 0
 	for f in $SYSNODE_FILES; do
 		cp -p "$orig$f" "$f" || rc=1
 	done
