@@ -57,11 +57,12 @@ sysnode_settings() {
 	auditctl -s | awk '$1 ~ /^(enabled|failure|rate_limit|backlog_limit|backlog_wait_time|loginuid_immutable)$/'
 }
 
-# sysnode_daemon: the plugins the registered auditd runs, and whether its
-# pid file names it.
+# sysnode_daemon: the registered auditd's command line, the plugins it
+# runs, and whether its pid file names it.
 sysnode_daemon() {
 	local pid
 	pid=$(sysnode_pid)
+	echo "command: $(tr '\0' ' ' < "/proc/$pid/cmdline")"
 	echo "plugins: $(ps -o comm= --ppid "$pid" | sort | tr '\n' ' ')"
 	if [ "$(cat /run/auditd.pid 2>/dev/null)" = "$pid" ]; then
 		echo "pid file: names the running auditd"
@@ -71,9 +72,12 @@ sysnode_daemon() {
 }
 
 # sysnode_restart: the running system auditd stopped by its pid (SIGTERM)
-# and started again with the command of scripts/auditd-start.sh (every
-# descriptor above 2 closed, then "auditd -s enable"); on return the new
-# one is registered with the kernel and the old one is gone.
+# and started again as scripts/auditd-start.sh starts it (every
+# descriptor above 2 closed) with the command line it had ("auditd -s
+# enable" from .ci/run). One in the foreground (-f, -n: a service
+# manager's) is not restarted behind its manager's back: an error. On
+# return the new one is registered with the kernel and the old one is
+# gone.
 #
 # From SIGTERM until the new auditd registers, the machine's records are
 # lost: the old auditd stops reading the kernel at once, but stays
@@ -94,7 +98,7 @@ sysnode_daemon() {
 # thread blocks on an auditd that does not read, and past the limit every
 # process that makes a record waits, up to backlog_wait_time (60 s here).
 sysnode_restart() {
-	local old new launcher i t t0 t1 t2 times settings backlog rc=0
+	local old new launcher t t0 t1 t2 times settings backlog rc=0
 	t=$(date +%s%N)
 	old=$(sysnode_pid)
 	if [ -z "$old" ] || [ "$old" = 0 ]; then
@@ -129,6 +133,13 @@ try:
 	os.close(fd)
 except OSError:
 	pass
+try:
+	with open("/proc/%d/cmdline" % old, "rb") as f:
+		argv = [a.decode() for a in f.read().split(b"\0")[:-1]]
+except OSError as e:
+	sys.exit("the system auditd (pid %d): %s" % (old, e))
+if not argv or any(a in ("-f", "-n") for a in argv):
+	sys.exit("the system auditd runs as \"%s\": not restarted behind its service manager" % " ".join(argv))
 watch_pid_file = pid_file_names_old()
 t0 = time.time_ns()
 os.kill(old, signal.SIGTERM)
@@ -138,7 +149,7 @@ while not gone() and not (watch_pid_file and not pid_file_names_old()):
 	time.sleep(0.001)
 with open(times, "w") as f:
 	f.write("%d %d\n" % (t0, time.time_ns()))
-os.execvp("auditd", ["auditd", "-s", "enable"])' "$old" "$times" "$SYSNODE_LOG" \
+os.execvp(argv[0], argv)' "$old" "$times" "$SYSNODE_LOG" \
 		</dev/null >/dev/null 2>"$times.err" &
 	launcher=$!
 	# the launcher, auditd by then, returns once the daemon is registered
@@ -165,7 +176,7 @@ os.execvp("auditd", ["auditd", "-s", "enable"])' "$old" "$times" "$SYSNODE_LOG" 
 		echo "the kernel's audit settings changed across the restart: $(sysnode_settings | tr '\n' ' ')" >&2
 		return 1
 	fi
-	for i in $(seq 1 1000); do
+	for _ in $(seq 1 1000); do
 		[ -e "/proc/$old" ] && [ "$(awk '{ print $3 }' "/proc/$old/stat" 2>/dev/null)" != Z ] || return 0
 		sleep 0.01
 	done
