@@ -20,7 +20,7 @@
 # sends everything node A sent (same pids, serials, stamps), as node B,
 # the container under another ID.
 #
-# While node A runs (0.3 to 0.8 s here), the system log has node= on
+# While node A runs (0.3 to 0.9 s here), the system log has node= on
 # every line, and each of the two restarts loses the machine's records of
 # a few tens of milliseconds (system-node.bash says why): the test prints
 # both.
