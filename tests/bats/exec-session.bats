@@ -368,6 +368,7 @@ same_as_runc() {
 	for d in bin sbin lib lib32 lib64; do
 		[ -L "/$d" ] && ln -s "usr/$d" "$orootfs/$d"
 	done
+	command -v capsh >/dev/null || fail "capsh is not installed (libcap2-bin)"
 	caps=$(capsh --print | sed -n 's/^Bounding set =//p' | tr ',' '\n' |
 		tr a-z A-Z | jq -R . | jq -sc .)
 	mounts=$(jq -nc --arg repo "$REPO" --arg build "$BUILD" '
