@@ -25,6 +25,7 @@ setup_file() {
 	command -v crun >/dev/null || fail "crun is not installed"
 	command -v podman >/dev/null || fail "podman is not installed"
 	[ -x "$ACID_EXEC" ] || fail "$ACID_EXEC was not built (acid-exec)"
+	[ -x "$ACID" ] || fail "$ACID was not built"
 	local r key marker
 	r=$(rootfs)
 	marker=busybox-mark-$$-$RANDOM
@@ -164,16 +165,32 @@ check_link() {
 	echo "$ses $task $(field ppid "$sys")"
 }
 
-# host_marker_ses: the session of the marker run on the host now.
-host_marker_ses() {
-	local pid sys
+# host_marker: the marker run on the host now: its execve SYSCALL record.
+host_marker() {
+	local pid
 	pid=$("$MARKER" sh -c 'echo $$')
-	sys=$(marker_execs pid "$pid") || fail "no execve of the host's marker (pid $pid)"
-	field ses "$sys"
+	marker_execs pid "$pid" || fail "no execve of the host's marker (pid $pid)"
 }
 
-@test "runc exec under acid-exec: the link (ausearch --uuid), the marker in its session, the host's not" {
-	local name uuid got ses task ppid
+# check_events UUID SES HOST-RECORD: acid events UUID (the attribution
+# library reading the op=exec link) lists the marker's execve of session
+# SES and its link, and not the host's marker (HOST-RECORD).
+check_events() {
+	local uuid=$1 ses=$2 host=$3 ctr
+	ctr=$(marker_execs ses "$ses") || fail "no execve of the marker in session $ses"
+	run --separate-stderr "$ACID" events "$uuid" --raw
+	assert_success
+	printf '%s\n' "$output" | grep -qaxF -- "$ctr" ||
+		fail "acid events $uuid lacks the marker's execve: $ctr"
+	printf '%s\n' "$output" | grep -qa "op=exec .*ses-tag=$ses " ||
+		fail "acid events $uuid lacks the link"
+	if printf '%s\n' "$output" | grep -qaxF -- "$host"; then
+		fail "acid events $uuid lists the host's marker: $host"
+	fi
+}
+
+@test "runc exec under acid-exec: the link (ausearch --uuid), the marker in its session and in acid events, the host's not" {
+	local name uuid got ses task ppid host
 	name=$(uname_for exec-runc)
 	start_runc "$name"
 	uuid=$(uuid_of "$name")
@@ -187,7 +204,9 @@ host_marker_ses() {
 	# runc's exec'd process is a child of the runc process (CLONE_PARENT)
 	# that the link names
 	assert_equal "$ppid" "$task"
-	[ "$(host_marker_ses)" != "$ses" ] || fail "the host's marker is in session $ses"
+	host=$(host_marker)
+	[ "$(field ses "$host")" != "$ses" ] || fail "the host's marker is in session $ses"
+	check_events "$uuid" "$ses" "$host"
 }
 
 @test "runc exec with global and exec options in both forms finds the container" {
@@ -205,8 +224,8 @@ host_marker_ses() {
 	[ -n "$got" ]
 }
 
-@test "crun exec under acid-exec: the link, the marker in its session, the host's not" {
-	local name uuid got ses task ppid
+@test "crun exec under acid-exec: the link, the marker in its session and in acid events, the host's not" {
+	local name uuid got ses task ppid host
 	name=$(uname_for exec-crun)
 	start_crun "$name"
 	uuid=$(uuid_of "$name")
@@ -217,11 +236,13 @@ host_marker_ses() {
 	assert_equal "$stderr" ""
 	got=$(check_link "$uuid" "$name")
 	read -r ses task ppid <<< "$got"
-	[ "$(host_marker_ses)" != "$ses" ] || fail "the host's marker is in session $ses"
+	host=$(host_marker)
+	[ "$(field ses "$host")" != "$ses" ] || fail "the host's marker is in session $ses"
+	check_events "$uuid" "$ses" "$host"
 }
 
 @test "podman exec through a runtime wrapper running acid-exec runc: run and exec both go through it" {
-	local cid uuid got ses start w=$BATS_FILE_TMPDIR/wrapper hooks=$BATS_TEST_TMPDIR/hooks.d h
+	local cid uuid got ses start host w=$BATS_FILE_TMPDIR/wrapper hooks=$BATS_TEST_TMPDIR/hooks.d h
 	mkdir -p "$hooks"
 	for h in acid-prestart acid-poststop; do
 		[ -f "$BUILD/examples/$h.json" ] || fail "$BUILD/examples/$h.json was not built"
@@ -256,7 +277,9 @@ host_marker_ses() {
 	read -r ses _ <<< "$got"
 	[ "$ses" != "$(field ses-tag "$start")" ] ||
 		fail "the exec did not get a session of its own"
-	[ "$(host_marker_ses)" != "$ses" ] || fail "the host's marker is in session $ses"
+	host=$(host_marker)
+	[ "$(field ses "$host")" != "$ses" ] || fail "the host's marker is in session $ses"
+	check_events "$uuid" "$ses" "$host"
 }
 
 @test "an exec into a container acid does not know: it runs, no link, nothing more said" {
