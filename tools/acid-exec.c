@@ -138,13 +138,55 @@ static int policy_parse(const char *v, enum policy *p)
 }
 
 /*
+ * Of several entries named @name (a container that died without a stop,
+ * its name used again; runtimes with other state roots), the one whose
+ * first process lives: 0 and *@out, -ENOENT for none, -ENOTUNIQ (said on
+ * *@why) for more than one.
+ */
+static int alive_by_name(struct acid_ctx *ctx, const char *name,
+			 struct acid_entry **out, char *why, size_t len)
+{
+	struct acid_entry **list = NULL;
+	size_t n = 0;
+	int r = acid_list(ctx, &list, &n);
+
+	*out = NULL;
+	if (r < 0) {
+		snprintf(why, len, "%s", acid_ctx_errmsg(ctx));
+		return r;
+	}
+	for (size_t k = 0; k < n && r == 0; k++) {
+		if (strcmp(acid_entry_name(list[k]), name) ||
+		    acid_entry_alive(ctx, list[k]) != 1)
+			continue;
+		if (*out) {
+			snprintf(why, len, "several living registered "
+					   "containers are named \"%s\"",
+				 name);
+			r = -ENOTUNIQ;
+			*out = NULL;
+			break;
+		}
+		*out = list[k];
+	}
+	if (*out) {
+		/* taken out of the list before it is freed */
+		for (size_t k = 0; k < n; k++)
+			if (list[k] == *out)
+				list[k] = NULL;
+	}
+	acid_list_free(list, n);
+	return r < 0 ? r : *out ? 0 : -ENOENT;
+}
+
+/*
  * The registered, living container an exec command line names, into
  * *@out: 1; 0 for none (not an exec, no id, an id acid does not know,
- * its container dead); or -errno, said on *@why (a static text or the
- * context's message), when that cannot be told.
+ * its container dead); or -errno, said in @why (@len bytes), when that
+ * cannot be told.
  */
 static int exec_target(struct acid_ctx *ctx, int argc, char *const argv[],
-		       struct acid_entry **out, const char **why)
+		       struct acid_entry **out, char *why, size_t len)
 {
 	int ids[EXEC_ARGS_MAX];
 	size_t n = exec_args_ids(argc, argv, ids);
@@ -158,18 +200,24 @@ static int exec_target(struct acid_ctx *ctx, int argc, char *const argv[],
 		if (r == -ENOENT || r == -EINVAL) /* "": no name */
 			continue;
 		if (r == -ENOTUNIQ) {
-			*why = "several registered containers have that name";
-			acid_entry_free(found);
-			return r;
+			r = alive_by_name(ctx, argv[ids[k]], &e, why, len);
+			if (r == -ENOENT)
+				continue;
+			if (r < 0) {
+				acid_entry_free(found);
+				return r;
+			}
 		}
 		if (r < 0) {
-			*why = acid_ctx_errmsg(ctx);
+			snprintf(why, len, "%s", acid_ctx_errmsg(ctx));
 			acid_entry_free(found);
 			return r;
 		}
 		r = acid_entry_alive(ctx, e);
 		if (r < 0) {
-			*why = "cannot tell whether its first process lives";
+			snprintf(why, len, "cannot tell whether the first "
+					   "process of \"%s\" lives: %s",
+				 argv[ids[k]], strerror(-r));
 			acid_entry_free(e);
 			acid_entry_free(found);
 			return r;
@@ -180,8 +228,10 @@ static int exec_target(struct acid_ctx *ctx, int argc, char *const argv[],
 		}
 		if (found && !acid_id_equal(acid_entry_id(found),
 					    acid_entry_id(e))) {
-			*why = "an option acid-exec does not know leaves open "
-			       "which argument is the container";
+			snprintf(why, len, "an option acid-exec does not know "
+					   "leaves open whether \"%s\" or \"%s\" "
+					   "is the container",
+				 acid_entry_name(found), argv[ids[k]]);
 			acid_entry_free(e);
 			acid_entry_free(found);
 			return -ENOTUNIQ;
@@ -307,17 +357,19 @@ int main(int argc, char **argv)
 	}
 
 	/* an exec into a container acid knows: its link goes first */
-	const char *why = NULL;
+	char why[512] = "";
 
-	r = exec_target(ctx, argc - i, argv + i, &target, &why);
+	r = exec_target(ctx, argc - i, argv + i, &target, why, sizeof(why));
 	if (r < 0) {
+		char shown[512];
+
 		fprintf(stderr, "acid-exec: %s: cannot tell which registered "
-				"container it enters: %s: %s\n",
+				"container it enters: %s\n",
 			policy == POLICY_FAIL ?
 				"the exec was not run (ACID_POLICY=warn runs "
 				"it unlinked)" :
 				"warning: the exec runs unlinked",
-			why, acid_strerror(r));
+			printable(why, shown, sizeof(shown)));
 		if (policy == POLICY_FAIL)
 			goto fail;
 	}

@@ -60,10 +60,11 @@ setup() {
 	RUNC_ROOT=$BATS_FILE_TMPDIR/runc
 	CRUN_ROOT=$BATS_FILE_TMPDIR/crun
 	PODMAN_CIDS=()
+	EXTRA_ROOTS=("$BATS_FILE_TMPDIR/inner-runc")
 }
 
 teardown() {
-	local c
+	local c r
 	auditctl -d never,exclude -F msgtype=VIRT_CONTROL \
 		-F exe="$(realpath "$ACID_EXEC")" >/dev/null 2>&1 || true
 	delete_runc_containers
@@ -74,8 +75,10 @@ teardown() {
 		podman --runtime "$BATS_FILE_TMPDIR/wrapper" rm -f -t 0 "$c" \
 			>/dev/null 2>&1 || true
 	done
-	for c in $(runc --root "$BATS_FILE_TMPDIR/inner-runc" list -q 2>/dev/null); do
-		runc --root "$BATS_FILE_TMPDIR/inner-runc" delete -f "$c" >/dev/null 2>&1 || true
+	for r in "${EXTRA_ROOTS[@]}"; do
+		for c in $(runc --root "$r" list -q 2>/dev/null); do
+			runc --root "$r" delete -f "$c" >/dev/null 2>&1 || true
+		done
 	done
 }
 
@@ -430,4 +433,37 @@ same_as_runc() {
 	assert_equal "$(records "$inner" 2 | grep -ac op=stop)" 1
 	assert_equal "$(records "$outer" 2 | grep -ac op=stop)" 1
 	assert_equal "$(registry_entries)" 0
+}
+
+@test "a name registered twice: the living container is linked; two living ones: refused as ambiguous" {
+	local name b1=$BATS_TEST_TMPDIR/b1 b2=$BATS_TEST_TMPDIR/b2 b3=$BATS_TEST_TMPDIR/b3
+	local root2=$BATS_TEST_TMPDIR/runc2 root3=$BATS_TEST_TMPDIR/runc3 pid uuid2 got
+	name=$(uname_for exec-twice)
+	EXTRA_ROOTS+=("$root2" "$root3")
+	# the first run of the name dies without its stop (no runc delete)
+	BUNDLE_CMD="sleep 120" make_bundle "$b1"
+	runc --root "$RUNC_ROOT" run -d -b "$b1" "$name" </dev/null >/dev/null 2>&1
+	pid=$(runc --root "$RUNC_ROOT" state "$name" | jq -r .pid)
+	kill -KILL "$pid"
+	# the name again, under another runc root, alive
+	BUNDLE_CMD="sleep 120" make_bundle "$b2"
+	runc --root "$root2" run -d -b "$b2" "$name" </dev/null >/dev/null 2>&1
+	uuid2=$(field uuid "$(records "$name" 2 | grep -a op=start | tail -n1)")
+	assert_equal "$(registry_entries)" 2
+	run --separate-stderr "$ACID_EXEC" runc --root "$root2" exec "$name" \
+		"$MARKER_IN" echo "CTR.$TAG"
+	assert_success
+	assert_output "CTR.$TAG"
+	got=$(check_link "$uuid2" "$name")
+	[ -n "$got" ]
+
+	# a third, alive too: which one the exec enters is not for acid-exec
+	# to guess
+	BUNDLE_CMD="sleep 120" make_bundle "$b3"
+	runc --root "$root3" run -d -b "$b3" "$name" </dev/null >/dev/null 2>&1
+	run --separate-stderr "$ACID_EXEC" runc --root "$root2" exec "$name" \
+		"$MARKER_IN" echo "CTR.$TAG"
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "acid-exec: the exec was not run (ACID_POLICY=warn runs it unlinked): cannot tell which registered container it enters: several living registered containers are named \"$name\""
 }
