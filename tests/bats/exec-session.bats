@@ -105,21 +105,43 @@ start_crun() {
 		fail "crun run -d $name failed"
 }
 
-# uuid_of NAME: the UUID of NAME's start record.
+# uuid_of NAME: UUID= the UUID of NAME's start record, waiting up to 30 s
+# (auditd may lag behind a machine busy with other tests). Called as a
+# command, never in $(...), where a failed assertion would not stop the
+# test (command substitutions do not inherit errexit).
 uuid_of() {
-	local u
-	u=$(field uuid "$(records "$1" 1 | grep -a op=start | tail -n1)")
-	[ -n "$u" ] || fail "no start record for $1"
-	echo "$u"
+	local i start
+	for i in $(seq 1 150); do
+		start=$(audit_log | grep -a "^type=VIRT_CONTROL" | grep -aF "vm=\"$1\"" |
+			grep -a op=start | tail -n1 || true)
+		[ -n "$start" ] && break
+		sleep 0.2
+	done
+	UUID=$(field uuid "$start")
+	[ -n "$UUID" ] || fail "no start record for $1"
 }
 
 # links UUID [MIN]: the raw op=exec records stock ausearch finds by --uuid,
-# waiting up to 10 s for at least MIN (default 1).
+# waiting up to 30 s for at least MIN (default 1) and the start record
+# (auditd lags on a busy machine; a log rotated while ausearch reads it
+# can hide a record from one reading). AUSEARCH= all it found.
 links() {
 	local i out min=${2:-1}
-	for i in $(seq 1 50); do
-		out=$(ausearch --input-logs -m VIRT_CONTROL --uuid "$1" --raw 2>/dev/null |
-			grep -a 'op=exec' || true)
+	for i in $(seq 1 150); do
+		AUSEARCH=$(ausearch --input-logs -m VIRT_CONTROL --uuid "$1" --raw 2>/dev/null || true)
+		out=$(printf '%s\n' "$AUSEARCH" | grep -a 'op=exec' || true)
+		[ "$(printf '%s' "$out" | grep -c .)" -ge "$min" ] &&
+			printf '%s\n' "$AUSEARCH" | grep -qa 'op=start' && break
+		sleep 0.2
+	done
+	printf '%s\n' "$out" | grep .
+}
+
+# vc_records NAME [MIN]: records of helpers.bash, waiting up to 30 s.
+vc_records() {
+	local name=$1 min=${2:-2} i out
+	for i in $(seq 1 150); do
+		out=$(audit_log | grep -a "^type=VIRT_CONTROL" | grep -aF "vm=\"$name\"" || true)
 		[ "$(printf '%s' "$out" | grep -c .)" -ge "$min" ] && break
 		sleep 0.2
 	done
@@ -139,50 +161,59 @@ marker_execs() {
 	printf '%s\n' "$out" | grep .
 }
 
-# check_link UUID NAME OUTPUT-OF-THE-EXEC: one link for the exec, whose
-# session the marker ran in; prints "SES TASK-PID".
+# check_link UUID NAME: one link for the exec, whose session the marker
+# ran in; sets SES, TASK (the link's) and PPID (the marker's parent).
+# Called as a command (see uuid_of).
 check_link() {
-	local uuid=$1 name=$2 link ses task start sys
-	link=$(links "$uuid") || fail "no op=exec record for $uuid (ausearch --uuid)"
+	local uuid=$1 name=$2 link start sys
+	links "$uuid" > "$BATS_TEST_TMPDIR/links" ||
+		fail "no op=exec record for $uuid (ausearch --uuid)"
+	link=$(cat "$BATS_TEST_TMPDIR/links")
 	assert_equal "$(printf '%s\n' "$link" | grep -c .)" 1
 	[[ "$link" == *" op=exec reason=session vm=\"$name\" uuid=$uuid "* ]] ||
 		fail "not the link's head: $link"
-	start=$(records "$name" 1 | grep -a op=start | tail -n1)
+	start=$(audit_log | grep -a "^type=VIRT_CONTROL" | grep -aF "uuid=$uuid " |
+		grep -a op=start)
 	assert_equal "$(field vm-pid "$link")" "$(field vm-pid "$start")"
 	assert_equal "$(field exe "$link")" "\"$(realpath "$ACID_EXEC")\""
 	[[ "$link" == *" res=success'"* ]] || fail "no trailer: $link"
-	ses=$(field ses-tag "$link")
-	task=$(field task-pid "$link")
-	[[ "$ses" =~ ^[0-9]+$ ]] && [ "$ses" != 4294967295 ] ||
+	SES=$(field ses-tag "$link")
+	TASK=$(field task-pid "$link")
+	[[ "$SES" =~ ^[0-9]+$ ]] && [ "$SES" != 4294967295 ] ||
 		fail "no session in the link: $link"
-	[[ "$task" =~ ^[0-9]+$ ]] || fail "no task-pid in the link: $link"
+	[[ "$TASK" =~ ^[0-9]+$ ]] || fail "no task-pid in the link: $link"
 	# sent from the exec's session, by acid-exec
-	assert_equal "$(field ses "$link")" "$ses"
+	assert_equal "$(field ses "$link")" "$SES"
 	# ausearch --uuid lists it with the start record
-	assert_equal "$(ausearch --input-logs -m VIRT_CONTROL --uuid "$uuid" --raw |
-		grep -ac "op=start")" 1
+	assert_equal "$(printf '%s\n' "$AUSEARCH" | grep -ac "op=start")" 1
 	# the marker's execve carries the session
-	sys=$(marker_execs ses "$ses") ||
-		fail "no execve of the marker in session $ses"
+	sys=$(marker_execs ses "$SES") ||
+		fail "no execve of the marker in session $SES"
 	assert_equal "$(printf '%s\n' "$sys" | grep -c .)" 1
-	echo "$ses $task $(field ppid "$sys")"
+	PPID_=$(field ppid "$sys")
 }
 
-# host_marker: the marker run on the host now: its execve SYSCALL record.
+# host_marker: the marker run on the host now; HOST= its execve SYSCALL
+# record. Called as a command (see uuid_of).
 host_marker() {
 	local pid
 	pid=$("$MARKER" sh -c 'echo $$')
-	marker_execs pid "$pid" || fail "no execve of the host's marker (pid $pid)"
+	HOST=$(marker_execs pid "$pid") || fail "no execve of the host's marker (pid $pid)"
+	[ "$(field ses "$HOST")" != "$SES" ] || fail "the host's marker is in session $SES"
 }
 
 # check_events UUID SES HOST-RECORD: acid events UUID (the attribution
 # library reading the op=exec link) lists the marker's execve of session
 # SES and its link, and not the host's marker (HOST-RECORD).
 check_events() {
-	local uuid=$1 ses=$2 host=$3 ctr
+	local uuid=$1 ses=$2 host=$3 ctr i
 	ctr=$(marker_execs ses "$ses") || fail "no execve of the marker in session $ses"
-	run --separate-stderr "$ACID" events "$uuid" --raw
-	assert_success
+	# (a log rotated while it is read can hide a record from one reading)
+	for i in 1 2 3; do
+		run --separate-stderr "$ACID" events "$uuid" --raw
+		assert_success
+		printf '%s\n' "$output" | grep -qaxF -- "$ctr" && break
+	done
 	printf '%s\n' "$output" | grep -qaxF -- "$ctr" ||
 		fail "acid events $uuid lacks the marker's execve: $ctr"
 	printf '%s\n' "$output" | grep -qa "op=exec .*ses-tag=$ses " ||
@@ -193,59 +224,57 @@ check_events() {
 }
 
 @test "runc exec under acid-exec: the link (ausearch --uuid), the marker in its session and in acid events, the host's not" {
-	local name uuid got ses task ppid host
+	local name uuid
 	name=$(uname_for exec-runc)
 	start_runc "$name"
-	uuid=$(uuid_of "$name")
+	uuid_of "$name"
+	uuid=$UUID
 	run --separate-stderr "$ACID_EXEC" runc --root "$RUNC_ROOT" exec "$name" \
 		"$MARKER_IN" echo "CTR.$TAG"
 	assert_success
 	assert_output "CTR.$TAG"
 	assert_equal "$stderr" ""
-	got=$(check_link "$uuid" "$name")
-	read -r ses task ppid <<< "$got"
+	check_link "$uuid" "$name"
 	# runc's exec'd process is a child of the runc process (CLONE_PARENT)
 	# that the link names
-	assert_equal "$ppid" "$task"
-	host=$(host_marker)
-	[ "$(field ses "$host")" != "$ses" ] || fail "the host's marker is in session $ses"
-	check_events "$uuid" "$ses" "$host"
+	assert_equal "$PPID_" "$TASK"
+	host_marker
+	check_events "$uuid" "$SES" "$HOST"
 }
 
 @test "runc exec with global and exec options in both forms finds the container" {
-	local name uuid got
+	local name uuid
 	name=$(uname_for exec-opts)
 	start_runc "$name"
-	uuid=$(uuid_of "$name")
+	uuid_of "$name"
+	uuid=$UUID
 	run --separate-stderr "$ACID_EXEC" runc --log /dev/null --log-format=text \
 		--root="$RUNC_ROOT" --debug=false exec --cwd / -e A=1 -e=B=2 \
 		-u 0:0 --no-new-privs --preserve-fds=0 -t=false "$name" \
 		"$MARKER_IN" sh -c 'echo "$A$B"'
 	assert_success
 	assert_output "12"
-	got=$(check_link "$uuid" "$name")
-	[ -n "$got" ]
+	check_link "$uuid" "$name"
 }
 
 @test "crun exec under acid-exec: the link, the marker in its session and in acid events, the host's not" {
-	local name uuid got ses task ppid host
+	local name uuid
 	name=$(uname_for exec-crun)
 	start_crun "$name"
-	uuid=$(uuid_of "$name")
+	uuid_of "$name"
+	uuid=$UUID
 	run --separate-stderr "$ACID_EXEC" crun --root="$CRUN_ROOT" \
 		--cgroup-manager=disabled exec --cwd=/ "$name" "$MARKER_IN" echo "CTR.$TAG"
 	assert_success
 	assert_output "CTR.$TAG"
 	assert_equal "$stderr" ""
-	got=$(check_link "$uuid" "$name")
-	read -r ses task ppid <<< "$got"
-	host=$(host_marker)
-	[ "$(field ses "$host")" != "$ses" ] || fail "the host's marker is in session $ses"
-	check_events "$uuid" "$ses" "$host"
+	check_link "$uuid" "$name"
+	host_marker
+	check_events "$uuid" "$SES" "$HOST"
 }
 
 @test "podman exec through a runtime wrapper running acid-exec runc: run and exec both go through it" {
-	local cid uuid got ses start host w=$BATS_FILE_TMPDIR/wrapper hooks=$BATS_TEST_TMPDIR/hooks.d h
+	local cid uuid start w=$BATS_FILE_TMPDIR/wrapper hooks=$BATS_TEST_TMPDIR/hooks.d h
 	mkdir -p "$hooks"
 	for h in acid-prestart acid-poststop; do
 		[ -f "$BUILD/examples/$h.json" ] || fail "$BUILD/examples/$h.json was not built"
@@ -266,7 +295,7 @@ check_events() {
 		--rootfs "$(rootfs)" sleep 120 </dev/null) || fail "podman run failed"
 	PODMAN_CIDS+=("$cid")
 	# the run went through acid-exec: the start record has its session
-	start=$(records "$cid" 1 | grep -a op=start | tail -n1)
+	start=$(vc_records "$cid" 1 | grep -a op=start | tail -n1)
 	[[ "$(field ses-tag "$start")" =~ ^[0-9]+$ ]] || fail "no ses-tag: $start"
 	uuid=$(field uuid "$start")
 
@@ -276,13 +305,11 @@ check_events() {
 	# podman (conmon) asked the runtime for "exec ... --detach <cid>"
 	grep -q "^exec .*--detach.* $cid\$" "$BATS_TEST_TMPDIR/wrapper.log" ||
 		fail "no exec in $(cat "$BATS_TEST_TMPDIR/wrapper.log")"
-	got=$(check_link "$uuid" "$cid")
-	read -r ses _ <<< "$got"
-	[ "$ses" != "$(field ses-tag "$start")" ] ||
+	check_link "$uuid" "$cid"
+	[ "$SES" != "$(field ses-tag "$start")" ] ||
 		fail "the exec did not get a session of its own"
-	host=$(host_marker)
-	[ "$(field ses "$host")" != "$ses" ] || fail "the host's marker is in session $ses"
-	check_events "$uuid" "$ses" "$host"
+	host_marker
+	check_events "$uuid" "$SES" "$HOST"
 }
 
 @test "an exec into a container acid does not know: it runs, no link, nothing more said" {
@@ -335,7 +362,8 @@ same_as_runc() {
 	local name uuid exe ses_fail ses_warn
 	name=$(uname_for exec-refused)
 	start_runc "$name"
-	uuid=$(uuid_of "$name")
+	uuid_of "$name"
+	uuid=$UUID
 	exe=$(realpath "$ACID_EXEC")
 	# the kernel would drop acid-exec's VIRT_CONTROL records
 	auditctl -a never,exclude -F msgtype=VIRT_CONTROL -F exe="$exe"
@@ -421,8 +449,8 @@ same_as_runc() {
 	run run_runc "$b" "$outer"
 	assert_success
 	assert_output --partial "inner-ran"
-	start_o=$(records "$outer" 2 | grep -a op=start)
-	start_i=$(records "$inner" 2 | grep -a op=start)
+	start_o=$(vc_records "$outer" 2 | grep -a op=start)
+	start_i=$(vc_records "$inner" 2 | grep -a op=start)
 	[ -n "$start_i" ] || fail "the inner container was not registered"
 	assert_equal "$(field parent-uuid "$start_i")" "$(field uuid "$start_o")"
 	[ -z "$(field parent-uuid "$start_o")" ] || fail "the outer one is nested: $start_o"
@@ -430,14 +458,14 @@ same_as_runc() {
 	[ "$(field vm-pid "$start_i")" -gt "$(field vm-pid "$start_o")" ] ||
 		fail "inner vm-pid $(field vm-pid "$start_i") is not a host pid after the outer's"
 	# both ended, each with its own stop record
-	assert_equal "$(records "$inner" 2 | grep -ac op=stop)" 1
-	assert_equal "$(records "$outer" 2 | grep -ac op=stop)" 1
+	assert_equal "$(vc_records "$inner" 2 | grep -ac op=stop)" 1
+	assert_equal "$(vc_records "$outer" 2 | grep -ac op=stop)" 1
 	assert_equal "$(registry_entries)" 0
 }
 
 @test "a name registered twice: the living container is linked; two living ones: refused as ambiguous" {
 	local name b1=$BATS_TEST_TMPDIR/b1 b2=$BATS_TEST_TMPDIR/b2 b3=$BATS_TEST_TMPDIR/b3
-	local root2=$BATS_TEST_TMPDIR/runc2 root3=$BATS_TEST_TMPDIR/runc3 pid uuid2 got
+	local root2=$BATS_TEST_TMPDIR/runc2 root3=$BATS_TEST_TMPDIR/runc3 pid uuid2
 	name=$(uname_for exec-twice)
 	EXTRA_ROOTS+=("$root2" "$root3")
 	# the first run of the name dies without its stop (no runc delete)
@@ -448,14 +476,13 @@ same_as_runc() {
 	# the name again, under another runc root, alive
 	BUNDLE_CMD="sleep 120" make_bundle "$b2"
 	runc --root "$root2" run -d -b "$b2" "$name" </dev/null >/dev/null 2>&1
-	uuid2=$(field uuid "$(records "$name" 2 | grep -a op=start | tail -n1)")
+	uuid2=$(field uuid "$(vc_records "$name" 2 | grep -a op=start | tail -n1)")
 	assert_equal "$(registry_entries)" 2
 	run --separate-stderr "$ACID_EXEC" runc --root "$root2" exec "$name" \
 		"$MARKER_IN" echo "CTR.$TAG"
 	assert_success
 	assert_output "CTR.$TAG"
-	got=$(check_link "$uuid2" "$name")
-	[ -n "$got" ]
+	check_link "$uuid2" "$name"
 
 	# a third, alive too: which one the exec enters is not for acid-exec
 	# to guess
