@@ -440,10 +440,11 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "parts", required_argument, NULL, 'P' },
 		{ "trace", no_argument, NULL, 'T' },
+		{ "confirm", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	size_t pairs = 100, batch = 50, parts = 0;
+	size_t pairs = 100, batch = 50, parts = 0, confirm = 0;
 	const char *parent = "/run";
 	bool trace = false;
 	struct audit_status before, after;
@@ -470,6 +471,9 @@ int main(int argc, char **argv)
 			break;
 		case 'T':
 			trace = true;
+			break;
+		case 'C':
+			confirm = parse_count(optarg, "--confirm");
 			break;
 		case 'h':
 			return usage(stdout, 0);
@@ -531,6 +535,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	if (confirm) {
+		bench_confirm(confirm);
+		printf("\naudit records sent: %lu\n", records_sent);
+		close(fd);
+		acid_ctx_free(ctx);
+		return 0;
+	}
 	if (trace) {
 		trace_once();
 		printf("acid-bench-floor: one lifecycle of each traced; "
