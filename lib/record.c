@@ -191,7 +191,7 @@ int record_send_text(struct acid_ctx *ctx, const char *what,
 				 "caller lacks CAP_AUDIT_WRITE in its "
 				 "effective set", "sending the %s record",
 				 what);
-	r = netlink_send_user(AUDIT_VIRT_CONTROL, text);
+	r = netlink_send_user(ctx, AUDIT_VIRT_CONTROL, text);
 	if (r < 0)
 		return ctx_failx(ctx, r, "sending the %s record", what);
 	return 0;
