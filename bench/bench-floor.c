@@ -4,6 +4,7 @@
  * same work done with bare system calls, side by side in one run.
  *
  *   acid-bench-floor [-n PAIRS] [-b N] [-d DIR] [--parts N] [--trace]
+ *   acid-bench-floor --confirm ROUNDS
  *
  *   -n PAIRS   alternating pairs per comparison (default 100, at least 80
  *              are wanted: the machine is noisy)
@@ -12,6 +13,10 @@
  *              /run, where the real registry lives): the same filesystem
  *   --parts N  also time the single steps libacid takes (N samples each):
  *              the unit costs the findings of issue 11 are priced in
+ *   --confirm ROUNDS  only this: one record confirmed by seeing it on
+ *              the audit multicast group (bench-floor-confirm.c), on a
+ *              fresh subscribed socket and on one kept, against a bare
+ *              send+ACK, acid_log_start and the pipelined checks
  *   --trace    do one lifecycle of each kind, untimed, with marker calls
  *              write(-1, "acid-bench: <phase>") between the phases, for
  *              strace -f (the markers fail with EBADF and do nothing):
@@ -431,7 +436,7 @@ static size_t parse_count(const char *s, const char *opt)
 static int usage(FILE *f, int code)
 {
 	fprintf(f, "usage: acid-bench-floor [-n PAIRS] [-b N] [-d DIR] "
-		   "[--parts N] [--trace]\n");
+		   "[--parts N] [--trace] | --confirm ROUNDS\n");
 	return code;
 }
 
