@@ -3,11 +3,14 @@
  * Sending a user record to the kernel's audit, checked for real.
  * libaudit's audit_log_user_message() returns success when the kernel
  * refuses with ECONNREFUSED, and the kernel silently drops user records
- * while audit is disabled; both would make a record we "sent" vanish. So
- * the status is asked first, the rules are weighed (rules.c), and the
- * send's netlink ACK is what counts. The socket is our own: libaudit's
- * audit_open() and audit_request_status() print on failure, and a library
- * must not print.
+ * while audit is disabled or a rule drops them; each would make a record
+ * we "sent" vanish. So a record counts as sent when it is seen coming
+ * back on the audit multicast group (send_seen(), at the end), or, where
+ * the group cannot be joined, when the status asked before and after it
+ * and the rules weighed before it (rules.c) say it will be kept
+ * (send_checked()); the send's netlink ACK is what counts, not
+ * libaudit's word. The sockets are our own: libaudit's audit_open() and
+ * audit_request_status() print on failure, and a library must not print.
  */
 #include <errno.h>
 #include <poll.h>
@@ -292,8 +295,8 @@ static int unsent(int r)
  * Sent means: audit is enabled (the kernel drops user records silently
  * while it is not) before and after, no rule of the exclude or user list
  * drops the record (the kernel ACKs it all the same), the kernel ACKed
- * it, and its count of lost records did not grow meanwhile (a full
- * backlog drops a user record after the ACK, counting it only as lost;
+ * it, and its count of lost records did not grow meanwhile (the rate
+ * limit drops a user record after the ACK, counting it only as lost;
  * another process's record lost at the same moment makes this answer
  * wrong the safe way).
  *
@@ -400,9 +403,9 @@ static int send_checked(int type, const char *text)
 /* waits for the record (ms): before the fallback asks; after the queue
  * was found empty; between asks while it is not; in all */
 #define SEEN_FIRST_MS 10
-#define SEEN_GRACE_MS 20
+#define SEEN_GRACE_MS 100
 #define SEEN_POLL_MS 50
-#define SEEN_MAX_MS 500
+#define SEEN_MAX_MS 1000
 
 /* the socket's buffer while a record is waited for, and between */
 #define MC_RCVBUF_WAIT (1 << 20)
