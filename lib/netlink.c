@@ -626,12 +626,15 @@ static int send_seen(int fd, int type, const char *text, bool *seen,
 
 	rec.plen = (size_t)snprintf(rec.pidf, sizeof(rec.pidf), "pid=%d ",
 				    (int)getpid());
+	/* room first, then empty: a socket found full (its records of
+	 * others dropped meanwhile, which marks it congested) takes no more
+	 * until it was read empty */
+	mc_rcvbuf(fd, MC_RCVBUF_WAIT);
 	r = mc_drain(fd);
 	if (r < 0) {
 		*sock_err = r;
 		return 1;
 	}
-	mc_rcvbuf(fd, MC_RCVBUF_WAIT);
 	start = now_ms();
 	r = nl_send(fd, type, NLM_F_ACK, text, rec.tlen + 1, SEQ_RECORD, 0);
 	if (r == -EMSGSIZE || r == -ENOMEM)
