@@ -4,6 +4,7 @@
  * same work done with bare system calls, side by side in one run.
  *
  *   acid-bench-floor [-n PAIRS] [-b N] [-d DIR] [--parts N] [--trace]
+ *   acid-bench-floor --confirm ROUNDS
  *
  *   -n PAIRS   alternating pairs per comparison (default 100, at least 80
  *              are wanted: the machine is noisy)
@@ -12,6 +13,10 @@
  *              /run, where the real registry lives): the same filesystem
  *   --parts N  also time the single steps libacid takes (N samples each):
  *              the unit costs the findings of issue 11 are priced in
+ *   --confirm ROUNDS  only this: one record confirmed by seeing it on
+ *              the audit multicast group (bench-floor-confirm.c), on a
+ *              fresh subscribed socket and on one kept, against a bare
+ *              send+ACK, acid_log_start and the pipelined checks
  *   --trace    do one lifecycle of each kind, untimed, with marker calls
  *              write(-1, "acid-bench: <phase>") between the phases, for
  *              strace -f (the markers fail with EBADF and do nothing):
@@ -431,7 +436,7 @@ static size_t parse_count(const char *s, const char *opt)
 static int usage(FILE *f, int code)
 {
 	fprintf(f, "usage: acid-bench-floor [-n PAIRS] [-b N] [-d DIR] "
-		   "[--parts N] [--trace]\n");
+		   "[--parts N] [--trace] | --confirm ROUNDS\n");
 	return code;
 }
 
@@ -440,10 +445,11 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "parts", required_argument, NULL, 'P' },
 		{ "trace", no_argument, NULL, 'T' },
+		{ "confirm", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	size_t pairs = 100, batch = 50, parts = 0;
+	size_t pairs = 100, batch = 50, parts = 0, confirm = 0;
 	const char *parent = "/run";
 	bool trace = false;
 	struct audit_status before, after;
@@ -470,6 +476,9 @@ int main(int argc, char **argv)
 			break;
 		case 'T':
 			trace = true;
+			break;
+		case 'C':
+			confirm = parse_count(optarg, "--confirm");
 			break;
 		case 'h':
 			return usage(stdout, 0);
@@ -531,6 +540,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	if (confirm) {
+		bench_confirm(confirm);
+		printf("\naudit records sent: %lu\n", records_sent);
+		close(fd);
+		acid_ctx_free(ctx);
+		return 0;
+	}
 	if (trace) {
 		trace_once();
 		printf("acid-bench-floor: one lifecycle of each traced; "

@@ -94,4 +94,11 @@ int floor_stop(const struct floor_ent *f);
 
 void bench_parts(size_t n);
 
+/* ---------------------- bench-floor-confirm.c: --confirm PAIRS */
+
+int confirm_socket(void);
+int confirm_record_fd(int fd, const char *text);
+int confirm_record_fresh(const char *text);
+void bench_confirm(size_t pairs);
+
 #endif

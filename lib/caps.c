@@ -38,6 +38,22 @@ int acid_check_caps(unsigned int need)
 	return (eff & need_mask(need)) == need_mask(need) ? 0 : -EPERM;
 }
 
+bool caps_self_has(uint64_t mask)
+{
+	struct __user_cap_header_struct head = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+		.pid = 0,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	uint64_t eff;
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &head, data) < 0)
+		return false;
+	eff = data[0].effective | (uint64_t)data[1].effective << 32;
+	return (eff & mask) == mask;
+}
+
 /* The bits of @need (ACID_CAP_*) as capability numbers' bits */
 static uint64_t need_mask(unsigned int need)
 {

@@ -43,6 +43,7 @@ int acid_ctx_new(const struct acid_opts *opts, struct acid_ctx **out)
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
 		return -ENOMEM;
+	ctx->mc_fd = -1;
 	ctx->proc_root = strdup(proc);
 	ctx->state_dir = strdup(state);
 	if (!ctx->proc_root || !ctx->state_dir) {
@@ -62,6 +63,7 @@ void acid_ctx_free(struct acid_ctx *ctx)
 {
 	if (!ctx)
 		return;
+	netlink_ctx_free(ctx);
 	free(ctx->proc_root);
 	free(ctx->state_dir);
 	free(ctx);

@@ -118,6 +118,18 @@ struct acid_ctx {
 	int host_state;
 	pid_t host_pid;
 	struct acid_ns_set host_ns;
+	/*
+	 * netlink.c: the audit multicast subscription records are
+	 * confirmed on (mc_fd, -1: none), opened by the first record of
+	 * process mc_pid (a forked child opens its own), MC_* its state;
+	 * mc_busy: a record of one thread is using it (another thread's
+	 * record takes the checked path meanwhile). How the records sent
+	 * so were answered: seen (sent), or not seen (answered from the
+	 * kernel's state: seen_later()); counted for the tests.
+	 */
+	int mc_fd, mc_state, mc_busy;
+	pid_t mc_pid;
+	unsigned long mc_seen, mc_unseen;
 	/* the last failure of a call that took the context non-const: its
 	 * error, and what failed (msg, for the error msg_err) */
 	int err, msg_err;
@@ -269,6 +281,9 @@ int session_loginuid(const struct acid_ctx *ctx, uint32_t *uid);
 int handoff_write_id(struct acid_ctx *ctx, const struct proc_hold *h,
 		     const struct acid_id *id);
 
+/* caps.c: has the calling thread all of the capabilities whose bits
+ * (1 << CAP_*) are set in @mask in its effective set? */
+bool caps_self_has(uint64_t mask);
 /* caps.c: has process @pid all of @need (ACID_CAP_*) in its effective
  * set? 0, -EPERM, or -errno reading <proc_root>/<pid>/status */
 int caps_of_pid(const char *proc_root, pid_t pid, unsigned int need);
@@ -331,8 +346,14 @@ int record_log_ns(struct acid_ctx *ctx, const struct acid_entry *e,
 		  const char *reason, pid_t task_pid, unsigned int kinds,
 		  const struct acid_ns_set *now, const char *trigger);
 
-/* netlink.c: send a user record of @type; see acid_log_start()'s errors */
-int netlink_send_user(int type, const char *text);
+/*
+ * netlink.c: send a user record of @type; see acid_log_start()'s errors.
+ * @ctx holds the multicast subscription the record is confirmed on
+ * (NULL: the checks alone); netlink_ctx_free() closes it.
+ */
+enum { MC_UNTRIED = 0, MC_ON, MC_OFF };
+int netlink_send_user(struct acid_ctx *ctx, int type, const char *text);
+void netlink_ctx_free(struct acid_ctx *ctx);
 /*
  * An error of netlink_send_user() after which the kernel may have logged
  * the record all the same (see acid_log_maybe_sent()).

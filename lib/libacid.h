@@ -120,7 +120,12 @@ enum acid_mode {
  */
 int acid_ctx_new(const struct acid_opts *opts, struct acid_ctx **out);
 
-/* acid_ctx_free - release a context; NULL is accepted. */
+/*
+ * acid_ctx_free - release a context; NULL is accepted. Closes the
+ * context's subscription to the audit multicast group, if its records
+ * made one (acid_log_start()); a child forked with a copy of a context
+ * makes its own at its first record and leaves the parent's alone.
+ */
 void acid_ctx_free(struct acid_ctx *ctx);
 
 enum acid_mode acid_ctx_mode(const struct acid_ctx *ctx);
@@ -372,18 +377,28 @@ int acid_start(struct acid_ctx *ctx, const struct acid_reg *req,
 /*
  * acid_log_start - send the register record (VIRT_CONTROL op=start
  * reason=register) for @e. Checks CAP_AUDIT_WRITE first (-EPERM), and that
- * the record is really taken:
+ * the record is really taken. With CAP_AUDIT_READ and CAP_AUDIT_CONTROL,
+ * in the initial user, pid and network namespaces, by seeing it: @ctx
+ * joins the kernel's audit multicast group at its first record (the
+ * kernel logs an EVENT_LISTENER record then, and when @ctx is freed), and
+ * the record counts as sent when it comes back there (the kernel hands a
+ * record to the group only once it has queued it); not seen, the
+ * kernel's status and rules say why, as the checks do. Otherwise by the
+ * checks: the status before and after, the rules before.
  *   -ENOTCONN     audit is disabled in the kernel (the record would be
- *                 dropped), so it was not sent;
+ *                 dropped, or was and never queued), so it was not sent;
  *   -ENOMSG       a rule of the kernel's exclude or user filter list drops
  *                 (or may drop: a field acid cannot weigh counts as a
  *                 match) VIRT_CONTROL records of this sender, which the
  *                 kernel would ACK and throw away: not sent;
  *   -ECONNABORTED audit was disabled while the record was sent (it may
  *                 have been dropped);
- *   -ENOBUFS      the kernel's count of lost records grew while it was
- *                 sent (a full backlog drops records after the ACK);
- *   -ETIMEDOUT    the kernel took the record but its answer was lost;
+ *   -ENOBUFS      the kernel did not keep the record, and why can no
+ *                 longer be told: its count of lost records grew while it
+ *                 was sent, its rate limit, audit off or a rule for a
+ *                 moment only (it may have been dropped);
+ *   -ETIMEDOUT    the kernel took the record but its answer was lost, or
+ *                 it was not seen for a second while a rule drops it now;
  *   -EAGAIN       the kernel's audit did not answer before the record
  *                 went out: not sent;
  *   -ECONNREFUSED from a non-initial user namespace; other netlink errors

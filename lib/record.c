@@ -192,7 +192,7 @@ static int record_send_type(struct acid_ctx *ctx, int type, const char *what,
 				 "caller lacks CAP_AUDIT_WRITE in its "
 				 "effective set", "sending the %s record",
 				 what);
-	r = netlink_send_user(type, text);
+	r = netlink_send_user(ctx, type, text);
 	if (r == -ENOMSG && type != AUDIT_VIRT_CONTROL)
 		/* acid_strerror's sentence names VIRT_CONTROL */
 		return ctx_failw(ctx, r, "A kernel audit rule on the exclude "

@@ -41,7 +41,7 @@ static const struct {
 	{ EIO, "Input/output error while writing the container ID or a registry entry." },
 	{ ENAMETOOLONG, "The container's name, bundle or Kubernetes metadata are too long for one audit record (the kernel keeps 8560 bytes of a record's text)." },
 	{ EMSGSIZE, "The audit record is longer than the kernel keeps (8560 bytes of text); it was not sent." },
-	{ ENOBUFS, "The kernel's audit backlog overflowed while the record was sent (its lost count grew): the record may have been dropped." },
+	{ ENOBUFS, "The kernel's audit did not keep the record, and why can no longer be told (its lost count grew, its rate limit, or audit disabled or a rule for a moment only): the record may have been dropped." },
 };
 
 const char *acid_strerror(int err)
