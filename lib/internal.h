@@ -310,6 +310,26 @@ int record_send_text(struct acid_ctx *ctx, const char *what,
 int record_log_start(struct acid_ctx *ctx, const struct acid_entry *e);
 int record_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
 		    const char *reason);
+/* the link (VIRT_CONTROL op=exec) and namespace-change (VIRT_RESOURCE
+ * resrc=ns) records: checks, text, sending */
+bool record_trigger_valid(const char *trigger);
+int record_exec_check(const char *reason, pid_t task_pid, uint32_t ses_tag,
+		      const char *trigger);
+int record_exec_text(const struct acid_entry *e, const char *reason,
+		     pid_t task_pid, uint32_t ses_tag, const char *trigger,
+		     const char *exe, char **out);
+int record_ns_check(const char *reason, pid_t task_pid, unsigned int kinds,
+		    const char *trigger);
+int record_ns_text(const struct acid_entry *e, const char *reason,
+		   pid_t task_pid, unsigned int kinds,
+		   const struct acid_ns_set *now, const char *trigger,
+		   const char *exe, char **out);
+int record_log_exec(struct acid_ctx *ctx, const struct acid_entry *e,
+		    const char *reason, pid_t task_pid, uint32_t ses_tag,
+		    const char *trigger);
+int record_log_ns(struct acid_ctx *ctx, const struct acid_entry *e,
+		  const char *reason, pid_t task_pid, unsigned int kinds,
+		  const struct acid_ns_set *now, const char *trigger);
 
 /* netlink.c: send a user record of @type; see acid_log_start()'s errors */
 int netlink_send_user(int type, const char *text);

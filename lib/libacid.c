@@ -202,3 +202,29 @@ bool acid_log_maybe_sent(int err)
 {
 	return netlink_maybe_sent(err < 0 ? err : -err);
 }
+
+int acid_log_exec(struct acid_ctx *ctx, const struct acid_entry *e,
+		  const char *reason, pid_t task_pid, uint32_t ses_tag,
+		  const char *trigger)
+{
+	if (!ctx)
+		return -EINVAL;
+	ctx_begin(ctx);
+	if (!e || record_exec_check(reason, task_pid, ses_tag, trigger) < 0)
+		return ctx_end(ctx, -EINVAL);
+	return ctx_end(ctx, record_log_exec(ctx, e, reason, task_pid, ses_tag,
+					    trigger));
+}
+
+int acid_log_ns_change(struct acid_ctx *ctx, const struct acid_entry *e,
+		       const char *reason, pid_t task_pid, unsigned int kinds,
+		       const struct acid_ns_set *now, const char *trigger)
+{
+	if (!ctx)
+		return -EINVAL;
+	ctx_begin(ctx);
+	if (!e || record_ns_check(reason, task_pid, kinds, trigger) < 0)
+		return ctx_end(ctx, -EINVAL);
+	return ctx_end(ctx, record_log_ns(ctx, e, reason, task_pid, kinds, now,
+					  trigger));
+}

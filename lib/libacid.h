@@ -431,6 +431,60 @@ int acid_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
 bool acid_log_maybe_sent(int err);
 
 /*
+ * acid_log_exec - send the link record (VIRT_CONTROL op=exec) that ties a
+ * process which joined @e's container from outside (runc/crun/podman
+ * exec, nsenter) to it. Since ACID_0.2.
+ *   virt=oci op=exec reason=REASON vm="NAME" uuid=UUID vm-pid=PID
+ *   task-pid=TASK [ses-tag=N] [trigger=SEC.MSEC:SERIAL]
+ *   exe="PATH" hostname=? addr=? terminal=? res=success
+ * @reason: "session" (acid-exec: @ses_tag is the fresh audit session it
+ *   made for the exec; every record with that ses= is the container's
+ *   from this record on) or "setns" (a joiner seen by audisp-acid; its
+ *   session may be a login session, so @ses_tag must be 0).
+ * @task_pid: the joining process (host pid view), a root of the
+ *   container's process set.
+ * @ses_tag: the session, required (not 0, not the unset (u32)-1) with
+ *   "session", 0 with "setns".
+ * @trigger: NULL, or the audit event id ("1700000000.123:4567") from
+ *   which on @task_pid is the container's.
+ * Returns 0; -EINVAL for a NULL @ctx or @e, another @reason, a @task_pid
+ * outside 1..ACID_PID_MAX, a @ses_tag that does not fit @reason, a
+ * malformed @trigger; otherwise errors as acid_log_start() (a rule that
+ * drops VIRT_CONTROL records of this sender: -ENOMSG, not sent).
+ */
+int acid_log_exec(struct acid_ctx *ctx, const struct acid_entry *e,
+		  const char *reason, pid_t task_pid, uint32_t ses_tag,
+		  const char *trigger);
+
+/*
+ * acid_log_ns_change - send the namespace-change record (VIRT_RESOURCE
+ * resrc=ns) of a process of @e's container that changed namespaces.
+ * Since ACID_0.2.
+ *   virt=oci resrc=ns reason=REASON vm="NAME" uuid=UUID vm-pid=PID
+ *   task-pid=TASK [trigger=SEC.MSEC:SERIAL]
+ *   old-KIND-ns=INO new-KIND-ns=INO ...  [task=gone]
+ *   exe="PATH" hostname=? addr=? terminal=? res=success
+ * @reason: "unshare", "setns" or "clone".
+ * @task_pid: the process that changed (for clone, the child).
+ * @kinds: a bit 1u << ACID_NS_* for each kind that changed; one
+ *   old-/new- pair each, in enum acid_ns_kind order, KIND named as in the
+ *   start record (pid-child, time-child). Old is the inode @e's entry
+ *   holds (acid_entry_ns()), new the one in @now; "?" where a set has
+ *   none of that kind: never a guessed inode.
+ * @now: the process's namespaces as read now (acid_ns_collect_new()), or
+ *   NULL when the process was gone before they could be read: then every
+ *   new-KIND-ns is "?" and the record says task=gone.
+ * @trigger: NULL, or the audit event id of the record acted on.
+ * Returns 0; -EINVAL for a NULL @ctx or @e, another @reason, a @task_pid
+ * outside 1..ACID_PID_MAX, a bit in @kinds beyond ACID_NS_COUNT, a
+ * malformed @trigger; otherwise errors as acid_log_start(), for
+ * VIRT_RESOURCE records (a rule that drops those: -ENOMSG, not sent).
+ */
+int acid_log_ns_change(struct acid_ctx *ctx, const struct acid_entry *e,
+		       const char *reason, pid_t task_pid, unsigned int kinds,
+		       const struct acid_ns_set *now, const char *trigger);
+
+/*
  * acid_unregister - the end of a container: send the destroy record
  * (acid_log_stop() with @reason) and remove the entry, as one step for
  * every other writer (a poststop hook and `acid gc` racing for the same

@@ -176,13 +176,14 @@ bool acid_stop_reason_valid(const char *reason)
 }
 
 /*
- * Send a record of @e, @what ("start", "stop") saying which: 0, or the
- * error, said in @ctx. @caps_checked: the caller has found
- * CAP_AUDIT_WRITE effective within the same call (a thread's
- * capabilities change only by its own hand, which libacid never does).
+ * Send a user record of @type (AUDIT_VIRT_*), @what ("start", "stop",
+ * "exec link", ...) saying which: 0, or the error, said in @ctx.
+ * @caps_checked: the caller has found CAP_AUDIT_WRITE effective within
+ * the same call (a thread's capabilities change only by its own hand,
+ * which libacid never does).
  */
-int record_send_text(struct acid_ctx *ctx, const char *what,
-		     const char *text, bool caps_checked)
+static int record_send_type(struct acid_ctx *ctx, int type, const char *what,
+			    const char *text, bool caps_checked)
 {
 	int r = caps_checked ? 0 : acid_check_caps(ACID_CAP_WRITE);
 
@@ -191,10 +192,25 @@ int record_send_text(struct acid_ctx *ctx, const char *what,
 				 "caller lacks CAP_AUDIT_WRITE in its "
 				 "effective set", "sending the %s record",
 				 what);
-	r = netlink_send_user(AUDIT_VIRT_CONTROL, text);
+	r = netlink_send_user(type, text);
+	if (r == -ENOMSG && type != AUDIT_VIRT_CONTROL)
+		/* acid_strerror's sentence names VIRT_CONTROL */
+		return ctx_failw(ctx, r, "A kernel audit rule on the exclude "
+				 "or user filter list (auditctl -l) drops "
+				 "VIRT_RESOURCE records of this program, or "
+				 "may: the kernel would accept the record and "
+				 "discard it, so it was not sent.",
+				 "sending the %s record", what);
 	if (r < 0)
 		return ctx_failx(ctx, r, "sending the %s record", what);
 	return 0;
+}
+
+int record_send_text(struct acid_ctx *ctx, const char *what,
+		     const char *text, bool caps_checked)
+{
+	return record_send_type(ctx, AUDIT_VIRT_CONTROL, what, text,
+				caps_checked);
 }
 
 int record_log_start(struct acid_ctx *ctx, const struct acid_entry *e)
@@ -224,4 +240,164 @@ int record_log_stop(struct acid_ctx *ctx, const struct acid_entry *e,
 	if (r < 0)
 		return r;
 	return record_send_text(ctx, "stop", text, false);
+}
+
+/* ------------------------------------------- joins and namespace changes */
+
+/*
+ * An audit event id as ausearch and auparse print it, "<sec>.<msec>:
+ * <serial>": digits, a dot, exactly three digits, a colon, digits. The
+ * bounds (20 digits each side: a u64) keep it a number, not a field.
+ */
+bool record_trigger_valid(const char *t)
+{
+	size_t a, b;
+
+	if (!t)
+		return false;
+	a = strspn(t, "0123456789");
+	if (a == 0 || a > 20 || t[a] != '.')
+		return false;
+	t += a + 1;
+	if (strspn(t, "0123456789") != 3 || t[3] != ':')
+		return false;
+	t += 4;
+	b = strspn(t, "0123456789");
+	return b > 0 && b <= 20 && t[b] == '\0';
+}
+
+/* The arguments a link record takes: 0, or -EINVAL. */
+int record_exec_check(const char *reason, pid_t task_pid, uint32_t ses_tag,
+		      const char *trigger)
+{
+	if (!reason || task_pid <= 0 || task_pid > ACID_PID_MAX)
+		return -EINVAL;
+	/*
+	 * A session link says "every record with ses=<n> is the
+	 * container's": it needs a session, and never the unset one
+	 * (every daemon's). A setns joiner's session may be a login
+	 * session: it never names one.
+	 */
+	if (!strcmp(reason, "session")) {
+		if (ses_tag == 0 || ses_tag == ACID_AUDIT_UNSET)
+			return -EINVAL;
+	} else if (!strcmp(reason, "setns")) {
+		if (ses_tag != 0)
+			return -EINVAL;
+	} else {
+		return -EINVAL;
+	}
+	if (trigger && !record_trigger_valid(trigger))
+		return -EINVAL;
+	return 0;
+}
+
+int record_exec_text(const struct acid_entry *e, const char *reason,
+		     pid_t task_pid, uint32_t ses_tag, const char *trigger,
+		     const char *exe, char **out)
+{
+	struct strbuf t = { 0 };
+	int r = record_exec_check(reason, task_pid, ses_tag, trigger);
+
+	if (r < 0)
+		return r;
+	add_head(&t, e, "exec", reason);
+	addf(&t, "task-pid=%d", (int)task_pid);
+	if (ses_tag)
+		addf(&t, "ses-tag=%" PRIu32, ses_tag);
+	if (trigger)
+		addf(&t, "trigger=%s", trigger);
+	add_tail(&t, exe);
+	return strbuf_finish(&t, out, NULL);
+}
+
+/* The arguments a namespace-change record takes: 0, or -EINVAL. */
+int record_ns_check(const char *reason, pid_t task_pid, unsigned int kinds,
+		    const char *trigger)
+{
+	if (!reason || (strcmp(reason, "unshare") && strcmp(reason, "setns") &&
+			strcmp(reason, "clone")))
+		return -EINVAL;
+	if (task_pid <= 0 || task_pid > ACID_PID_MAX)
+		return -EINVAL;
+	if (kinds & ~((1u << ACID_NS_COUNT) - 1))
+		return -EINVAL;
+	if (trigger && !record_trigger_valid(trigger))
+		return -EINVAL;
+	return 0;
+}
+
+/* " <name>=<ino>", or "<name>=?" where the set holds no such kind */
+static void add_ino(struct strbuf *t, const char *side, int k,
+		    const struct acid_ns_set *set)
+{
+	if (set && set->ns[k].present)
+		addf(t, "%s-%s=%" PRIu64, side, ns_field[k], set->ns[k].ino);
+	else
+		addf(t, "%s-%s=?", side, ns_field[k]);
+}
+
+int record_ns_text(const struct acid_entry *e, const char *reason,
+		   pid_t task_pid, unsigned int kinds,
+		   const struct acid_ns_set *now, const char *trigger,
+		   const char *exe, char **out)
+{
+	struct strbuf t = { 0 };
+	char id[ACID_ID_STRLEN] = "?"; /* what a zero ID prints */
+	int r = record_ns_check(reason, task_pid, kinds, trigger);
+
+	if (r < 0)
+		return r;
+	acid_id_format(&e->id, id, sizeof(id));
+	addf(&t, "virt=oci resrc=ns reason=%s", reason);
+	add_encoded(&t, "vm", e->name);
+	addf(&t, "uuid=%s vm-pid=%d task-pid=%d", id, (int)e->pid,
+	     (int)task_pid);
+	if (trigger)
+		addf(&t, "trigger=%s", trigger);
+	for (int k = 0; k < ACID_NS_COUNT; k++) {
+		if (!(kinds & (1u << k)))
+			continue;
+		/* the container's, as registered; never a guess */
+		add_ino(&t, "old", k, &e->ns);
+		add_ino(&t, "new", k, now);
+	}
+	if (!now)
+		addf(&t, "task=gone");
+	add_tail(&t, exe);
+	return strbuf_finish(&t, out, NULL);
+}
+
+int record_log_exec(struct acid_ctx *ctx, const struct acid_entry *e,
+		    const char *reason, pid_t task_pid, uint32_t ses_tag,
+		    const char *trigger)
+{
+	_cleanup_free_ char *text = NULL;
+	char exe[4096];
+	int r;
+
+	record_self_exe(exe, sizeof(exe));
+	r = record_exec_text(e, reason, task_pid, ses_tag, trigger, exe,
+			     &text);
+	if (r < 0)
+		return r;
+	return record_send_type(ctx, AUDIT_VIRT_CONTROL, "exec link", text,
+				false);
+}
+
+int record_log_ns(struct acid_ctx *ctx, const struct acid_entry *e,
+		  const char *reason, pid_t task_pid, unsigned int kinds,
+		  const struct acid_ns_set *now, const char *trigger)
+{
+	_cleanup_free_ char *text = NULL;
+	char exe[4096];
+	int r;
+
+	record_self_exe(exe, sizeof(exe));
+	r = record_ns_text(e, reason, task_pid, kinds, now, trigger, exe,
+			   &text);
+	if (r < 0)
+		return r;
+	return record_send_type(ctx, AUDIT_VIRT_RESOURCE, "namespace change",
+				text, false);
 }

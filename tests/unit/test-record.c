@@ -378,6 +378,271 @@ static void test_size(void)
 	acid_entry_free(e);
 }
 
+
+/* ------------------------------------- links and namespace changes */
+
+static char *exec_text(const struct acid_entry *e, const char *reason,
+		       pid_t pid, uint32_t ses, const char *trigger)
+{
+	char *t = NULL;
+	int r = record_exec_text(e, reason, pid, ses, trigger, EXE, &t);
+
+	if (r < 0) {
+		ok(false, "record_exec_text: %d", r);
+		return NULL;
+	}
+	return t;
+}
+
+static char *ns_text(const struct acid_entry *e, const char *reason,
+		     pid_t pid, unsigned int kinds,
+		     const struct acid_ns_set *now, const char *trigger)
+{
+	char *t = NULL;
+	int r = record_ns_text(e, reason, pid, kinds, now, trigger, EXE, &t);
+
+	if (r < 0) {
+		ok(false, "record_ns_text: %d", r);
+		return NULL;
+	}
+	return t;
+}
+
+#define NET (1u << ACID_NS_NET)
+#define MNT (1u << ACID_NS_MNT)
+#define PIDC (1u << ACID_NS_PID_FOR_CHILDREN)
+
+static void test_exec_exact(void)
+{
+	struct acid_entry *e = entry("web", "/b", 0x3ff);
+	char *t;
+
+	/* the entry's ses tag, bundle and parent are not the link's */
+	e->ses_tag = 7;
+	e->has_parent = true;
+	acid_id_parse(PARENT, &e->parent);
+	t = exec_text(e, "session", 4321, 88, NULL);
+	is_str(t, "virt=oci op=exec reason=session vm=\"web\" uuid=" UUID_L
+		  " vm-pid=1234 task-pid=4321 ses-tag=88 exe=\"" EXE "\" " TAIL,
+	       "link record, acid-exec's session");
+	free(t);
+	t = exec_text(e, "setns", 4321, 0, "1764511200.123:4567");
+	is_str(t, "virt=oci op=exec reason=setns vm=\"web\" uuid=" UUID_L
+		  " vm-pid=1234 task-pid=4321 trigger=1764511200.123:4567"
+		  " exe=\"" EXE "\" " TAIL,
+	       "link record, a setns joiner with its trigger");
+	free(t);
+	t = exec_text(e, "session", ACID_PID_MAX, 4294967294u,
+		      "0.000:0");
+	is_str(t, "virt=oci op=exec reason=session vm=\"web\" uuid=" UUID_L
+		  " vm-pid=1234 task-pid=4194304 ses-tag=4294967294"
+		  " trigger=0.000:0 exe=\"" EXE "\" " TAIL,
+	       "link record, the largest pid and session, both optional "
+	       "fields");
+	free(t);
+	t = exec_text(e, "setns", 1, 0, NULL);
+	ok(t && !strstr(t, "ses-tag=") && !strstr(t, "trigger="),
+	   "setns link without a trigger: neither ses-tag nor trigger");
+	ok(t && !strstr(t, " pid="), "link record: no bare pid= field");
+	free(t);
+	acid_entry_free(e);
+}
+
+static void test_ns_exact(void)
+{
+	struct acid_entry *e = entry("web", "/b", 0x3ff);
+	struct acid_ns_set now;
+	char *t;
+
+	memset(&now, 0, sizeof(now));
+	for (int k = 0; k < ACID_NS_COUNT; k++) {
+		now.ns[k].present = true;
+		now.ns[k].dev_minor = 4;
+		now.ns[k].ino = 4026532000u + (uint64_t)k;
+	}
+	t = ns_text(e, "unshare", 4321, NET, &now, "1764511200.123:4567");
+	is_str(t, "virt=oci resrc=ns reason=unshare vm=\"web\" uuid=" UUID_L
+		  " vm-pid=1234 task-pid=4321 trigger=1764511200.123:4567"
+		  " old-net-ns=4026531833 new-net-ns=4026532003"
+		  " exe=\"" EXE "\" " TAIL,
+	       "ns record, unshare -n");
+	free(t);
+	/* several kinds: in the kind order, whatever the bits' order */
+	t = ns_text(e, "clone", 99, PIDC | NET | MNT, &now, NULL);
+	is_str(t, "virt=oci resrc=ns reason=clone vm=\"web\" uuid=" UUID_L
+		  " vm-pid=1234 task-pid=99"
+		  " old-mnt-ns=4026531832 new-mnt-ns=4026532002"
+		  " old-net-ns=4026531833 new-net-ns=4026532003"
+		  " old-pid-child-ns=4026531836 new-pid-child-ns=4026532005"
+		  " exe=\"" EXE "\" " TAIL,
+	       "ns record, clone with three kinds, in the kind order");
+	free(t);
+	t = ns_text(e, "setns", 99, 0x3ff, &now, NULL);
+	ok(t && strstr(t, " old-cgroup-ns=4026531835 new-cgroup-ns=4026532000 "
+			  "old-ipc-ns=") &&
+		   strstr(t, " old-time-child-ns=4026531834 "
+			     "new-time-child-ns=4026532007 old-user-ns=") &&
+		   strstr(t, " old-uts-ns=4026531838 new-uts-ns=4026532009 "
+			     "exe="),
+	   "ns record, every kind, named as in the start record");
+	free(t);
+
+	/* the task gone: what is known, never a guessed inode */
+	t = ns_text(e, "unshare", 4321, NET | MNT, NULL, "5.000:6");
+	is_str(t, "virt=oci resrc=ns reason=unshare vm=\"web\" uuid=" UUID_L
+		  " vm-pid=1234 task-pid=4321 trigger=5.000:6"
+		  " old-mnt-ns=4026531832 new-mnt-ns=?"
+		  " old-net-ns=4026531833 new-net-ns=? task=gone"
+		  " exe=\"" EXE "\" " TAIL,
+	       "ns record, task gone: new-<kind>-ns=? and task=gone");
+	free(t);
+	t = ns_text(e, "setns", 4321, 0, NULL, NULL);
+	is_str(t, "virt=oci resrc=ns reason=setns vm=\"web\" uuid=" UUID_L
+		  " vm-pid=1234 task-pid=4321 task=gone exe=\"" EXE "\" " TAIL,
+	       "ns record, task gone, no kind known: no kind field");
+	free(t);
+
+	/* a kind a set lacks is '?', on either side */
+	now.ns[ACID_NS_TIME].present = false;
+	e->ns.ns[ACID_NS_NET].present = false;
+	t = ns_text(e, "unshare", 7, NET | (1u << ACID_NS_TIME), &now, NULL);
+	ok(t && strstr(t, " old-net-ns=? new-net-ns=4026532003 "
+			  "old-time-ns=4026531834 new-time-ns=? exe="),
+	   "ns record: a kind a set lacks is '?', on either side");
+	ok(t && !strstr(t, "task=gone"), "task read: no task=gone");
+	free(t);
+	acid_entry_free(e);
+}
+
+static void test_link_encoding(void)
+{
+	struct acid_ns_set now;
+
+	memset(&now, 0, sizeof(now));
+	for (size_t i = 0; i < sizeof(enc_rows) / sizeof(enc_rows[0]); i++) {
+		const struct enc_row *row = &enc_rows[i];
+		struct acid_entry *e = entry(row->value, row->value, 0x3ff);
+		char *t, what[128];
+
+		t = exec_text(e, "session", 5, 6, NULL);
+		snprintf(what, sizeof(what), "link, %s", row->what);
+		expect_field(t, "vm", row->field, what);
+		ok(t && strstr(t, " task-pid=5 ses-tag=6 exe="),
+		   "%s: the fields after the name stay whole", what);
+		free(t);
+		t = ns_text(e, "unshare", 5, NET, NULL, NULL);
+		snprintf(what, sizeof(what), "ns change, %s", row->what);
+		expect_field(t, "vm", row->field, what);
+		ok(t && strstr(t, " task-pid=5 old-net-ns=4026531833 "
+				  "new-net-ns=? task=gone exe="),
+		   "%s: the fields after the name stay whole", what);
+		free(t);
+		acid_entry_free(e);
+	}
+	/* the sender's exe too */
+	struct acid_entry *e = entry("web", "", 0);
+	char *t = NULL;
+
+	record_exec_text(e, "setns", 5, 0, NULL, "/opt/a b", &t);
+	expect_field(t, "exe", "2F6F70742F612062", "link, exe with a space");
+	free(t);
+	t = NULL;
+	record_ns_text(e, "setns", 5, 0, NULL, NULL, "x'y", &t);
+	expect_field(t, "exe", "782779", "ns change, exe with a quote");
+	free(t);
+	acid_entry_free(e);
+}
+
+static const char *const bad_triggers[] = {
+	"", "1", "1.123", "1.123:", ".123:4", "1.12:4", "1.1234:4",
+	"1.123:4 ", " 1.123:4", "1.123:4x", "a.123:4", "1,123:4",
+	"1.123;4", "1.123:-4", "-1.123:4", "1.123:4 uuid=x",
+	"1.123:4\n", "123456789012345678901.123:4", /* 21 digits */
+	"1.123:123456789012345678901",
+};
+
+static void test_link_args(struct acid_ctx *ctx)
+{
+	struct acid_entry *e = entry("web", "", 0x3ff);
+	struct acid_ns_set now;
+	char q[128];
+
+	memset(&now, 0, sizeof(now));
+	/* reasons */
+	static const char *const bad_exec[] = {
+		"", "Session", "exec", "unshare", "session ", "setns\n",
+		"reason=session",
+	};
+	for (size_t i = 0; i < sizeof(bad_exec) / sizeof(bad_exec[0]); i++)
+		is_err(acid_log_exec(ctx, e, bad_exec[i], 5, 6, NULL), -EINVAL,
+		       "log_exec reason %s",
+		       tap_quote(bad_exec[i], q, sizeof(q)));
+	is_err(acid_log_exec(ctx, e, NULL, 5, 6, NULL), -EINVAL,
+	       "log_exec reason NULL");
+	static const char *const bad_ns[] = {
+		"", "Unshare", "exec", "session", "clone3", "unshare ",
+	};
+	for (size_t i = 0; i < sizeof(bad_ns) / sizeof(bad_ns[0]); i++)
+		is_err(acid_log_ns_change(ctx, e, bad_ns[i], 5, NET, &now,
+					  NULL),
+		       -EINVAL, "log_ns_change reason %s",
+		       tap_quote(bad_ns[i], q, sizeof(q)));
+	is_err(acid_log_ns_change(ctx, e, NULL, 5, NET, &now, NULL), -EINVAL,
+	       "log_ns_change reason NULL");
+
+	/* triggers */
+	for (size_t i = 0; i < sizeof(bad_triggers) / sizeof(bad_triggers[0]);
+	     i++) {
+		tap_quote(bad_triggers[i], q, sizeof(q));
+		is_err(acid_log_exec(ctx, e, "setns", 5, 0, bad_triggers[i]),
+		       -EINVAL, "log_exec trigger %s", q);
+		is_err(acid_log_ns_change(ctx, e, "unshare", 5, NET, &now,
+					  bad_triggers[i]),
+		       -EINVAL, "log_ns_change trigger %s", q);
+	}
+	ok(record_trigger_valid("1764511200.123:4567") &&
+		   record_trigger_valid("0.000:0") &&
+		   record_trigger_valid("12345678901234567890.999:"
+					"12345678901234567890"),
+	   "triggers as ausearch prints event ids are valid");
+
+	/* sessions: what each reason must carry */
+	is_err(acid_log_exec(ctx, e, "session", 5, 0, NULL), -EINVAL,
+	       "log_exec reason=session without a session");
+	is_err(acid_log_exec(ctx, e, "session", 5, 4294967295u, NULL),
+	       -EINVAL, "log_exec reason=session with the unset session");
+	is_err(acid_log_exec(ctx, e, "setns", 5, 6, NULL), -EINVAL,
+	       "log_exec reason=setns naming a session");
+
+	/* pids, kinds, NULLs */
+	is_err(acid_log_exec(ctx, e, "setns", 0, 0, NULL), -EINVAL,
+	       "log_exec task pid 0");
+	is_err(acid_log_exec(ctx, e, "setns", -1, 0, NULL), -EINVAL,
+	       "log_exec task pid -1");
+	is_err(acid_log_exec(ctx, e, "setns", ACID_PID_MAX + 1, 0, NULL),
+	       -EINVAL, "log_exec task pid over ACID_PID_MAX");
+	is_err(acid_log_ns_change(ctx, e, "clone", 0, NET, &now, NULL),
+	       -EINVAL, "log_ns_change task pid 0");
+	is_err(acid_log_ns_change(ctx, e, "clone", 5, 1u << ACID_NS_COUNT,
+				  &now, NULL),
+	       -EINVAL, "log_ns_change a kind bit beyond ACID_NS_COUNT");
+	is_err(acid_log_ns_change(ctx, e, "clone", 5, 0x80000000u, &now,
+				  NULL),
+	       -EINVAL, "log_ns_change kind bit 31");
+	is_err(acid_log_exec(ctx, NULL, "setns", 5, 0, NULL), -EINVAL,
+	       "log_exec of a NULL entry");
+	is_err(acid_log_exec(NULL, e, "setns", 5, 0, NULL), -EINVAL,
+	       "log_exec with a NULL context");
+	is_err(acid_log_ns_change(ctx, NULL, "setns", 5, NET, &now, NULL),
+	       -EINVAL, "log_ns_change of a NULL entry");
+	is_err(acid_log_ns_change(NULL, e, "setns", 5, NET, &now, NULL),
+	       -EINVAL, "log_ns_change with a NULL context");
+	ok(strlen(acid_ctx_errmsg(ctx)) > 0,
+	   "a refused argument is said in the context: \"%s\"",
+	   acid_ctx_errmsg(ctx));
+	acid_entry_free(e);
+}
+
 /* ------------------------------------------------------- reasons */
 
 static const char *const bad_reasons[] = {
@@ -412,7 +677,7 @@ static bool effective_has(int cap)
 static void test_reasons(struct acid_ctx *ctx)
 {
 	struct acid_entry *e = entry("web", "", 0x3ff);
-	int res[NGOOD + 3], p[2], st = 0;
+	int res[NGOOD + 5], p[2], st = 0;
 	pid_t pid;
 
 	for (size_t i = 0; i < sizeof(bad_reasons) / sizeof(bad_reasons[0]);
@@ -458,6 +723,11 @@ static void test_reasons(struct acid_ctx *ctx)
 			for (size_t i = 0; i < NGOOD; i++)
 				res[3 + i] = acid_log_stop(ctx, e,
 							   good_reasons[i]);
+			res[3 + NGOOD] = acid_log_exec(ctx, e, "session", 5, 6,
+						       "1.000:2");
+			res[4 + NGOOD] = acid_log_ns_change(
+				ctx, e, "unshare", 5, 1u << ACID_NS_NET, NULL,
+				"1.000:2");
 		}
 		write_full(p[1], res, sizeof(res));
 		_exit(0);
@@ -476,6 +746,11 @@ static void test_reasons(struct acid_ctx *ctx)
 			       "no CAP_AUDIT_WRITE: log_stop reason \"%s\" "
 			       "accepted, then refused for the capability",
 			       good_reasons[i]);
+		is_err(res[3 + NGOOD], -EPERM, "no CAP_AUDIT_WRITE: log_exec "
+		       "with valid arguments gets to the capability check");
+		is_err(res[4 + NGOOD], -EPERM, "no CAP_AUDIT_WRITE: "
+		       "log_ns_change with valid arguments gets to the "
+		       "capability check");
 	}
 	acid_entry_free(e);
 }
@@ -489,7 +764,7 @@ static void test_reasons(struct acid_ctx *ctx)
 static void test_userns(struct acid_ctx *ctx)
 {
 	struct acid_entry *e = entry("web", "", 0x3ff);
-	int res[3] = { -1, 0, 0 }, p[2], st = 0;
+	int res[5] = { -1, 0, 0, 0, 0 }, p[2], st = 0;
 	pid_t pid;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -504,6 +779,9 @@ static void test_userns(struct acid_ctx *ctx)
 		if (res[0] == 0) {
 			res[1] = acid_log_start(ctx, e);
 			res[2] = acid_log_stop(ctx, e, "exit");
+			res[3] = acid_log_exec(ctx, e, "setns", 5, 0, NULL);
+			res[4] = acid_log_ns_change(ctx, e, "setns", 5, 0, NULL,
+						    NULL);
 		}
 		write_full(p[1], res, sizeof(res));
 		_exit(0);
@@ -521,6 +799,10 @@ static void test_userns(struct acid_ctx *ctx)
 		       "log_start from a non-initial user namespace");
 		is_err(res[2], -ECONNREFUSED,
 		       "log_stop from a non-initial user namespace");
+		is_err(res[3], -ECONNREFUSED,
+		       "log_exec from a non-initial user namespace");
+		is_err(res[4], -ECONNREFUSED,
+		       "log_ns_change from a non-initial user namespace");
 	}
 	acid_entry_free(e);
 }
@@ -547,6 +829,10 @@ int main(void)
 	test_optional();
 	test_k8s();
 	test_size();
+	test_exec_exact();
+	test_ns_exact();
+	test_link_encoding();
+	test_link_args(ctx);
 	test_reasons(ctx);
 	test_userns(ctx);
 
