@@ -295,3 +295,19 @@ start_runc() { # BUNDLE NAME
 		grep -aF "exe=\"$(realpath "$PLUGIN")\"" | grep -aq " task-pid=$pid " ||
 		fail "a link names process $pid of an unregistered container"
 }
+
+@test "the live plugin ran through all of it: alive until its input ends, then gone within 5 s; no link failed to send, no sanitizer report" {
+	local pid i
+	pid=$(cat "$LIVE/plugin.pid")
+	kill -0 "$pid" || fail "the live plugin (pid $pid) is gone: $(cat "$LIVE/plugin.err")"
+	kill "$(cat "$LIVE/tail.pid")"
+	for i in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	! kill -0 "$pid" 2>/dev/null || fail "the live plugin did not end with its input"
+	run cat "$LIVE/plugin.err"
+	refute_output --partial "sending the link"
+	refute_output --partial "Sanitizer"
+	refute_output --partial "runtime error"
+}
