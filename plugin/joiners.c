@@ -87,6 +87,7 @@ struct joiners {
 		long nr;
 		unsigned char cls;
 	} sc[SC_CACHE];
+	int64_t last_join_ms;	/* the newest setns seen (record time) */
 	char host[256];		/* gethostname(): this node's records */
 	char *carry;		/* the start of a line cut between reads */
 	size_t carry_len;
@@ -443,6 +444,9 @@ static int look(struct joiners *j, struct acid_attr *a, const char *line,
 	if (r.ms / 1000 + MAX_AGE_SEC < (int64_t)time(NULL))
 		return 0;
 	cls = classify(j, r.arch, r.nr);
+	/* no joiner of late (nearly always): only a setns matters */
+	if (cls != SC_SETNS && r.ms - j->last_join_ms > JOIN_WINDOW_MS)
+		return 0;
 	jn = find_joiner(j, r.pid, r.ms);
 	if (cls == SC_SETNS && r.success) {
 		if (!jn) {
@@ -453,6 +457,8 @@ static int look(struct joiners *j, struct acid_attr *a, const char *line,
 		}
 		jn->ppid = r.ppid;
 		jn->ms = r.ms;
+		if (r.ms > j->last_join_ms)
+			j->last_join_ms = r.ms;
 	}
 	/* the joiner itself, until it is placed */
 	if (jn && !jn->linked && jn->tries < JOINER_TRIES &&
