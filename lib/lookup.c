@@ -194,6 +194,13 @@ int lookup_ns(struct acid_ctx *ctx, pid_t pid, struct acid_entry **out)
 	r = ns_collect_kinds(ctx->proc_root, pid, ~0u, &ns);
 	if (r < 0)
 		return r;
+	/* every namespace the host's (most processes): the registry unread */
+	bool hosts = true;
+
+	for (int k = 0; k < ACID_NS_COUNT && hosts; k++)
+		hosts = !ns.ns[k].present || ns_same(&ns, &host, k);
+	if (hosts)
+		return -ENOENT;
 	dirfd = registry_open(ctx->state_dir, false);
 	if (dirfd == -ENOENT)
 		return -ENOENT;
