@@ -464,10 +464,8 @@ static int look(struct joiners *j, struct acid_attr *a, const char *line,
 	enum sc_class cls;
 	pid_t cand[3];
 	size_t nc = 0;
-	int ret;
-
 	const char *p, *end = line + len;
-	int have = 0;
+	int have = 0, ret;
 
 	if (len < 24 || !parse_head(line, len, &r, &p) || !local(j, r.node))
 		return 0;
