@@ -16,6 +16,11 @@
 # kernel takes no audit records: the links could not be sent from there;
 # and the system auditd is shared, so no plugin is added to it.)
 #
+# Afterwards the same log section goes through acid events UUID: the link
+# makes the exec'd process the container's there too (read twice: the
+# process's records before its link are the container's from the
+# trigger on).
+#
 # The exec'd command sleeps a second before it execs the marker: the
 # process must still live when the plugin reads the records (one that is
 # gone gets no link, by design). The marker is in the environment, so only
