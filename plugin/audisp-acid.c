@@ -36,6 +36,8 @@
 #include <acid/attribution.h>
 #include <acid/libacid.h>
 
+#include "joiners.h"
+
 #define DEFAULT_OUTPUT "/var/log/acid/events.json"
 /*
  * Output: what one read of the input gave is written at once (under load
@@ -327,6 +329,7 @@ int main(int argc, char **argv)
 	};
 	struct plugin p = { .path = DEFAULT_OUTPUT, .fd = -1 };
 	struct acid_attr *a = NULL;
+	struct joiners *jn;
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigset_t block, wait_mask;
 	bool do_seed = true, line_open = false, idle = true;
@@ -389,6 +392,11 @@ int main(int argc, char **argv)
 	acid_attr_set_source(a, "stdin");
 	if (do_seed)
 		seed(a);
+	/* processes that join a container (runc exec): linked as they come */
+	jn = joiners_new(&r);
+	if (!jn)
+		say("%s; processes that join containers are not linked",
+		    acid_strerror(r));
 	out_open(&p);
 
 	while (!got_term) {
@@ -420,7 +428,7 @@ int main(int argc, char **argv)
 			break; /* auditd closed the pipe: the end */
 		idle = false;
 		line_open = in[n - 1] != '\n';
-		r = acid_attr_feed_bytes(a, in, (size_t)n);
+		r = joiners_feed_bytes(jn, a, in, (size_t)n);
 		if (r < 0 && r != -ENOMEM) {
 			say("reading the records: %s", strerror(-r));
 		} else if (r == -ENOMEM) {
@@ -451,6 +459,7 @@ int main(int argc, char **argv)
 	out_flush(&p);
 	report(&p, a, got_term ? "stopping" : "end of input");
 	acid_attr_free(a);
+	joiners_free(jn);
 	fclose(p.ms);
 	free(p.buf);
 	if (p.fd >= 0 && close(p.fd) < 0 && !p.dropping)
