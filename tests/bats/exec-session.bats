@@ -8,7 +8,10 @@
 # not know gets no link and no extra output; a bad command line gives the
 # runtime's own error; a link that cannot be sent stops the exec (policy
 # fail) or is a warning (policy warn). And a container started by runc
-# inside a registered container registers as nested (parent-uuid=).
+# inside a registered container registers as nested (parent-uuid=) when
+# the outer one shares the host's pid namespace; when it has its own, the
+# runtime's pids are not the host's: acid-prestart refuses it (policy
+# fail) or lets it run unregistered (warn), and nothing is logged for it.
 #
 # The marker is a copy of the rootfs's busybox under a unique name; the one
 # audit rule of this file logs its execve only (exe=, by inode, so inside
