@@ -103,6 +103,18 @@ static int register_container(struct hook *h)
 			   acid_ctx_errmsg(ctx));
 		goto out;
 	}
+	/*
+	 * A runtime in another pid namespace hands us pids of its own
+	 * numbering: nothing can be registered truthfully. Under warn the
+	 * container runs, unregistered, as when its record cannot be sent.
+	 */
+	if (r == -EREMOTE && h->policy != HOOK_FAIL_CLOSED) {
+		hook_warn(h, "container \"%s\" not registered, container "
+			     "allowed (policy warn): %s",
+			  hook_quote(st->id, q, sizeof(q)), acid_ctx_errmsg(ctx));
+		ret = 0;
+		goto out;
+	}
 	if (r < 0) {
 		hook_error(h, "register pid %lld of container \"%s\" "
 			      "(registry %s): %s",

@@ -234,6 +234,7 @@ int proc_exited(const char *proc_root, pid_t pid);
 int proc_has_children(const char *proc_root, pid_t pid);
 int proc_is_self_or_ancestor(const char *proc_root, pid_t pid);
 int proc_read_small(int dirfd, const char *path, char *buf, size_t len);
+int proc_pidns_initial(uint64_t *ino);
 
 /* ns.c */
 int ns_collect_held(const struct proc_hold *h, struct acid_ns_set *out);

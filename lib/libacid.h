@@ -319,7 +319,9 @@ struct acid_reg {
  * acid_register - register @req->pid as the first process of a container.
  *
  * Checks, in this order, before anything is written:
- *   CAP_AUDIT_CONTROL (-EPERM); the target exists (-ESRCH); it is not the
+ *   CAP_AUDIT_CONTROL (-EPERM); the caller runs in the initial (the
+ *   host's) pid namespace and /proc is its procfs (-EREMOTE: acid records
+ *   host pids); the target exists (-ESRCH); it is not the
  *   caller or an ancestor of the caller (-EXDEV); it has no children
  *   (-EBUSY; threads of its own group are allowed in user mode); it is not
  *   registered already (-EEXIST); the ID is not held by another entry

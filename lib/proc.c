@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include "internal.h"
@@ -269,4 +270,33 @@ int proc_is_self_or_ancestor(const char *proc_root, pid_t pid)
 		cur = parent;
 	}
 	return 0;
+}
+
+/*
+ * The initial pid namespace's nsfs inode: fixed since Linux 3.8
+ * (PROC_PID_INIT_INO in include/linux/proc_ns.h, part of the UAPI
+ * <linux/nsfs.h> since 6.18); every other pid namespace gets one from
+ * the dynamic range, which starts at 0xF0000000.
+ */
+#define PIDNS_INIT_INO 0xEFFFFFFCu
+
+/*
+ * Does the caller run in the initial pid namespace, and is /proc that
+ * namespace's procfs? 1, 0 (*@ino: the namespace seen), or -errno.
+ * /proc/self names the caller in every procfs the caller is visible in,
+ * so its ns/pid is the caller's own namespace; in a procfs of a
+ * namespace the caller is not in, /proc/self does not exist (-ENOENT).
+ * An initial-namespace caller is visible only in the initial
+ * namespace's procfs, so one stat answers both questions. Always the
+ * real /proc, whatever the context's proc root: it is about the caller.
+ */
+int proc_pidns_initial(uint64_t *ino)
+{
+	struct stat st;
+
+	*ino = 0;
+	if (stat(ACID_DEFAULT_PROC_ROOT "/self/ns/pid", &st) < 0)
+		return -errno;
+	*ino = (uint64_t)st.st_ino;
+	return st.st_ino == PIDNS_INIT_INO;
 }

@@ -5,6 +5,7 @@
  * that it is one step for every other writer.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 #include <time.h>
 
@@ -147,6 +148,32 @@ static int need_caps(struct acid_ctx *ctx, unsigned int caps)
 	return 0;
 }
 
+/* The caller's pid namespace is the initial one, or -EREMOTE */
+static int check_pidns(struct acid_ctx *ctx)
+{
+	uint64_t ino;
+	int r = proc_pidns_initial(&ino);
+
+	/* no /proc/self: /proc is a procfs the caller is not in */
+	if (r == -ENOENT)
+		return ctx_failw(ctx, -EREMOTE, "acid records host pids; run "
+				 "the runtime's hooks on the host",
+				 "%s/self/ns/pid does not exist: %s is not the "
+				 "procfs of the caller's pid namespace",
+				 ACID_DEFAULT_PROC_ROOT, ACID_DEFAULT_PROC_ROOT);
+	if (r < 0)
+		return ctx_fail(ctx, r, "reading %s/self/ns/pid (the caller's "
+				"pid namespace)", ACID_DEFAULT_PROC_ROOT);
+	if (r == 0)
+		return ctx_failw(ctx, -EREMOTE, "acid records host pids; run "
+				 "the runtime's hooks on the host",
+				 "the caller runs in a pid namespace that is "
+				 "not the host's (%s/self/ns/pid is "
+				 "pid:[%" PRIu64 "])", ACID_DEFAULT_PROC_ROOT,
+				 ino);
+	return 0;
+}
+
 /* The checks against what is registered, under the registry lock. */
 static int check_target(struct acid_ctx *ctx, int dirfd,
 			const struct acid_entry *e)
@@ -226,6 +253,15 @@ int register_add(struct acid_ctx *ctx, const struct acid_reg *q,
 			return r;
 		}
 	}
+
+	/*
+	 * acid records host pids: a caller in another pid namespace (a
+	 * runtime run inside a container with its own) would register
+	 * pids of its own numbering, another process's on the host
+	 */
+	r = check_pidns(ctx);
+	if (r < 0)
+		return r;
 
 	/* from here to the last write the target is held */
 	r = proc_hold_open(ctx->proc_root, q->pid, &hold);

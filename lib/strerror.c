@@ -38,6 +38,7 @@ static const struct {
 	{ EAGAIN, "The kernel's audit subsystem did not answer in time; the record was not sent." },
 	{ ECONNABORTED, "Audit was disabled in the kernel while the record was sent (auditctl -e 0): the record may have been dropped." },
 	{ ENOMSG, "A kernel audit rule on the exclude or user filter list (auditctl -l) drops VIRT_CONTROL records of this program, or may: the kernel would accept the record and discard it, so it was not sent." },
+	{ EREMOTE, "The caller runs in a pid namespace that is not the host's (the initial one), or its /proc is not the host's: the process IDs it sees are not host pids, and acid records host pids. Run the runtime's hooks (and acid register) on the host." },
 	{ EIO, "Input/output error while writing the container ID or a registry entry." },
 	{ ENAMETOOLONG, "The container's name, bundle or Kubernetes metadata are too long for one audit record (the kernel keeps 8560 bytes of a record's text)." },
 	{ EMSGSIZE, "The audit record is longer than the kernel keeps (8560 bytes of text); it was not sent." },

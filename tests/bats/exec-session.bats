@@ -8,7 +8,10 @@
 # not know gets no link and no extra output; a bad command line gives the
 # runtime's own error; a link that cannot be sent stops the exec (policy
 # fail) or is a warning (policy warn). And a container started by runc
-# inside a registered container registers as nested (parent-uuid=).
+# inside a registered container registers as nested (parent-uuid=) when
+# the outer one shares the host's pid namespace; when it has its own, the
+# runtime's pids are not the host's: acid-prestart refuses it (policy
+# fail) or lets it run unregistered (warn), and nothing is logged for it.
 #
 # The marker is a copy of the rootfs's busybox under a unique name; the one
 # audit rule of this file logs its execve only (exe=, by inode, so inside
@@ -60,7 +63,7 @@ setup() {
 	RUNC_ROOT=$BATS_FILE_TMPDIR/runc
 	CRUN_ROOT=$BATS_FILE_TMPDIR/crun
 	PODMAN_CIDS=()
-	EXTRA_ROOTS=("$BATS_FILE_TMPDIR/inner-runc")
+	EXTRA_ROOTS=("$BATS_TEST_TMPDIR/inner/runc")
 }
 
 teardown() {
@@ -404,20 +407,16 @@ same_as_runc() {
 	assert_output "acid-exec: ACID_POLICY \"bogus\" is not fail or warn"
 }
 
-@test "a nested container: runc inside a registered runc container registers with parent-uuid" {
-	local outer inner b=$BATS_TEST_TMPDIR/outer ib=$BATS_TEST_TMPDIR/inner
-	local caps orootfs=$BATS_TEST_TMPDIR/orootfs start_o start_i mounts d
-	outer=$(uname_for nest-out)
-	inner=$(uname_for nest-in)
-	# the inner container: busybox, this build's hooks, the host's registry
-	BUNDLE_CMD="echo inner-ran" make_bundle "$ib"
-	# the outer one: the host's /usr and /etc read-only, /tmp (the
-	# bundles, the registry, the inner runc's root) and the tree of this
-	# build shared; every capability, no seccomp, nothing masked, so that
-	# runc can run in it; its own mount, uts and ipc namespaces. It shares
-	# the host's pid namespace: the hooks take the container's pid from
-	# the runtime's state, in the pid namespace the runtime runs in, and
-	# acid keeps host pids (see the report of issue 14).
+# nested_bundle OUTER-BUNDLE INNER-BUNDLE INNER-NAME host|own: the outer
+# container of a nested runc: the host's /usr and /etc read-only, /tmp
+# (the bundles, the registry, the inner runc's root) and the tree of this
+# build shared; every capability, no seccomp, nothing masked, so that
+# runc can run in it; its own mount, uts and ipc namespaces. Its command
+# runs `runc run` of INNER-BUNDLE (runc root: INNER-BUNDLE/runc). "host":
+# it shares the host's pid namespace and /proc; "own": its own pid
+# namespace and a procfs of its own, as most containers have.
+nested_bundle() {
+	local b=$1 ib=$2 inner=$3 pidns=$4 orootfs=$1-rootfs caps mounts d
 	mkdir -p "$orootfs"/{usr,etc,tmp,proc,sys,dev,run,work}
 	for d in bin sbin lib lib32 lib64; do
 		[ -L "/$d" ] && ln -s "usr/$d" "$orootfs/$d"
@@ -425,16 +424,19 @@ same_as_runc() {
 	command -v capsh >/dev/null || fail "capsh is not installed (libcap2-bin)"
 	caps=$(capsh --print | sed -n 's/^Bounding set =//p' | tr ',' '\n' |
 		tr a-z A-Z | jq -R . | jq -sc .)
-	mounts=$(jq -nc --arg repo "$REPO" --arg build "$BUILD" '
+	mounts=$(jq -nc --arg repo "$REPO" --arg build "$BUILD" --arg pidns "$pidns" '
 		def bind(d; ro): { destination: d, type: "bind", source: d,
 			options: (["rbind"] + (if ro then ["ro"] else [] end)) };
-		[bind("/proc"; false), bind("/dev"; false), bind("/sys"; false),
+		[if $pidns == "own" then
+			{ destination: "/proc", type: "proc", source: "proc" }
+		 else bind("/proc"; false) end,
+		 bind("/dev"; false), bind("/sys"; false),
 		 bind("/usr"; true), bind("/etc"; true), bind("/tmp"; false),
 		 bind($repo; true), bind($build; true)] | unique_by(.destination)')
 	for d in $(printf '%s' "$mounts" | jq -r '.[].destination'); do
 		mkdir -p "$orootfs$d"
 	done
-	BUNDLE_CMD="runc --root $BATS_FILE_TMPDIR/inner-runc run -b $ib $inner </dev/null" \
+	BUNDLE_CMD="runc --root $ib/runc run -b $ib $inner </dev/null" \
 		make_bundle "$b"
 	set_config "$b" '.root = { path: $r, readonly: false }
 		| .process.env += ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]
@@ -444,8 +446,24 @@ same_as_runc() {
 		| del(.linux.readonlyPaths)
 		| .linux.namespaces = [{ type: "mount" }, { type: "uts" },
 				       { type: "ipc" }]
+		| if $pidns == "own" then .linux.namespaces += [{ type: "pid" }]
+		  else . end
 		| .mounts = $m' --arg r "$orootfs" --argjson caps "$caps" \
-		--argjson m "$mounts"
+		--argjson m "$mounts" --arg pidns "$pidns"
+}
+
+@test "a nested container: runc inside a registered runc container registers with parent-uuid" {
+	local outer inner b=$BATS_TEST_TMPDIR/outer ib=$BATS_TEST_TMPDIR/inner
+	local start_o start_i
+	outer=$(uname_for nest-out)
+	inner=$(uname_for nest-in)
+	# the inner container: busybox, this build's hooks, the host's registry
+	BUNDLE_CMD="echo inner-ran" make_bundle "$ib"
+	# the outer one shares the host's pid namespace: the hooks take the
+	# container's pid from the runtime's state, in the pid namespace the
+	# runtime runs in, and acid keeps host pids (the next test: a runtime
+	# in a pid namespace of its own is refused)
+	nested_bundle "$b" "$ib" "$inner" host
 	run run_runc "$b" "$outer"
 	assert_success
 	assert_output --partial "inner-ran"
@@ -460,6 +478,64 @@ same_as_runc() {
 	# both ended, each with its own stop record
 	assert_equal "$(vc_records "$inner" 2 | grep -ac op=stop)" 1
 	assert_equal "$(vc_records "$outer" 2 | grep -ac op=stop)" 1
+	assert_equal "$(registry_entries)" 0
+}
+
+
+# nested_pidns POLICY: the outer container of nested_bundle with a pid
+# namespace of its own, the inner one's hooks under ACID_POLICY=POLICY;
+# OUTER, INNER: their names; the outer run's result in $status, $output.
+nested_pidns() {
+	local b=$BATS_TEST_TMPDIR/outer ib=$BATS_TEST_TMPDIR/inner
+	OUTER=$(uname_for pidns-out)
+	INNER=$(uname_for pidns-in)
+	BUNDLE_CMD="echo inner-ran" make_bundle "$ib"
+	# acid-prestart's standard error kept in HOOK_ERR as well: runc
+	# shows a hook's only when it fails, and the outer container has no
+	# syslog
+	HOOK_ERR=$ib/prestart.err
+	set_config "$ib" '.hooks |= map_values(map(
+		if .env then .env += ["ACID_POLICY=" + $p] else . end))
+		| .hooks.prestart[0] |= { path: "/bin/sh", env: .env,
+			args: ["sh", "-c", "\"$0\" \"$@\" 2>\"" + $err +
+			       "\"; r=$?; cat \"" + $err + "\" >&2; exit $r",
+			       .path, .args[1]] }' \
+		--arg p "$1" --arg err "$HOOK_ERR"
+	nested_bundle "$b" "$ib" "$INNER" own
+	run --separate-stderr run_runc "$b" "$OUTER"
+	# the outer container itself is the host's, registered and ended
+	vc_records "$OUTER" 2 >/dev/null
+	assert_equal "$(vc_records "$OUTER" 2 | grep -ac op=start)" 1
+	assert_equal "$(vc_records "$OUTER" 2 | grep -ac op=stop)" 1
+}
+
+@test "a nested container in a pid namespace of its own: refused by acid-prestart, nothing registered or logged" {
+	local lines
+	nested_pidns fail
+	# runc inside could not start the inner container: the outer's
+	# command (that runc) failed, and the inner never ran
+	assert_failure
+	[[ "$output$stderr" != *inner-ran* ]] || fail "the inner container ran: $output"
+	# acid-prestart said why, in one line, and runc passed it on
+	assert_equal "$(grep -c . "$HOOK_ERR")" 1
+	[[ "$(cat "$HOOK_ERR")" == "acid-prestart: register pid "[0-9]*" of container \"$INNER\" "*"runs in a pid namespace that is not the host's"*"acid records host pids; run the runtime's hooks on the host" ]] ||
+		fail "acid-prestart's line: $(cat "$HOOK_ERR")"
+	[[ "$stderr" == *"runs in a pid namespace that is not the host's"* ]] ||
+		fail "runc did not pass the hook's reason on: $stderr"
+	# records come in order: the outer's stop is logged, an inner start
+	# sent before it would be too
+	no_record "$INNER" || fail "a record names the inner container: $(records "$INNER" 1)"
+	assert_equal "$(registry_entries)" 0
+}
+
+@test "a nested container in a pid namespace of its own, policy warn: it runs, nothing registered or logged" {
+	nested_pidns warn
+	assert_success
+	assert_output --partial "inner-ran"
+	assert_equal "$(grep -c . "$HOOK_ERR")" 1
+	[[ "$(cat "$HOOK_ERR")" == "acid-prestart: warning: container \"$INNER\" not registered, container allowed (policy warn): "*"pid namespace that is not the host's"* ]] ||
+		fail "acid-prestart's line: $(cat "$HOOK_ERR")"
+	no_record "$INNER" || fail "a record names the inner container: $(records "$INNER" 1)"
 	assert_equal "$(registry_entries)" 0
 }
 

@@ -5,7 +5,8 @@
  *   CAP_AUDIT_CONTROL (EPERM), the target exists (ESRCH), is not the caller
  *   or an ancestor (EXDEV), has not forked (EBUSY) though it may have
  *   threads, is not registered already (EEXIST), the ID is not live
- *   (ENOTUNIQ), bounded text (EINVAL), a safe state directory (ELOOP,
+ *   (ENOTUNIQ), bounded text (EINVAL), the caller in the initial pid
+ *   namespace (EREMOTE), a safe state directory (ELOOP,
  *   EUCLEAN, ENOTDIR); nothing half-written after a failure; lookups by
  *   ID, name and pid (ancestry); forget; aliveness; pid reuse; nesting.
  *
@@ -16,6 +17,8 @@
  * Every case has a fresh state directory (mkdtemp, 0700) and the real
  * /proc. Needs root.
  */
+#include <sys/mount.h>
+
 #include "register-test.h"
 
 /* ------------------------------------------------------------ success */
@@ -739,6 +742,146 @@ static void test_einval(void)
 	fx_free(&fx);
 }
 
+/* --------------------------------------------- another pid namespace */
+
+/* What a registrar in its own pid namespace got: the answer of each call */
+struct pidns_answer {
+	pid_t target;		/* the target, in the registrar's numbering */
+	pid_t self;		/* the registrar's getpid() */
+	int start, start_rec;	/* acid_start, fail-closed */
+	int warn, warn_rec;	/* acid_start, ACID_START_WARN */
+	int reg;		/* acid_register */
+	char msg[ACID_ERRMSG_MAX];
+};
+
+/*
+ * The registrar: pid 1 of a new pid namespace with a fresh procfs on
+ * /proc in its own mount namespace (as a runtime in a container with its
+ * own pid namespace sees it), registering its own child, pid 2 there.
+ */
+static void __attribute__((noreturn))
+pidns_registrar(const char *dir, const struct acid_id *id, int out)
+{
+	struct pidns_answer a = { .self = getpid() };
+	struct acid_ctx *ctx;
+	struct acid_reg q;
+	int block[2];
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) < 0)
+		_exit(10);
+	if (pipe(block) < 0)
+		_exit(11);
+	a.target = fork();
+	if (a.target < 0)
+		_exit(12);
+	if (a.target == 0) {
+		char c;
+
+		close(block[1]);
+		while (read(block[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(block[0]);
+	if (acid_ctx_new(&(struct acid_opts){ .size = sizeof(struct acid_opts),
+					      .state_dir = dir },
+			 &ctx) < 0)
+		_exit(13);
+	q = (struct acid_reg){ .size = sizeof(q), .pid = a.target, .id = id,
+			       .name = "pidns", .bundle = "/b" };
+	a.start = acid_start(ctx, &q, 0, NULL, &a.start_rec);
+	snprintf(a.msg, sizeof(a.msg), "%s", acid_ctx_errmsg(ctx));
+	a.warn = acid_start(ctx, &q, ACID_START_WARN, NULL, &a.warn_rec);
+	a.reg = acid_register(ctx, &q, NULL);
+	acid_ctx_free(ctx);
+	close(block[1]);
+	waitpid(a.target, NULL, 0);
+	_exit(write_full(out, &a, sizeof(a)) ? 0 : 14);
+}
+
+/*
+ * A registrar in a pid namespace other than the initial one sees pids
+ * of its own numbering (its target is pid 2 there: kthreadd on the
+ * host): refused with EREMOTE, by acid_register and by acid_start in
+ * both modes, before anything is written or sent.
+ */
+static void test_eremote(void)
+{
+	struct fixture fx;
+	struct pidns_answer a = { 0 };
+	struct acid_id id = new_id();
+	char ids[ACID_ID_STRLEN], cmd[256], line[4096];
+	int p[2], st = 0;
+	bool logged = false;
+	pid_t pid;
+	FILE *f;
+
+	fx_new(&fx, "eremote");
+	if (pipe(p) < 0)
+		bail("pipe");
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		bail("fork");
+	if (pid == 0) {
+		pid_t r;
+
+		close(p[0]);
+		if (unshare(CLONE_NEWPID | CLONE_NEWNS) < 0)
+			_exit(20);
+		r = fork();
+		if (r < 0)
+			_exit(21);
+		if (r == 0)
+			pidns_registrar(fx.dir, &id, p[1]);
+		while (waitpid(r, &st, 0) < 0)
+			if (errno != EINTR)
+				_exit(22);
+		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 23);
+	}
+	close(p[1]);
+	if (!read_full(p[0], &a, sizeof(a))) {
+		waitpid(pid, &st, 0);
+		bail("the registrar in a new pid namespace said nothing "
+		     "(status %#x)", st);
+	}
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	is_int(a.self, 1, "the registrar is pid 1 of its own pid namespace");
+	is_int(a.target, 2, "its child is pid 2 there");
+	is_err(a.start, -EREMOTE, "acid_start (fail-closed) from a non-initial "
+	       "pid namespace");
+	is_int(a.start_rec, 0, "acid_start: a failed registration, no record "
+	       "tried (*record_err 0)");
+	ok(strstr(a.msg, "pid namespace that is not the host's") &&
+	   strstr(a.msg, "acid records host pids; run the runtime's hooks on "
+		  "the host"),
+	   "acid_ctx_errmsg says why: %s", a.msg);
+	is_err(a.warn, -EREMOTE, "acid_start (ACID_START_WARN)");
+	is_int(a.warn_rec, 0, "ACID_START_WARN: no record tried");
+	is_err(a.reg, -EREMOTE, "acid_register");
+	expect_clean(fx.dir, "after EREMOTE");
+	ok(strstr(acid_strerror(-EREMOTE), "pid namespace") != NULL,
+	   "acid_strerror(-EREMOTE) names the pid namespace");
+
+	/* no start record with that ID in the log (auditd writes behind:
+	 * asked after 1 s, when a record sent would be there) */
+	idstr(&id, ids);
+	usleep(1000000);
+	snprintf(cmd, sizeof(cmd), "ausearch --input-logs -m VIRT_CONTROL "
+		 "--uuid %s --raw 2>/dev/null", ids);
+	f = popen(cmd, "r");
+	if (!f)
+		bail("popen %s", cmd);
+	while (fgets(line, sizeof(line), f))
+		logged = true;
+	pclose(f);
+	ok(!logged, "no record with uuid=%s in the audit log", ids);
+	fx_free(&fx);
+}
+
 int main(void)
 {
 	unsetenv("ACID_PROC_ROOT");
@@ -761,5 +904,6 @@ int main(void)
 	test_enotuniq();
 	test_k8s();
 	test_einval();
+	test_eremote();
 	return tap_done();
 }
