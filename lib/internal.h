@@ -235,6 +235,8 @@ int proc_has_children(const char *proc_root, pid_t pid);
 int proc_is_self_or_ancestor(const char *proc_root, pid_t pid);
 int proc_read_small(int dirfd, const char *path, char *buf, size_t len);
 int proc_pidns_initial(uint64_t *ino);
+/* the caller is in the host's pid namespace, or -EREMOTE said in @ctx */
+int ctx_check_pidns(struct acid_ctx *ctx);
 
 /* ns.c */
 int ns_collect_held(const struct proc_hold *h, struct acid_ns_set *out);

@@ -376,6 +376,10 @@ int record_log_exec(struct acid_ctx *ctx, const struct acid_entry *e,
 	char exe[4096];
 	int r;
 
+	/* task_pid is a host pid only from the host's pid namespace */
+	r = ctx_check_pidns(ctx);
+	if (r < 0)
+		return r;
 	record_self_exe(exe, sizeof(exe));
 	r = record_exec_text(e, reason, task_pid, ses_tag, trigger, exe,
 			     &text);
@@ -393,6 +397,10 @@ int record_log_ns(struct acid_ctx *ctx, const struct acid_entry *e,
 	char exe[4096];
 	int r;
 
+	/* task_pid is a host pid only from the host's pid namespace */
+	r = ctx_check_pidns(ctx);
+	if (r < 0)
+		return r;
 	record_self_exe(exe, sizeof(exe));
 	r = record_ns_text(e, reason, task_pid, kinds, now, trigger, exe,
 			   &text);

@@ -148,8 +148,12 @@ static int need_caps(struct acid_ctx *ctx, unsigned int caps)
 	return 0;
 }
 
-/* The caller's pid namespace is the initial one, or -EREMOTE */
-static int check_pidns(struct acid_ctx *ctx)
+/*
+ * The caller's pid namespace is the initial one, or -EREMOTE: every pid
+ * acid registers or records is a host pid (registration, the link and
+ * namespace-change records alike).
+ */
+int ctx_check_pidns(struct acid_ctx *ctx)
 {
 	uint64_t ino;
 	int r = proc_pidns_initial(&ino);
@@ -259,7 +263,7 @@ int register_add(struct acid_ctx *ctx, const struct acid_reg *q,
 	 * runtime run inside a container with its own) would register
 	 * pids of its own numbering, another process's on the host
 	 */
-	r = check_pidns(ctx);
+	r = ctx_check_pidns(ctx);
 	if (r < 0)
 		return r;
 

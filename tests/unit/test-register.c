@@ -751,6 +751,7 @@ struct pidns_answer {
 	int start, start_rec;	/* acid_start, fail-closed */
 	int warn, warn_rec;	/* acid_start, ACID_START_WARN */
 	int reg;		/* acid_register */
+	int link, ns;		/* acid_log_exec, acid_log_ns_change */
 	char msg[ACID_ERRMSG_MAX];
 };
 
@@ -760,7 +761,8 @@ struct pidns_answer {
  * own pid namespace sees it), registering its own child, pid 2 there.
  */
 static void __attribute__((noreturn))
-pidns_registrar(const char *dir, const struct acid_id *id, int out)
+pidns_registrar(const char *dir, const struct acid_id *id,
+		const struct acid_id *host_id, int out)
 {
 	struct pidns_answer a = { .self = getpid() };
 	struct acid_ctx *ctx;
@@ -795,6 +797,21 @@ pidns_registrar(const char *dir, const struct acid_id *id, int out)
 	snprintf(a.msg, sizeof(a.msg), "%s", acid_ctx_errmsg(ctx));
 	a.warn = acid_start(ctx, &q, ACID_START_WARN, NULL, &a.warn_rec);
 	a.reg = acid_register(ctx, &q, NULL);
+	/* a host container's entry: its link and namespace records would
+	 * name pid 2 of this namespace as a host pid */
+	a.link = a.ns = -ENOENT;
+	{
+		struct acid_entry *e = NULL;
+
+		if (acid_lookup_id(ctx, host_id, &e) == 0) {
+			a.link = acid_log_exec(ctx, e, "setns", a.target, 0,
+					       NULL);
+			a.ns = acid_log_ns_change(ctx, e, "unshare", a.target,
+						  1u << ACID_NS_NET, NULL,
+						  NULL);
+			acid_entry_free(e);
+		}
+	}
 	acid_ctx_free(ctx);
 	close(block[1]);
 	waitpid(a.target, NULL, 0);
@@ -811,14 +828,23 @@ static void test_eremote(void)
 {
 	struct fixture fx;
 	struct pidns_answer a = { 0 };
-	struct acid_id id = new_id();
+	struct acid_id id = new_id(), host_id = new_id();
 	char ids[ACID_ID_STRLEN], cmd[256], line[4096];
+	struct acid_entry *host_e = NULL;
+	struct child c;
 	int p[2], st = 0;
 	bool logged = false;
 	pid_t pid;
 	FILE *f;
 
 	fx_new(&fx, "eremote");
+	/* a container registered from the host (no record sent) */
+	child_start(&c, 0);
+	if (acid_register(fx.ctx, &(struct acid_reg){ .size =
+			  sizeof(struct acid_reg), .pid = c.pid,
+			  .id = &host_id, .name = "host-one" }, &host_e) < 0)
+		bail("registering a host container: %s",
+		     acid_ctx_errmsg(fx.ctx));
 	if (pipe(p) < 0)
 		bail("pipe");
 	fflush(NULL);
@@ -835,7 +861,7 @@ static void test_eremote(void)
 		if (r < 0)
 			_exit(21);
 		if (r == 0)
-			pidns_registrar(fx.dir, &id, p[1]);
+			pidns_registrar(fx.dir, &id, &host_id, p[1]);
 		while (waitpid(r, &st, 0) < 0)
 			if (errno != EINTR)
 				_exit(22);
@@ -862,6 +888,14 @@ static void test_eremote(void)
 	is_err(a.warn, -EREMOTE, "acid_start (ACID_START_WARN)");
 	is_int(a.warn_rec, 0, "ACID_START_WARN: no record tried");
 	is_err(a.reg, -EREMOTE, "acid_register");
+	is_err(a.link, -EREMOTE, "acid_log_exec naming a pid of that namespace");
+	is_err(a.ns, -EREMOTE, "acid_log_ns_change naming a pid of that "
+	       "namespace");
+	if (acid_forget(fx.ctx, host_e) < 0)
+		bail("forgetting the host container: %s",
+		     acid_ctx_errmsg(fx.ctx));
+	acid_entry_free(host_e);
+	child_stop(&c);
 	expect_clean(fx.dir, "after EREMOTE");
 	ok(strstr(acid_strerror(-EREMOTE), "pid namespace") != NULL,
 	   "acid_strerror(-EREMOTE) names the pid namespace");
@@ -879,6 +913,17 @@ static void test_eremote(void)
 		logged = true;
 	pclose(f);
 	ok(!logged, "no record with uuid=%s in the audit log", ids);
+	idstr(&host_id, ids);
+	snprintf(cmd, sizeof(cmd), "ausearch --input-logs -m VIRT_CONTROL,"
+		 "VIRT_RESOURCE --uuid %s --raw 2>/dev/null", ids);
+	f = popen(cmd, "r");
+	if (!f)
+		bail("popen %s", cmd);
+	logged = false;
+	while (fgets(line, sizeof(line), f))
+		logged = true;
+	pclose(f);
+	ok(!logged, "no link or namespace record with uuid=%s", ids);
 	fx_free(&fx);
 }
 
