@@ -19,12 +19,13 @@ load helpers
 PLUGIN=${ACID_PLUGIN_BIN:-$BUILD/plugin/audisp-acid}
 ACID=${ACID_BIN:-$BUILD/tools/acid}
 NSCLONE=$BUILD/tests/acid-test-nsclone
+NS32=$BUILD/tests/acid-test-ns32
 RULES=$REPO/plugin/acid.rules
 
 setup_file() {
 	local d=$BATS_FILE_TMPDIR key line i mark
 	require_components
-	for i in "$PLUGIN" "$ACID" "$NSCLONE"; do
+	for i in "$PLUGIN" "$ACID" "$NSCLONE" "$NS32"; do
 		[ -x "$i" ] || fail "$i was not built"
 	done
 	file -L "$NSCLONE" | grep -q 'statically linked' ||
@@ -304,6 +305,33 @@ check_common() {
 			assert_equal "$(field syscall "$sys")" 435
 		fi
 	done
+}
+
+@test "the 32-bit ABI (b32 rules): an i386 program's unshare(CLONE_NEWUTS) gives the record too" {
+	local b=$BATS_TEST_TMPDIR/b name start uuid r task sys
+	name=$(uname_for ns32)
+	ns_bundle "$b" '/tmp/ns32; echo $? > /tmp/ns32.rc; sleep 2'
+	cp "$NS32" "$b/out/ns32"
+	start=$(start "$b" "$name")
+	uuid=$(field uuid "$start")
+	r=$(ns_records "$uuid" 1) || fail "no resrc=ns record: $(ausearch -m VIRT_RESOURCE --uuid "$uuid" --raw 2>&1)"
+	assert_equal "$(printf '%s\n' "$r" | grep -c .)" 1
+	check_common "$r" "$name" "$start"
+	assert_equal "$(field reason "$r")" unshare
+	assert_equal "$(kinds "$r")" "new-uts-ns old-uts-ns "
+	assert_equal "$(field old-uts-ns "$r")" "$(field uts-ns "$start")"
+	[[ "$r" != *task=gone* ]] || fail "the process lives, yet: $r"
+	task=$(field task-pid "$r")
+	# the i386 program, sleeping, in the namespace the record names
+	assert_equal "$(readlink "/proc/$task/exe")" /tmp/ns32
+	assert_equal "$(stat -L -c %i "/proc/$task/ns/uts")" "$(field new-uts-ns "$r")"
+	sys=$(trigger_syscall "$r")
+	assert_equal "$(field arch "$sys")" 40000003
+	assert_equal "$(field syscall "$sys")" 310
+	assert_equal "$(field a0 "$sys")" 4000000
+	assert_equal "$(field pid "$sys")" "$task"
+	wait_file "$b/out/ns32.rc"
+	assert_equal "$(cat "$b/out/ns32.rc")" 0
 }
 
 @test "a process gone before it is read: task=gone and new-net-ns=?, never an inode; read in time, only the true inode" {
