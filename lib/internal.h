@@ -353,6 +353,7 @@ int register_clean(struct acid_ctx *ctx, size_t *removed);
 int lookup_pid_at(struct acid_ctx *ctx, int dirfd, pid_t pid,
 		  struct acid_entry **out);
 int lookup_pid(struct acid_ctx *ctx, pid_t pid, struct acid_entry **out);
+int lookup_ns(struct acid_ctx *ctx, pid_t pid, struct acid_entry **out);
 int lookup_id(struct acid_ctx *ctx, const struct acid_id *id,
 	      struct acid_entry **out);
 int lookup_name(struct acid_ctx *ctx, const char *name,

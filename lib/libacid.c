@@ -123,6 +123,18 @@ int acid_lookup_pid(struct acid_ctx *ctx, pid_t pid, struct acid_entry **out)
 	return ctx_end(ctx, lookup_pid(ctx, pid, out));
 }
 
+int acid_lookup_ns(struct acid_ctx *ctx, pid_t pid, struct acid_entry **out)
+{
+	if (!ctx)
+		return -EINVAL;
+	ctx_begin(ctx);
+	if (!out)
+		return ctx_end(ctx, -EINVAL);
+	if (pid <= 0)
+		return ctx_end(ctx, -ESRCH);
+	return ctx_end(ctx, lookup_ns(ctx, pid, out));
+}
+
 int acid_lookup_id(struct acid_ctx *ctx, const struct acid_id *id,
 		   struct acid_entry **out)
 {

@@ -530,6 +530,22 @@ int acid_lookup_pid(struct acid_ctx *ctx, pid_t pid,
 		    struct acid_entry **out);
 
 /*
+ * acid_lookup_ns - the registered container whose namespaces @pid is in
+ * now, by its namespaces only (not its ancestry): for a process that
+ * joined a container with setns(2) (runc exec, nsenter) and its children.
+ * A kind counts only where the container's namespace is not the host's
+ * (pid 1's under the context's proc root). A container with its own mount
+ * or pid namespace holds @pid when both of those match, the pid namespace
+ * as @pid's own or as its pid_for_children (a joiner that entered the pid
+ * namespace: its children are in it); one that shares both with the
+ * host, when every other kind of its own matches. Only containers whose
+ * init lives (acid_entry_alive); of several, the one sharing the most
+ * kinds, then the newest. -ENOENT if none (or no registry), -ESRCH if
+ * @pid does not exist (or is a zombie). Since ACID_0.2.
+ */
+int acid_lookup_ns(struct acid_ctx *ctx, pid_t pid, struct acid_entry **out);
+
+/*
  * acid_list - every entry in the registry, in no particular order.
  * *@out is an array of *@n entries; free with acid_list_free().
  * Entries that cannot be read are skipped (see acid_gc in the tool).

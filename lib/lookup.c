@@ -28,11 +28,11 @@ static int host_ns(struct acid_ctx *ctx, struct acid_ns_set *host)
 		*host = ctx->host_ns;
 		return 0;
 	}
-	r = ns_collect_kinds(ctx->proc_root, 1, NS_LOOKUP_KINDS, host);
+	/* every kind: acid_lookup_ns() compares them all */
+	r = ns_collect_kinds(ctx->proc_root, 1, ~0u, host);
 	if (r == -EACCES || r == -EPERM) {
 		pid = self;
-		r = ns_collect_kinds(ctx->proc_root, self, NS_LOOKUP_KINDS,
-				     host);
+		r = ns_collect_kinds(ctx->proc_root, self, ~0u, host);
 	}
 	if (r < 0)
 		return r;
@@ -131,6 +131,100 @@ int lookup_pid_at(struct acid_ctx *ctx, int dirfd, pid_t pid,
 	if (r < 0)
 		return r;
 	return lookup_by_ns(ctx, dirfd, &ns, out);
+}
+
+/*
+ * How well process namespaces @ns place it in a container whose
+ * namespaces are @c (@host the host's): 0 not in it, else how many of the
+ * container's own kinds (those that are not the host's) it shares. A
+ * container with its own mount or pid namespace holds the process when
+ * both of those match (its pid namespace as the process's own or as the
+ * one its children get: a joiner that called setns(CLONE_NEWPID) is still
+ * in the host's); one that shares both with the host, when every other
+ * kind of its own matches. A container with no kind of its own is the
+ * host: nothing is placed in it.
+ */
+static int ns_score(const struct acid_ns_set *ns, const struct acid_ns_set *c,
+		    const struct acid_ns_set *host)
+{
+	bool own_mnt = c->ns[ACID_NS_MNT].present &&
+		       !ns_same(c, host, ACID_NS_MNT);
+	bool own_pid = c->ns[ACID_NS_PID].present &&
+		       !ns_same(c, host, ACID_NS_PID);
+	int score = 0, own = 0;
+
+	if (own_mnt && !ns_same(ns, c, ACID_NS_MNT))
+		return 0;
+	if (own_pid && !ns_same(ns, c, ACID_NS_PID)) {
+		/* pid_for_children against the container's pid namespace */
+		struct acid_ns_set child = { 0 };
+
+		child.ns[ACID_NS_PID] = ns->ns[ACID_NS_PID_FOR_CHILDREN];
+		if (!ns_same(&child, c, ACID_NS_PID))
+			return 0;
+	}
+	for (int k = 0; k < ACID_NS_COUNT; k++) {
+		/* the *_for_children kinds follow pid and time */
+		if (k == ACID_NS_PID_FOR_CHILDREN ||
+		    k == ACID_NS_TIME_FOR_CHILDREN || !c->ns[k].present ||
+		    ns_same(c, host, (enum acid_ns_kind)k))
+			continue;
+		own++;
+		if (ns_same(ns, c, (enum acid_ns_kind)k))
+			score++;
+		else if (!own_mnt && !own_pid)
+			return 0;
+	}
+	if (own_mnt || own_pid)
+		return score + 1; /* pid via pid_for_children counts too */
+	return own ? score : 0;
+}
+
+int lookup_ns(struct acid_ctx *ctx, pid_t pid, struct acid_entry **out)
+{
+	_cleanup_close_ int dirfd = -1;
+	struct acid_ns_set ns, host;
+	struct acid_entry **list;
+	size_t n, best = 0;
+	int r, best_score = 0;
+
+	r = host_ns(ctx, &host);
+	if (r < 0)
+		return r;
+	r = ns_collect_kinds(ctx->proc_root, pid, ~0u, &ns);
+	if (r < 0)
+		return r;
+	dirfd = registry_open(ctx->state_dir, false);
+	if (dirfd == -ENOENT)
+		return -ENOENT;
+	if (dirfd < 0)
+		return ctx_failx(ctx, dirfd, "opening the registry %s",
+				 ctx->state_dir);
+	r = registry_list(dirfd, &list, &n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		int score = ns_score(&ns, &list[i]->ns, &host);
+
+		/* the most kinds shared wins; then the newest registration */
+		if (score < best_score || score == 0 ||
+		    (score == best_score &&
+		     list[i]->time <= list[best]->time) ||
+		    proc_alive(ctx->proc_root, list[i]->pid,
+			       list[i]->starttime) != 1)
+			continue;
+		best = i;
+		best_score = score;
+	}
+	if (best_score) {
+		*out = list[best];
+		list[best] = NULL;
+		r = 0;
+	} else {
+		r = -ENOENT;
+	}
+	acid_list_free(list, n);
+	return r;
 }
 
 /* The registry, to read; none yet is -ENOENT: nothing registered. */

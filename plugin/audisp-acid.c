@@ -36,6 +36,7 @@
 #include <acid/attribution.h>
 #include <acid/libacid.h>
 
+#include "joiners.h"
 #include "nschange.h"
 
 #define DEFAULT_OUTPUT "/var/log/acid/events.json"
@@ -329,6 +330,7 @@ int main(int argc, char **argv)
 	};
 	struct plugin p = { .path = DEFAULT_OUTPUT, .fd = -1 };
 	struct acid_attr *a = NULL;
+	struct joiners *jn;
 	struct nschange *nsc = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigset_t block, wait_mask;
@@ -392,6 +394,11 @@ int main(int argc, char **argv)
 	acid_attr_set_source(a, "stdin");
 	if (do_seed)
 		seed(a);
+	/* processes that join a container (runc exec): linked as they come */
+	jn = joiners_new(&r);
+	if (!jn)
+		say("%s; processes that join containers are not linked",
+		    acid_strerror(r));
 	/* namespace changes: written to the audit log (SPEC "Live
 	 * attribution"); without a libacid context, not */
 	r = nschange_new(&nsc);
@@ -430,7 +437,7 @@ int main(int argc, char **argv)
 		line_open = in[n - 1] != '\n';
 		if (nsc)
 			nschange_feed(nsc, in, (size_t)n);
-		r = acid_attr_feed_bytes(a, in, (size_t)n);
+		r = joiners_feed_bytes(jn, a, in, (size_t)n);
 		if (r < 0 && r != -ENOMEM) {
 			say("reading the records: %s", strerror(-r));
 		} else if (r == -ENOMEM) {
@@ -461,6 +468,7 @@ int main(int argc, char **argv)
 	out_flush(&p);
 	report(&p, a, got_term ? "stopping" : "end of input");
 	acid_attr_free(a);
+	joiners_free(jn);
 	nschange_free(nsc);
 	fclose(p.ms);
 	free(p.buf);

@@ -1,0 +1,558 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * joiners - audisp-acid's view of processes that join a registered
+ * container from outside: runc exec, crun exec, podman exec (conmon runs
+ * runc exec), nsenter. Such a process is a child of the runtime on the
+ * host, not a descendant of the container's init nor in its session, so
+ * attribution by ancestry misses it; its namespaces say whose it is, but
+ * only while it lives, and the log does not hold them. The plugin reads
+ * them as the records come and writes what it found into the log, as the
+ * link record (VIRT_CONTROL op=exec reason=setns, acid_log_exec), for
+ * every later reader.
+ *
+ * Which processes: only the candidates the records name, never the host's
+ * other processes. Each SYSCALL record is looked at before it is fed to
+ * the attribution:
+ *   - setns, successful: its caller is a joiner (nsenter itself, runc's
+ *     [1:CHILD], crun's exec child); examined at each of its setns records
+ *     (it enters one kind at a time) until it is placed;
+ *   - clone, clone3, fork, vfork, successful, by a joiner: the child (the
+ *     exit value; a joiner entered the pid namespace for its children
+ *     but is in the host's itself, so the value is a host pid);
+ *   - any record of a process whose parent is a recent joiner's parent:
+ *     runc's exec'd process is the joiner's sibling (CLONE_PARENT), and
+ *     crun's is reparented to the runtime once the joiner exits.
+ * Examined: acid_lookup_ns (its namespaces read while it is held); a
+ * process gone, or in no registered running container, gets nothing. A
+ * match whose parent is the container's init or a process linked here
+ * already is a descendant (ancestry places it): no link. Otherwise the
+ * process is given to the attribution at once (acid_attr_seed_pid: before
+ * the record that triggered the look is fed, so that event is the
+ * container's already) and the link record is sent, trigger= that
+ * record's event id.
+ *
+ * Bounds: a joiner is followed JOIN_WINDOW_MS of record time; a record
+ * older than MAX_AGE_SEC by the wall clock (a backlog, a replayed log) is
+ * not acted on: its pids may be others' by now. Reading /proc and one
+ * netlink send per link are all the work; nothing sleeps.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libaudit.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <acid/libacid.h>
+
+#include "joiners.h"
+
+#define JOINERS 64		/* joiners followed at once (oldest go) */
+#define RING 256		/* pids examined / linked, remembered */
+#define JOIN_WINDOW_MS 10000	/* how long a joiner's kin are looked at */
+#define MAX_AGE_SEC 5		/* records older than this: not acted on */
+#define JOINER_TRIES 32		/* examinations of one joiner at most */
+#define SC_CACHE 64
+
+enum sc_class { SC_UNKNOWN = 0, SC_OTHER, SC_SETNS, SC_FORK };
+
+struct joiner {
+	pid_t pid, ppid;	/* 0: free */
+	int64_t ms;		/* its last setns, record time */
+	unsigned int tries;
+	bool linked;
+};
+
+struct seen {
+	pid_t pid;		/* 0: free */
+	int64_t ms;
+	char uuid[ACID_ID_STRLEN];	/* linked: to which; examined: "" */
+};
+
+struct joiners {
+	struct acid_ctx *ctx;
+	struct joiner joiner[JOINERS];
+	size_t next_joiner;
+	struct seen linked[RING], examined[RING];
+	size_t next_linked, next_examined;
+	struct {
+		uint32_t arch;
+		long nr;
+		unsigned char cls;
+	} sc[SC_CACHE];
+	char host[256];		/* gethostname(): this node's records */
+	char *carry;		/* the start of a line cut between reads */
+	size_t carry_len;
+	bool carry_long;	/* longer than a record can be: not looked at */
+	unsigned long linked_n, failed_n;
+	bool failing;
+};
+
+/* One SYSCALL record, its kernel-written fields. */
+struct rec {
+	char node[256];		/* "" none */
+	char trigger[48];	/* SEC.MSEC:SERIAL */
+	int64_t ms;		/* its time, ms since the epoch */
+	uint32_t arch;
+	long nr;
+	bool success;
+	long long exit;
+	pid_t ppid, pid;
+};
+
+struct joiners *joiners_new(int *err)
+{
+	struct acid_opts opts = { .size = sizeof(opts) };
+	struct joiners *j = calloc(1, sizeof(*j));
+	int r;
+
+	if (!j) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	r = acid_ctx_new(&opts, &j->ctx);
+	if (r < 0) {
+		free(j);
+		*err = r;
+		return NULL;
+	}
+	if (gethostname(j->host, sizeof(j->host) - 1) < 0)
+		j->host[0] = 0;
+	return j;
+}
+
+void joiners_free(struct joiners *j)
+{
+	if (!j)
+		return;
+	acid_ctx_free(j->ctx);
+	free(j->carry);
+	free(j);
+}
+
+unsigned long joiners_linked(const struct joiners *j)
+{
+	return j ? j->linked_n : 0;
+}
+
+unsigned long joiners_failed(const struct joiners *j)
+{
+	return j ? j->failed_n : 0;
+}
+
+static bool number(const char *s, size_t n, int base, long long *out)
+{
+	char buf[32], *end;
+
+	if (n == 0 || n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	errno = 0;
+	*out = strtoll(buf, &end, base);
+	return !errno && *end == 0 && (isxdigit((unsigned char)buf[0]) ||
+				       buf[0] == '-');
+}
+
+/*
+ * A SYSCALL record's fields, from the kernel-written part (before the
+ * enrichment auditd may append after 0x1d). Untrusted strings (comm, exe)
+ * are quoted without spaces or hex-encoded: a space always ends a field.
+ */
+static bool parse(const char *line, size_t len, struct rec *r)
+{
+	const char *p = line, *end, *gs = memchr(line, 0x1d, len);
+	long long v;
+	int have = 0;
+
+	end = gs ? gs : line + len;
+	r->node[0] = 0;
+	if (end - p > 5 && !memcmp(p, "node=", 5)) {
+		const char *sp = memchr(p, ' ', (size_t)(end - p));
+		size_t n;
+
+		if (!sp)
+			return false;
+		n = (size_t)(sp - p - 5);
+		if (n >= sizeof(r->node))
+			return false;
+		memcpy(r->node, p + 5, n);
+		r->node[n] = 0;
+		p = sp + 1;
+	}
+	if (end - p < 24 || memcmp(p, "type=SYSCALL msg=audit(", 23))
+		return false;
+	p += 23;
+	{
+		/* SEC.MSEC:SERIAL) */
+		const char *close = memchr(p, ')', (size_t)(end - p));
+		const char *dot, *colon;
+		long long sec, msec;
+		size_t n;
+
+		if (!close || (n = (size_t)(close - p)) >= sizeof(r->trigger))
+			return false;
+		dot = memchr(p, '.', n);
+		colon = memchr(p, ':', n);
+		if (!dot || !colon || colon != dot + 4 ||
+		    !number(p, (size_t)(dot - p), 10, &sec) ||
+		    !number(dot + 1, 3, 10, &msec) || sec < 0 || msec < 0 ||
+		    !number(colon + 1, (size_t)(close - colon - 1), 10, &v) ||
+		    v < 0)
+			return false;
+		for (const char *c = p; c < close; c++)
+			if (!isdigit((unsigned char)*c) && c != dot &&
+			    c != colon)
+				return false;
+		memcpy(r->trigger, p, n);
+		r->trigger[n] = 0;
+		r->ms = sec * 1000 + msec;
+		p = close + 1;
+	}
+	while (p < end && have != 0x3f) {
+		const char *sp, *eq;
+
+		while (p < end && *p == ' ')
+			p++;
+		sp = memchr(p, ' ', (size_t)(end - p));
+		if (!sp)
+			sp = end;
+		eq = memchr(p, '=', (size_t)(sp - p));
+		if (eq) {
+			size_t kn = (size_t)(eq - p), vn = (size_t)(sp - eq - 1);
+			const char *val = eq + 1;
+
+#define KEY(k) (kn == sizeof(k) - 1 && !memcmp(p, k, kn))
+			if (KEY("arch") && number(val, vn, 16, &v)) {
+				r->arch = (uint32_t)v;
+				have |= 1;
+			} else if (KEY("syscall") && number(val, vn, 10, &v)) {
+				r->nr = (long)v;
+				have |= 2;
+			} else if (KEY("success")) {
+				r->success = vn == 3 && !memcmp(val, "yes", 3);
+				have |= 4;
+			} else if (KEY("exit") && number(val, vn, 10, &v)) {
+				r->exit = v;
+				have |= 8;
+			} else if (KEY("ppid") && number(val, vn, 10, &v)) {
+				r->ppid = (pid_t)v;
+				have |= 16;
+			} else if (KEY("pid") && number(val, vn, 10, &v)) {
+				r->pid = (pid_t)v;
+				have |= 32;
+			}
+#undef KEY
+		}
+		p = sp;
+	}
+	return have == 0x3f && r->pid > 0;
+}
+
+/* setns, the fork family or another, for this record's ABI (cached). */
+static enum sc_class classify(struct joiners *j, uint32_t arch, long nr)
+{
+	size_t i = ((size_t)arch * 31u + (size_t)nr) % SC_CACHE;
+	const char *name;
+	int machine;
+	enum sc_class cls = SC_OTHER;
+
+	if (j->sc[i].cls != SC_UNKNOWN && j->sc[i].arch == arch &&
+	    j->sc[i].nr == nr)
+		return j->sc[i].cls;
+	machine = audit_elf_to_machine(arch);
+	name = machine < 0 || nr < 0 ? NULL
+				     : audit_syscall_to_name((int)nr, machine);
+	if (name && !strcmp(name, "setns"))
+		cls = SC_SETNS;
+	else if (name && (!strcmp(name, "clone") || !strcmp(name, "clone3") ||
+			  !strcmp(name, "fork") || !strcmp(name, "vfork")))
+		cls = SC_FORK;
+	j->sc[i].arch = arch;
+	j->sc[i].nr = nr;
+	j->sc[i].cls = (unsigned char)cls;
+	return cls;
+}
+
+/*
+ * A record of this machine: no node=, or the node name this host gives
+ * (auditd's name_format hostname or fqd: the first label compared).
+ */
+static bool local(const struct joiners *j, const char *node)
+{
+	size_t a, b;
+
+	if (!*node)
+		return true;
+	if (!*j->host)
+		return false;
+	a = strcspn(node, ".");
+	b = strcspn(j->host, ".");
+	return a == b && !memcmp(node, j->host, a);
+}
+
+static struct joiner *find_joiner(struct joiners *j, pid_t pid, int64_t ms)
+{
+	for (size_t i = 0; i < JOINERS; i++)
+		if (j->joiner[i].pid == pid &&
+		    ms - j->joiner[i].ms <= JOIN_WINDOW_MS)
+			return &j->joiner[i];
+	return NULL;
+}
+
+static struct seen *find_seen(struct seen *ring, pid_t pid, int64_t ms,
+			      const char *uuid)
+{
+	for (size_t i = 0; i < RING; i++)
+		if (ring[i].pid == pid && ms - ring[i].ms <= JOIN_WINDOW_MS &&
+		    (!uuid || !strcmp(ring[i].uuid, uuid)))
+			return &ring[i];
+	return NULL;
+}
+
+static void add_seen(struct seen *ring, size_t *next, pid_t pid, int64_t ms,
+		     const char *uuid)
+{
+	struct seen *s = &ring[*next % RING];
+
+	s->pid = pid;
+	s->ms = ms;
+	snprintf(s->uuid, sizeof(s->uuid), "%s", uuid ? uuid : "");
+	*next = (*next + 1) % RING;
+}
+
+/* The parent of @pid as /proc shows it now; 0 unknown. */
+static pid_t parent_of(const struct joiners *j, pid_t pid)
+{
+	char path[4200], buf[1024];
+	const char *p;
+	ssize_t n;
+	int fd, ppid;
+	char state;
+
+	snprintf(path, sizeof(path), "%s/%d/stat",
+		 acid_ctx_proc_root(j->ctx), (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	/* after the command name, which may hold anything: the last ')' */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2 || ppid < 0)
+		return 0;
+	return (pid_t)ppid;
+}
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "audisp-acid: %s\n", line);
+	syslog(LOG_WARNING, "%s", line);
+}
+
+/*
+ * @pid, named by record @r: in a registered running container? Then to
+ * the attribution and into the log. Returns true when it was placed
+ * (linked now, or already).
+ */
+static bool examine(struct joiners *j, struct acid_attr *a,
+		    const struct rec *r, pid_t pid)
+{
+	struct acid_entry *e = NULL;
+	char id[ACID_ID_STRLEN];
+	pid_t ppid;
+	bool placed = false;
+	int err;
+
+	if (pid <= 1)
+		return false;
+	add_seen(j->examined, &j->next_examined, pid, r->ms, NULL);
+	/* gone, or nobody's: no link */
+	if (acid_lookup_ns(j->ctx, pid, &e) < 0)
+		return false;
+	if (acid_id_format(acid_entry_id(e), id, sizeof(id)) < 0 ||
+	    pid == acid_entry_pid(e))
+		goto out;
+	placed = true;
+	if (find_seen(j->linked, pid, r->ms, id))
+		goto out;
+	/* a descendant of the init or of a process linked here: its
+	 * ancestry places it */
+	ppid = parent_of(j, pid);
+	if (ppid > 0 && (ppid == acid_entry_pid(e) ||
+			 find_seen(j->linked, ppid, r->ms, id)))
+		goto out;
+	/* the attribution first: the record that triggered this is fed
+	 * after, its event the container's */
+	if (acid_attr_seed_pid(a, id, r->node[0] ? r->node : NULL, pid) ==
+		    -ENOENT &&
+	    r->node[0])
+		acid_attr_seed_pid(a, id, NULL, pid);
+	add_seen(j->linked, &j->next_linked, pid, r->ms, id);
+	err = acid_log_exec(j->ctx, e, "setns", pid, 0, r->trigger);
+	if (err < 0) {
+		j->failed_n++;
+		if (!j->failing)
+			say("sending the link of process %d to container %s: "
+			    "%s (said once until one is sent)", (int)pid, id,
+			    acid_ctx_errmsg(j->ctx) ? acid_ctx_errmsg(j->ctx)
+						    : acid_strerror(err));
+		j->failing = true;
+	} else {
+		j->linked_n++;
+		j->failing = false;
+	}
+out:
+	acid_entry_free(e);
+	return placed;
+}
+
+/*
+ * One record line: when it names a candidate, the bytes before it go to
+ * the attribution first (feed_before), then the candidates are examined.
+ */
+static int look(struct joiners *j, struct acid_attr *a, const char *line,
+		size_t len, int (*feed_before)(void *), void *arg)
+{
+	struct joiner *jn;
+	struct rec r;
+	enum sc_class cls;
+	pid_t cand[3];
+	size_t nc = 0;
+	int ret;
+
+	if (len < 24 || !parse(line, len, &r) || !local(j, r.node))
+		return 0;
+	if (r.ms / 1000 + MAX_AGE_SEC < (int64_t)time(NULL))
+		return 0;
+	cls = classify(j, r.arch, r.nr);
+	jn = find_joiner(j, r.pid, r.ms);
+	if (cls == SC_SETNS && r.success) {
+		if (!jn) {
+			jn = &j->joiner[j->next_joiner];
+			j->next_joiner = (j->next_joiner + 1) % JOINERS;
+			memset(jn, 0, sizeof(*jn));
+			jn->pid = r.pid;
+		}
+		jn->ppid = r.ppid;
+		jn->ms = r.ms;
+	}
+	/* the joiner itself, until it is placed */
+	if (jn && !jn->linked && jn->tries < JOINER_TRIES &&
+	    (cls == SC_SETNS || cls == SC_FORK))
+		cand[nc++] = r.pid;
+	/* its child */
+	if (jn && cls == SC_FORK && r.success && r.exit > 1 &&
+	    r.exit <= INT32_MAX &&
+	    !find_seen(j->examined, (pid_t)r.exit, r.ms, NULL))
+		cand[nc++] = (pid_t)r.exit;
+	/* a sibling: a process whose parent is a joiner's parent */
+	if (!jn && r.ppid > 1 && !find_seen(j->examined, r.pid, r.ms, NULL))
+		for (size_t i = 0; i < JOINERS; i++)
+			if (j->joiner[i].pid && j->joiner[i].ppid == r.ppid &&
+			    r.ms - j->joiner[i].ms <= JOIN_WINDOW_MS &&
+			    r.ms >= j->joiner[i].ms) {
+				cand[nc++] = r.pid;
+				break;
+			}
+	if (!nc)
+		return 0;
+	ret = feed_before(arg);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < nc; i++) {
+		if (jn && cand[i] == jn->pid) {
+			jn->tries++;
+			jn->linked = examine(j, a, &r, cand[i]);
+		} else {
+			examine(j, a, &r, cand[i]);
+		}
+	}
+	return 0;
+}
+
+struct feed_state {
+	struct acid_attr *a;
+	const char *data;
+	size_t from, to;	/* the bytes not yet fed: [from, to) */
+};
+
+static int feed_pending(void *arg)
+{
+	struct feed_state *f = arg;
+	int r = 0;
+
+	if (f->to > f->from)
+		r = acid_attr_feed_bytes(f->a, f->data + f->from,
+					 f->to - f->from);
+	f->from = f->to;
+	return r;
+}
+
+int joiners_feed_bytes(struct joiners *j, struct acid_attr *a,
+		       const char *data, size_t len)
+{
+	struct feed_state f = { .a = a, .data = data };
+	size_t pos = 0;
+	int r;
+
+	if (!j)
+		return acid_attr_feed_bytes(a, data, len);
+	while (pos < len) {
+		const char *nl = memchr(data + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - data) : len;
+		const char *line = data + pos;
+		size_t llen = end - pos;
+
+		/* a line begun in an earlier read: its start is kept */
+		if (j->carry_len || j->carry_long || !nl) {
+			if (!j->carry_long &&
+			    j->carry_len + llen <= ACID_ATTR_MAX_LINE) {
+				char *c = realloc(j->carry,
+						  j->carry_len + llen + 1);
+
+				if (c) {
+					memcpy(c + j->carry_len, line, llen);
+					j->carry = c;
+					j->carry_len += llen;
+				} else {
+					j->carry_long = true;
+				}
+			} else {
+				j->carry_long = true;
+			}
+			if (!nl)
+				break;
+			line = j->carry;
+			llen = j->carry_len;
+		}
+		if (!j->carry_long && llen) {
+			f.to = pos;
+			r = look(j, a, line, llen, feed_pending, &f);
+			if (r)
+				return r;
+		}
+		j->carry_len = 0;
+		j->carry_long = false;
+		pos = end + 1;
+	}
+	f.to = len;
+	return feed_pending(&f);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * joiners - processes that join a registered container from outside
+ * (runc exec, crun exec, podman exec, nsenter): seen by their setns(2)
+ * records, placed by their namespaces while they live (acid_lookup_ns),
+ * handed to the attribution at once and linked in the audit log
+ * (acid_log_exec, reason=setns). See joiners.c.
+ */
+#ifndef ACID_PLUGIN_JOINERS_H
+#define ACID_PLUGIN_JOINERS_H
+
+#include <stddef.h>
+
+#include <acid/attribution.h>
+
+struct joiners;
+
+/* A new tracker with its own libacid context; NULL when out of memory or
+ * when libacid cannot make a context (said on stderr by the caller). */
+struct joiners *joiners_new(int *err);
+void joiners_free(struct joiners *j);
+
+/*
+ * joiners_feed_bytes - what acid_attr_feed_bytes(@a, @data, @len) does,
+ * each complete record line looked at first: a record that makes a
+ * process the container's is fed after that process was given to @a
+ * (acid_attr_seed_pid), so that its own event is the container's. @j
+ * NULL: acid_attr_feed_bytes alone. Returns as acid_attr_feed_bytes.
+ */
+int joiners_feed_bytes(struct joiners *j, struct acid_attr *a,
+		       const char *data, size_t len);
+
+/* How many links were sent, and how many failed to send (at the end). */
+unsigned long joiners_linked(const struct joiners *j);
+unsigned long joiners_failed(const struct joiners *j);
+
+#endif /* ACID_PLUGIN_JOINERS_H */

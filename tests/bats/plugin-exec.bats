@@ -1,0 +1,313 @@
+#!/usr/bin/env bats
+# audisp-acid and the processes that join a registered container without
+# acid-exec: a real `runc exec`, `crun exec`, `podman exec` and nsenter
+# into containers started with this build's hooks, under the shipped rules
+# (plugin/acid.rules, loaded with auditctl -R for this file when absent and
+# then removed at its end).
+#
+# The plugin runs live, as auditd's dispatcher would run it: the system
+# log as auditd writes it (tail -F from its end, string format, the same
+# lines) on its standard input, from before the containers start until the
+# end of the file. So it sees each joiner's setns and clone records while
+# the processes live, reads their namespaces from /proc, and sends its link
+# records to the real kernel audit, into the system log, where the tests
+# read them with stock ausearch. (A private aggregator auditd, as
+# plugin-auditd.bats runs, lives in its own network namespace, where the
+# kernel takes no audit records: the links could not be sent from there;
+# and the system auditd is shared, so no plugin is added to it.)
+#
+# The exec'd command sleeps a second before it execs the marker: the
+# process must still live when the plugin reads the records (one that is
+# gone gets no link, by design). The marker is in the environment, so only
+# the exec'd ls names it in its EXECVE record, not the runtime's.
+
+load helpers
+load plugin-helpers
+
+PLUGIN=${ACID_PLUGIN_BIN:-$BUILD/plugin/audisp-acid}
+RULES=$REPO/plugin/acid.rules
+
+setup_file() {
+	local c live=$BATS_FILE_TMPDIR/live i mark
+	require_components
+	[ -x "$PLUGIN" ] || fail "$PLUGIN was not built"
+	for c in crun podman nsenter tail ausearch; do
+		command -v "$c" >/dev/null ||
+			fail "required component '$c' is missing (scripts/install-deps.sh installs it)"
+	done
+	if auditctl -l | grep -q 'key=acid$'; then
+		echo no > "$BATS_FILE_TMPDIR/rules-ours"
+	else
+		auditctl -R "$RULES" >&2 || fail "auditctl -R $RULES failed"
+		echo yes > "$BATS_FILE_TMPDIR/rules-ours"
+	fi
+	# the live plugin: its registry is the hooks' (make_bundle's)
+	mkdir -p "$live"
+	mkfifo "$live/in"
+	ACID_STATE_DIR=$BATS_FILE_TMPDIR/state "$PLUGIN" --output "$live/events.json" \
+		< "$live/in" 2> "$live/plugin.err" 3>&- &
+	echo $! > "$live/plugin.pid"
+	tail -F -n 0 "$AUDIT_LOG" > "$live/in" 2>/dev/null 3>&- &
+	echo $! > "$live/tail.pid"
+	# live: a mark reaches the plugin's output (tail may open the log
+	# after the first one was written: marks until one does)
+	for i in $(seq 1 10); do
+		mark=$(audit_mark)
+		wait_serial "$live/events.json" "$mark" 20 && return 0
+	done
+	fail "the live plugin did not write the event of an audit mark"
+}
+
+# wait_serial JSON SERIAL [TENTHS]: the event SERIAL is in JSON's whole
+# lines (waited up to TENTHS tenths of a second, default 100).
+wait_serial() {
+	local i
+	for i in $(seq 1 "${3:-100}"); do
+		[ -n "$(perl -ne 'print if /\n\z/' "$1" 2>/dev/null |
+			jq -c --argjson s "$2" 'select(.audit.serial == $s)')" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+teardown_file() {
+	local live=$BATS_FILE_TMPDIR/live pid i line
+	# the input ends: the plugin flushes and exits
+	pid=$(cat "$live/tail.pid" 2>/dev/null) && kill "$pid" 2>/dev/null
+	pid=$(cat "$live/plugin.pid" 2>/dev/null)
+	for i in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill "$pid" 2>/dev/null
+	[ "$(cat "$BATS_FILE_TMPDIR/rules-ours" 2>/dev/null)" = yes ] || return 0
+	grep '^-a ' "$RULES" | while IFS= read -r line; do
+		# shellcheck disable=SC2086 # a rule is its words
+		auditctl ${line/#-a /-d } >/dev/null 2>&1 || true
+	done
+}
+
+setup() {
+	STATE_DIR=$BATS_FILE_TMPDIR/state
+	export ACID_STATE_DIR=$STATE_DIR
+	TAG=$$-$RANDOM$RANDOM
+	LIVE=$BATS_FILE_TMPDIR/live
+	JSON=$LIVE/events.json
+}
+
+teardown() {
+	delete_runc_containers
+	local c
+	for c in $(crun --root "$BATS_FILE_TMPDIR/crun" list -q 2>/dev/null); do
+		crun --root "$BATS_FILE_TMPDIR/crun" delete -f "$c" >/dev/null 2>&1 || true
+	done
+	if [ -s "$BATS_TEST_TMPDIR/podman.name" ]; then
+		podman rm -f -t 0 "$(cat "$BATS_TEST_TMPDIR/podman.name")" >/dev/null 2>&1 || true
+	fi
+}
+
+# The command each runtime execs: it lives a second, then execs the
+# marker named by $M (so that only ls's EXECVE record names it).
+EXEC_CMD='/bin/sleep 1; exec /bin/ls -d "$M"'
+
+# marker_events MARK N: the live plugin's events of the execs of MARK
+# (ls -d MARK: their EXECVE record's a2), once there are N (waited up to
+# 20 s). The runtime's exec exits 1 (ls finds no MARK): what it said on
+# stderr is shown when the events are missing.
+marker_events() {
+	local i out=
+	for i in $(seq 1 200); do
+		# (ls's argument 2, exactly; the marker without its slash here,
+		# so that this jq's own EXECVE record does not name it)
+		out=$(perl -ne 'print if /\n\z/' "$JSON" | jq -c --arg m "${1#/}" \
+			'select(any(.audit.records[]; .type == "EXECVE" and (.text | contains(" a2=\"/" + $m + "\""))))')
+		[ "$(printf '%s' "$out" | grep -c .)" -ge "$2" ] && break
+		sleep 0.1
+	done
+	[ "$(printf '%s' "$out" | grep -c .)" = "$2" ] ||
+		fail "the live plugin wrote not $2 events of the exec of $1 (the exec said: $(cat "$BATS_TEST_TMPDIR/exec.err" 2>/dev/null)): $out"
+	printf '%s\n' "$out"
+}
+
+# link_records UUID [MIN]: the plugin's op=exec records of container UUID,
+# as stock ausearch finds them (waited for up to 10 s for MIN, default 1).
+link_records() {
+	local i out=
+	for i in $(seq 1 50); do
+		out=$(ausearch -m VIRT_CONTROL --uuid "$1" --raw 2>/dev/null |
+			grep -a ' op=exec ' | grep -aF "exe=\"$(realpath "$PLUGIN")\"" || true)
+		[ "$(printf '%s' "$out" | grep -c .)" -ge "${2:-1}" ] && break
+		sleep 0.2
+	done
+	printf '%s\n' "$out" | grep .
+}
+
+# host_exec MARK: the host runs the same marker; prints its pid.
+host_exec() {
+	M=$1 sh -c 'echo $$; exec /bin/ls -d "$M" >/dev/null 2>&1' || true
+}
+
+# check_joined UUID NAME MARK HOSTPID: of the two execs of MARK, the one
+# the runtime's exec'd process made (its parent on the host) is container
+# UUID's (NAME) in the plugin's JSON, the host's (HOSTPID) no container's;
+# a link record names the exec'd process (op=exec reason=setns
+# task-pid=<its pid> vm-pid=<the init> trigger=<event id>, no ses-tag,
+# sent by the plugin), found by ausearch --uuid; every event of that pid
+# from the trigger on is the container's.
+check_joined() {
+	local uuid=$1 name=$2 mark=$3 hostpid=$4 evs ev pid links link trig tserial
+	evs=$(marker_events "$mark" 2)
+	ev=$(jq -c --argjson p "$hostpid" 'select(.process.pid == $p)' <<<"$evs")
+	[ -n "$ev" ] || fail "the host's exec of $mark (pid $hostpid) is not in the JSON: $evs"
+	assert_equal "$(jq -r 'has("container")' <<<"$ev")" false
+	ev=$(jq -c --argjson p "$hostpid" 'select(.process.pid != $p)' <<<"$evs")
+	pid=$(jq -r .process.pid <<<"$ev")
+	assert_equal "$(jq -r .container.id <<<"$ev")" "$uuid"
+	assert_equal "$(jq -r .container.name <<<"$ev")" "$name"
+	assert_equal "$(jq -r .audit.type <<<"$ev")" SYSCALL
+
+	links=$(link_records "$uuid") || fail "no op=exec record of $uuid from the plugin in the log"
+	link=$(printf '%s\n' "$links" | grep -a " task-pid=$pid " || true)
+	[ -n "$link" ] || fail "no link names the exec'd process $pid: $links"
+	[ "$(printf '%s\n' "$link" | grep -c .)" = 1 ] || fail "$pid linked twice: $link"
+	assert_equal "$(field reason "$link")" setns
+	assert_equal "$(field uuid "$link")" "$uuid"
+	assert_equal "$(field vm-pid "$link")" \
+		"$(field vm-pid "$(records "$name" 1 | grep -a op=start)")"
+	! grep -aq ' ses-tag=' <<<"$link" || fail "a setns link with a ses-tag: $link"
+	trig=$(field trigger "$link")
+	[[ "$trig" =~ ^[0-9]+\.[0-9]{3}:[0-9]+$ ]] || fail "trigger=$trig in $link"
+	tserial=${trig##*:}
+	# the marker's exec came after the trigger; from the trigger on every
+	# event of that process is the container's
+	[ "$(jq -r .audit.serial <<<"$ev")" -ge "$tserial" ] ||
+		fail "the marker's event precedes its trigger $trig"
+	perl -ne 'print if /\n\z/' "$JSON" > "$BATS_TEST_TMPDIR/json"
+	run jq -r --argjson p "$pid" --argjson t "$tserial" --arg u "$uuid" \
+		'select(.process.pid == $p and .audit.serial >= $t and .container.id != $u) | .audit.serial' \
+		"$BATS_TEST_TMPDIR/json"
+	assert_output ""
+}
+
+# A runc container started detached with this build's hooks (registered).
+start_runc() { # BUNDLE NAME
+	BUNDLE_CMD="sleep 120" make_bundle "$1"
+	runc --root "$BATS_FILE_TMPDIR/runc" run -d -b "$1" "$2" </dev/null >/dev/null 2>&1 ||
+		fail "runc run -d $2 failed"
+}
+
+@test "runc exec into a registered container: the exec'd marker is the container's in the live plugin's JSON, linked in the log (op=exec reason=setns); the host's marker is not" {
+	local b=$BATS_TEST_TMPDIR/b name uuid hostpid mark=/MARK.$TAG
+	name=$(uname_for rexec)
+	start_runc "$b" "$name"
+	uuid=$(field uuid "$(records "$name" 1 | grep -a op=start)")
+	[ -n "$uuid" ] || fail "no start record for $name"
+	hostpid=$(host_exec "$mark")
+	runc --root "$BATS_FILE_TMPDIR/runc" exec --env "M=$mark" "$name" \
+		/bin/sh -c "$EXEC_CMD" >/dev/null 2>"$BATS_TEST_TMPDIR/exec.err" || true
+	check_joined "$uuid" "$name" "$mark" "$hostpid"
+}
+
+@test "crun exec into a registered container: the same" {
+	local b=$BATS_TEST_TMPDIR/b name uuid hostpid mark=/MARK.$TAG
+	command -v crun >/dev/null || fail "crun is not installed"
+	name=$(uname_for cexec)
+	BUNDLE_CMD="sleep 120" make_bundle "$b"
+	# (helpers.bash's run_crun recipe, detached: cgroup2 only, in a
+	# private mount namespace)
+	unshare -m sh -c 'mount --make-rprivate / &&
+		umount -l /sys/fs/cgroup &&
+		mount -t cgroup2 none /sys/fs/cgroup &&
+		exec crun --root "$1" --cgroup-manager=disabled run -d -b "$2" "$3" </dev/null' \
+		sh "$BATS_FILE_TMPDIR/crun" "$b" "$name" >/dev/null 2>&1 ||
+		fail "crun run -d $name failed"
+	uuid=$(field uuid "$(records "$name" 1 | grep -a op=start)")
+	[ -n "$uuid" ] || fail "no start record for $name"
+	hostpid=$(host_exec "$mark")
+	crun --root "$BATS_FILE_TMPDIR/crun" exec --env "M=$mark" "$name" \
+		/bin/sh -c "$EXEC_CMD" >/dev/null 2>"$BATS_TEST_TMPDIR/exec.err" || true
+	check_joined "$uuid" "$name" "$mark" "$hostpid"
+}
+
+@test "podman exec into a container podman ran with the hooks: the same" {
+	local hooks=$BATS_TEST_TMPDIR/hooks.d h name cid uuid hostpid mark=/MARK.$TAG
+	mkdir -p "$hooks"
+	for h in acid-prestart acid-poststop; do
+		[ -f "$BUILD/examples/$h.json" ] || fail "$BUILD/examples/$h.json was not built"
+		jq --arg p "$BUILD/hooks/$h" --arg s "ACID_STATE_DIR=$STATE_DIR" \
+			'.hook.path = $p | .hook.env = [$s]' \
+			"$BUILD/examples/$h.json" > "$hooks/$h.json"
+	done
+	name=$(uname_for pexec)
+	echo "$name" > "$BATS_TEST_TMPDIR/podman.name"
+	cid=$(podman --runtime runc --cgroup-manager cgroupfs --hooks-dir "$hooks" \
+		run -d --name "$name" --annotation org.acid.audit=true \
+		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+		--rootfs "$(rootfs)" sleep 120 </dev/null) || fail "podman run -d failed"
+	uuid=$(field uuid "$(records "$cid" 1 | grep -a op=start)")
+	[ -n "$uuid" ] || fail "no start record for podman container $cid"
+	hostpid=$(host_exec "$mark")
+	podman --runtime runc exec --env "M=$mark" "$name" /bin/sh -c "$EXEC_CMD" \
+		>/dev/null 2>"$BATS_TEST_TMPDIR/exec.err" || true
+	check_joined "$uuid" "$cid" "$mark" "$hostpid"
+}
+
+@test "nsenter into a registered container's namespaces: the same (the link names nsenter, its child is the container's by ancestry)" {
+	local b=$BATS_TEST_TMPDIR/b name uuid hostpid init evs ev pid links mark=/MARK.$TAG
+	name=$(uname_for nsenter)
+	start_runc "$b" "$name"
+	uuid=$(field uuid "$(records "$name" 1 | grep -a op=start)")
+	[ -n "$uuid" ] || fail "no start record for $name"
+	init=$(field vm-pid "$(records "$name" 1 | grep -a op=start)")
+	hostpid=$(host_exec "$mark")
+	M=$mark nsenter -t "$init" -m -u -i -n -p /bin/sh -c "$EXEC_CMD" >/dev/null 2>"$BATS_TEST_TMPDIR/exec.err" || true
+	evs=$(marker_events "$mark" 2)
+	ev=$(jq -c --argjson p "$hostpid" 'select(.process.pid == $p)' <<<"$evs")
+	assert_equal "$(jq -r 'has("container")' <<<"$ev")" false
+	ev=$(jq -c --argjson p "$hostpid" 'select(.process.pid != $p)' <<<"$evs")
+	assert_equal "$(jq -r .container.id <<<"$ev")" "$uuid"
+	# the link: nsenter itself (it joined; the marker is its child)
+	pid=$(jq -r .process.parent.pid <<<"$ev")
+	links=$(link_records "$uuid") || fail "no op=exec record of $uuid from the plugin"
+	printf '%s\n' "$links" | grep -aq " reason=setns .* task-pid=$pid " ||
+		fail "no link names nsenter ($pid): $links"
+}
+
+@test "an exec into a container that is not registered (no hooks): no link, no container in the JSON" {
+	local b=$BATS_TEST_TMPDIR/b name hostpid evs ev pid mark=/MARK.$TAG end
+	name=$(uname_for unreg)
+	BUNDLE_CMD="sleep 120" make_bundle "$b"
+	set_config "$b" 'del(.hooks)'
+	runc --root "$BATS_FILE_TMPDIR/runc" run -d -b "$b" "$name" </dev/null >/dev/null 2>&1 ||
+		fail "runc run -d $name failed"
+	hostpid=$(host_exec "$mark")
+	runc --root "$BATS_FILE_TMPDIR/runc" exec --env "M=$mark" "$name" \
+		/bin/sh -c "$EXEC_CMD" >/dev/null 2>"$BATS_TEST_TMPDIR/exec.err" || true
+	evs=$(marker_events "$mark" 2)
+	ev=$(jq -c --argjson p "$hostpid" 'select(.process.pid != $p)' <<<"$evs")
+	pid=$(jq -r .process.pid <<<"$ev")
+	assert_equal "$(jq -r 'has("container")' <<<"$ev")" false
+	# the plugin has read past the exec: a mark after it reached the JSON
+	end=$(audit_mark)
+	wait_serial "$JSON" "$end" || fail "the live plugin did not write the mark's event $end"
+	no_record "$name"
+	! audit_log | grep -a '^type=VIRT_CONTROL' | grep -a ' op=exec ' |
+		grep -aF "exe=\"$(realpath "$PLUGIN")\"" | grep -aq " task-pid=$pid " ||
+		fail "a link names process $pid of an unregistered container"
+}
+
+@test "the live plugin ran through all of it: alive until its input ends, then gone within 5 s; no link failed to send, no sanitizer report" {
+	local pid i
+	pid=$(cat "$LIVE/plugin.pid")
+	kill -0 "$pid" || fail "the live plugin (pid $pid) is gone: $(cat "$LIVE/plugin.err")"
+	kill "$(cat "$LIVE/tail.pid")"
+	for i in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	! kill -0 "$pid" 2>/dev/null || fail "the live plugin did not end with its input"
+	run cat "$LIVE/plugin.err"
+	refute_output --partial "sending the link"
+	refute_output --partial "Sanitizer"
+	refute_output --partial "runtime error"
+}
