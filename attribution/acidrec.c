@@ -79,20 +79,59 @@ void acid_rec_free(struct acid_rec *r)
 }
 
 /*
- * A VIRT_CONTROL line: 1 and @r filled for a valid acid record, 0 for
- * someone else's (virt= other than oci), -1 for an invalid acid record
- * (@why says what is wrong).
+ * An event's ID as a trigger= field writes it: SEC.MSEC:SERIAL, exactly
+ * three digits of milliseconds (libacid's acid_log_exec checks the same
+ * form). @k->node is left alone.
+ */
+bool parse_trigger(const char *s, struct skey *k)
+{
+	const char *p = s, *end = s + strlen(s), *m;
+	uint64_t sec, milli, serial;
+
+	if (!digits(&p, end, MAX_SEC, &sec) || p >= end || *p++ != '.')
+		return false;
+	m = p;
+	if (!digits(&p, end, 999, &milli) || p - m != 3 || p >= end ||
+	    *p++ != ':' || !digits(&p, end, UINT64_MAX, &serial) || p != end)
+		return false;
+	k->sec = (int64_t)sec;
+	k->milli = (uint32_t)milli;
+	k->serial = serial;
+	return true;
+}
+
+/* A positive pid field (task-pid=, vm-pid=): false when it is not one. */
+static bool pid_value(const char *v, uint32_t *out)
+{
+	const char *p = v;
+	uint64_t x;
+
+	if (!digits(&p, p + strlen(p), PID_MAX_LIMIT, &x) || *p || x == 0)
+		return false;
+	*out = (uint32_t)x;
+	return true;
+}
+
+/*
+ * A VIRT_CONTROL line (or, @resource, a VIRT_RESOURCE line): 1 and @r
+ * filled for a valid acid record, 0 for someone else's (virt= other than
+ * oci; a resource record other than resrc=ns), -1 for an invalid acid
+ * record (@why says what is wrong). The records: op=start, op=stop,
+ * op=exec (a link: a process that joined the container) and resrc=ns (a
+ * process of the container changed namespaces).
  */
 int parse_acid(struct acid_attr *a, const char *line, size_t len,
-		      struct acid_rec *r, char *why, size_t whylen)
+	       bool resource, struct acid_rec *r, char *why, size_t whylen)
 {
 	enum { F_VIRT, F_OP, F_REASON, F_VM, F_UUID, F_VMPID, F_BUNDLE,
-	       F_SESTAG, F_PARENT, F_RES, F_K8S, F_N = F_K8S + ACID_REC_K8S };
+	       F_SESTAG, F_PARENT, F_RES, F_TASKPID, F_TRIGGER, F_RESRC,
+	       F_K8S, F_N = F_K8S + ACID_REC_K8S };
 	/* the Kubernetes fields, in struct acid_rec's k8s order */
 	static const char *const names[F_N] = {
 		"virt", "op", "reason", "vm", "uuid", "vm-pid", "bundle",
-		"ses-tag", "parent-uuid", "res", "k8s-pod", "k8s-namespace",
-		"k8s-pod-uid", "k8s-container", "image",
+		"ses-tag", "parent-uuid", "res", "task-pid", "trigger",
+		"resrc", "k8s-pod", "k8s-namespace", "k8s-pod-uid",
+		"k8s-container", "image",
 	};
 	const char *v[F_N] = { 0 };
 	char q[128];
@@ -119,13 +158,24 @@ int parse_acid(struct acid_attr *a, const char *line, size_t len,
 		acid_rec_free(r);                    \
 		return -1;                           \
 	} while (0)
-	if (!v[F_OP])
+	if (resource) {
+		/* acid writes resrc=ns only; other resources are not ours */
+		if (!v[F_RESRC] || strcmp(v[F_RESRC], "ns") != 0)
+			return 0;
+		r->op = REC_NS;
+	} else if (!v[F_OP]) {
 		BAD("no op field");
-	if (strcmp(v[F_OP], "start") == 0)
+	} else if (strcmp(v[F_OP], "start") == 0) {
 		r->start = true;
-	else if (strcmp(v[F_OP], "stop") != 0)
-		BAD("op \"%s\" is neither start nor stop",
+		r->op = REC_START;
+	} else if (strcmp(v[F_OP], "stop") == 0) {
+		r->op = REC_STOP;
+	} else if (strcmp(v[F_OP], "exec") == 0) {
+		r->op = REC_EXEC;
+	} else {
+		BAD("op \"%s\" is not start, stop or exec",
 		    acid_attr_escape(v[F_OP], q, sizeof(q)));
+	}
 	if (!v[F_UUID])
 		BAD("no uuid field");
 	if (!id_field(v[F_UUID], r->uuid))
@@ -139,18 +189,39 @@ int parse_acid(struct acid_attr *a, const char *line, size_t len,
 		BAD("reason \"%s\" is not a reason",
 		    acid_attr_escape(v[F_REASON], q, sizeof(q)));
 	strcpy(r->reason, v[F_REASON]);
+	if ((r->op == REC_EXEC && strcmp(r->reason, "session") != 0 &&
+	     strcmp(r->reason, "setns") != 0) ||
+	    (r->op == REC_NS && strcmp(r->reason, "unshare") != 0 &&
+	     strcmp(r->reason, "setns") != 0 &&
+	     strcmp(r->reason, "clone") != 0))
+		BAD("reason \"%s\" is not a reason of %s", r->reason,
+		    r->op == REC_EXEC ? "a link (op=exec)"
+				      : "a namespace change (resrc=ns)");
+	if (r->op == REC_EXEC || r->op == REC_NS) {
+		if (!v[F_TASKPID])
+			BAD("no task-pid field");
+		if (!pid_value(v[F_TASKPID], &r->task_pid))
+			BAD("task-pid \"%s\" is not a process ID",
+			    acid_attr_escape(v[F_TASKPID], q, sizeof(q)));
+		if (v[F_TRIGGER]) {
+			if (strlen(v[F_TRIGGER]) >= sizeof(r->trigger_text) ||
+			    !parse_trigger(v[F_TRIGGER], &r->trigger))
+				BAD("trigger \"%s\" is not an event ID "
+				    "(SEC.MSEC:SERIAL)",
+				    acid_attr_escape(v[F_TRIGGER], q,
+						     sizeof(q)));
+			strcpy(r->trigger_text, v[F_TRIGGER]);
+			r->has_trigger = true;
+		}
+	}
 	if (v[F_RES] && strcmp(v[F_RES], "success") != 0)
 		BAD("res=%s: not a record of something that happened",
 		    acid_attr_escape(v[F_RES], q, sizeof(q)));
 	if (v[F_VMPID]) {
-		const char *p = v[F_VMPID];
-
-		if (!digits(&p, p + strlen(p), PID_MAX_LIMIT, &x) || *p ||
-		    x == 0)
+		if (!pid_value(v[F_VMPID], &r->vm_pid))
 			BAD("vm-pid \"%s\" is not a process ID",
 			    acid_attr_escape(v[F_VMPID], q, sizeof(q)));
 		r->has_vm_pid = true;
-		r->vm_pid = (uint32_t)x;
 	} else if (r->start) {
 		BAD("no vm-pid field");
 	}

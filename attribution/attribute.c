@@ -133,13 +133,42 @@ static int add_pid(struct acid_attr *a, struct ctr *c, uint64_t idx,
 	return 0;
 }
 
-/* A process seeded from /proc (acid_attr_seed_pid). */
-static bool is_anchor(const struct ctr *c, uint32_t pid)
+/*
+ * A root of S whose parent may be outside: a process seeded from /proc
+ * (acid_attr_seed_pid) or joined by a link.
+ */
+static bool is_anchor(const struct acid_attr *a, const struct ctr *c,
+		      uint32_t pid)
 {
-	for (size_t i = 0; i < c->nanchors; i++)
-		if (c->anchors[i] == pid)
-			return true;
-	return false;
+	return hmap_has(&a->anchors, nkey(c->node, pid), c->idx);
+}
+
+static int add_anchor(struct acid_attr *a, struct ctr *c, uint32_t pid)
+{
+	if (is_anchor(a, c, pid))
+		return 0;
+	if (grow(&c->anchors, &c->capanchors, c->nanchors + 1,
+		 sizeof(*c->anchors)) < 0 ||
+	    hmap_add(&a->anchors, nkey(c->node, pid), c->idx) < 0)
+		return -ENOMEM;
+	c->anchors[c->nanchors++] = pid;
+	return 0;
+}
+
+/* A process that joined @c, or a descendant of one: counted by S. */
+static int add_linked(struct acid_attr *a, struct ctr *c, uint32_t pid)
+{
+	if (hmap_has(&a->linked, nkey(c->node, pid), c->idx))
+		return 0;
+	return hmap_add(&a->linked, nkey(c->node, pid), c->idx);
+}
+
+/* Is @ppid the parent a clone with CLONE_PARENT gave @pid in @c? */
+static bool is_foster(const struct acid_attr *a, const struct ctr *c,
+		      uint32_t pid, uint32_t ppid)
+{
+	return hmap_has(&a->foster, nkey(c->node, pid),
+			c->idx << 32 | ppid);
 }
 
 /* The end of a lifetime: S and the session are let go. */
@@ -147,14 +176,29 @@ static void close_ctr(struct acid_attr *a, struct ctr *c)
 {
 	uint64_t idx = c->idx;
 
-	for (size_t i = 0; i < c->npids; i++)
+	for (size_t i = 0; i < c->npids; i++) {
 		hmap_del(&a->pids, nkey(c->node, c->pids[i]), idx);
+		hmap_del(&a->linked, nkey(c->node, c->pids[i]), idx);
+	}
 	free(c->pids);
 	c->pids = NULL;
 	c->npids = c->cappids = 0;
+	for (size_t i = 0; i < c->nanchors; i++)
+		hmap_del(&a->anchors, nkey(c->node, c->anchors[i]), idx);
 	free(c->anchors);
 	c->anchors = NULL;
 	c->nanchors = c->capanchors = 0;
+	for (size_t i = 0; i < c->nfosters; i++)
+		hmap_del(&a->foster, nkey(c->node, c->fosters[i].pid),
+			 idx << 32 | c->fosters[i].ppid);
+	free(c->fosters);
+	c->fosters = NULL;
+	c->nfosters = c->capfosters = 0;
+	for (size_t i = 0; i < c->nsestags; i++)
+		hmap_del(&a->ses, nkey(c->node, c->sestags[i]), idx);
+	free(c->sestags);
+	c->sestags = NULL;
+	c->nsestags = c->capsestags = 0;
 	if (c->pub.ses_tag)
 		hmap_del(&a->ses, nkey(c->node, c->pub.ses_tag), idx);
 	c->open = false;
@@ -590,12 +634,19 @@ static void attribute(struct acid_attr *a, const struct hdr *h,
 			if (c->kernel)
 				continue;
 			if (s->has_ppid && s->pid != (uint32_t)c->pub.vm_pid &&
-			    !is_anchor(c, s->pid) &&
+			    !is_anchor(a, c, s->pid) &&
+			    !is_foster(a, c, s->pid, s->ppid) &&
 			    !hmap_has(&a->pids, nkey(node, s->ppid), idx)) {
 				hmap_del(&a->pids, nkey(node, s->pid), idx);
+				hmap_del(&a->linked, nkey(node, s->pid), idx);
 				continue;
 			}
-			if (!c->pub.ses_tag)
+			/*
+			 * By session, the session decides; a process that
+			 * joined from outside (a link) is not in it.
+			 */
+			if (!c->pub.ses_tag ||
+			    hmap_has(&a->linked, nkey(node, s->pid), idx))
 				add_match(a, idx);
 		}
 	}
@@ -611,7 +662,11 @@ static void attribute(struct acid_attr *a, const struct hdr *h,
 				continue;
 			if (add_pid(a, c, idx, s->pid) < 0)
 				goto nomem;
-			if (!c->pub.ses_tag)
+			if (hmap_has(&a->linked, nkey(node, s->ppid), idx) &&
+			    add_linked(a, c, s->pid) < 0)
+				goto nomem;
+			if (!c->pub.ses_tag ||
+			    hmap_has(&a->linked, nkey(node, s->pid), idx))
 				add_match(a, idx);
 		}
 	}
@@ -715,6 +770,396 @@ static void on_kernel_record(struct acid_attr *a, const struct hdr *h,
 	charge(a, c, &h->k);
 }
 
+/* ------------------------------------------------------------ links */
+
+/* @pid joined the open run @c: a root of S, counted by S. */
+static int link_pid(struct acid_attr *a, struct ctr *c, uint32_t pid)
+{
+	if (c->kernel)
+		return 0; /* the kernel's records say which are its own */
+	if (add_anchor(a, c, pid) < 0 || add_pid(a, c, c->idx, pid) < 0 ||
+	    add_linked(a, c, pid) < 0)
+		return a->err = -ENOMEM;
+	return 0;
+}
+
+/* A session a link made the run's (reason=session), until its stop. */
+static int link_ses(struct acid_attr *a, struct ctr *c, uint32_t ses)
+{
+	if (c->kernel || ses == c->pub.ses_tag)
+		return 0;
+	for (size_t i = 0; i < c->nsestags; i++)
+		if (c->sestags[i] == ses)
+			return 0;
+	if (grow(&c->sestags, &c->capsestags, c->nsestags + 1,
+		 sizeof(*c->sestags)) < 0 ||
+	    hmap_add(&a->ses, nkey(c->node, ses), c->idx) < 0)
+		return a->err = -ENOMEM;
+	c->sestags[c->nsestags++] = ses;
+	return 0;
+}
+
+static uint64_t stamp_key(const struct skey *k)
+{
+	return mix((uint64_t)k->sec * 1000 + k->milli) ^ mix(k->serial) ^
+	       k->node;
+}
+
+/* The waiting links of the event @k: applied, no longer waiting. */
+static void apply_pending(struct acid_attr *a, const struct skey *k)
+{
+	size_t n;
+
+	if (hmap_all(&a->pend, stamp_key(k), &a->tmp2, &n, &a->captmp2) < 0) {
+		a->err = -ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t ix = a->tmp2[i];
+		struct plink *l = &a->plinks[ix];
+		struct ctr *c;
+
+		if (!l->used || !skey_eq(&l->k, k))
+			continue;
+		hmap_del(&a->pend, stamp_key(k), ix);
+		l->used = false;
+		a->npending--;
+		/* hmap_all's array is tmp2, which find_open uses too */
+		c = find_open(a, l->uuid, k->node);
+		if (c && link_pid(a, c, l->pid) < 0)
+			return;
+		if (hmap_all(&a->pend, stamp_key(k), &a->tmp2, &n,
+			     &a->captmp2) < 0) {
+			a->err = -ENOMEM;
+			return;
+		}
+		i = (size_t)-1; /* again: the list changed */
+	}
+}
+
+/* A waiting link the link record itself now applies, no longer waiting. */
+static void drop_pending(struct acid_attr *a, const struct skey *k,
+			 const char *uuid, uint32_t pid)
+{
+	size_t n;
+
+	if (!a->npending ||
+	    hmap_all(&a->pend, stamp_key(k), &a->tmp2, &n, &a->captmp2) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct plink *l = &a->plinks[a->tmp2[i]];
+
+		if (l->used && skey_eq(&l->k, k) && l->pid == pid &&
+		    strcmp(l->uuid, uuid) == 0) {
+			hmap_del(&a->pend, stamp_key(k), a->tmp2[i]);
+			l->used = false;
+			a->npending--;
+			return;
+		}
+	}
+}
+
+API void acid_attr_set_link(struct acid_attr *a, acid_attr_link_fn fn,
+			    void *arg)
+{
+	a->on_link = fn;
+	a->on_link_arg = arg;
+}
+
+API int acid_attr_link(struct acid_attr *a, const char *node,
+		       const char *uuid, pid_t pid, const char *trigger)
+{
+	char id[ACID_ID_STRLEN];
+	struct skey k = { 0 };
+	struct plink *l;
+	uint32_t n = 0;
+	size_t ix;
+
+	if (!a || !uuid || !id_field(uuid, id) || pid <= 1 ||
+	    (uint32_t)pid > PID_MAX_LIMIT ||
+	    (trigger && !parse_trigger(trigger, &k)))
+		return -EINVAL;
+	if (a->err)
+		return a->err;
+	if (node && *node) {
+		/* a node no record named yet may come: it gets its number */
+		n = node_id(a, node, strlen(node), trigger != NULL);
+		if (!n)
+			return a->err ? a->err : -ENOENT;
+	}
+	if (!trigger) {
+		struct ctr *c = find_open(a, id, n);
+
+		if (!c)
+			return a->err ? a->err : -ENOENT;
+		return link_pid(a, c, (uint32_t)pid);
+	}
+	k.node = n;
+	if (a->npending >= ACID_ATTR_MAX_LINKS)
+		return -ENOSPC;
+	/* the array never holds more than the limit: then a free slot */
+	if (!a->npending)
+		a->nplinks = 0;
+	if (a->nplinks < ACID_ATTR_MAX_LINKS) {
+		if (grow(&a->plinks, &a->capplinks, a->nplinks + 1,
+			 sizeof(*a->plinks)) < 0)
+			return -ENOMEM;
+		ix = a->nplinks++;
+	} else {
+		for (ix = 0; a->plinks[ix].used; ix++)
+			;
+	}
+	if (hmap_add(&a->pend, stamp_key(&k), ix) < 0)
+		return -ENOMEM;
+	l = &a->plinks[ix];
+	*l = (struct plink){ .k = k, .pid = (uint32_t)pid, .used = true };
+	strcpy(l->uuid, id);
+	a->npending++;
+	return 0;
+}
+
+/*
+ * A link record (op=exec): @r->task_pid joined the run it names, from
+ * this record on (or from its trigger event, when acid_attr_link was
+ * given it first); with reason=session its session is the run's. Sent
+ * from inside a container it is not acid's: the run is flagged and
+ * nothing changes. Returns the run it is listed with, or NULL.
+ */
+static struct ctr *on_link(struct acid_attr *a, const struct hdr *h,
+			   const struct subject *s, const struct acid_rec *r)
+{
+	struct ctr *c = find_open(a, r->uuid, h->k.node);
+	bool forged;
+	char q[128];
+
+	if (!c) {
+		struct ctr *last = find_last(a, r->uuid, h->k.node);
+
+		warn_at(a, ACID_ATTR_WARN_LINK, false, r->uuid,
+			last ? last->pub.name : r->name,
+			"link record (serial %" PRIu64 ", op=exec reason=%s "
+			"task-pid=%u) for container %s, which is not "
+			"running%s: ignored", h->k.serial, r->reason,
+			r->task_pid, r->uuid,
+			h->node ? " on this node" : "");
+		if (last)
+			last->pub.forged |= sender_inside(a, h->k.node, s->pid,
+							  NULL);
+		if (a->on_link) {
+			struct acid_attr_link_info li = {
+				.size = sizeof(li), .uuid = r->uuid,
+				.name = r->name, .node = node_name(a, h->k.node),
+				.reason = r->reason,
+				.task_pid = (pid_t)r->task_pid,
+				.ses_tag = r->ses_tag,
+				.trigger = r->trigger_text,
+				.sender = (pid_t)s->pid,
+			};
+
+			a->on_link(&li, a->on_link_arg);
+		}
+		return last ? keep_run(a, last, h, false) : NULL;
+	}
+	forged = sender_inside(a, h->k.node, s->pid, c->pub.parent);
+	if (forged)
+		warn_at(a, ACID_ATTR_WARN_FORGED, false, r->uuid, c->pub.name,
+			"link record (serial %" PRIu64 ") for container %s "
+			"(\"%s\") sent by pid %u inside a container: not "
+			"applied (forged?)", h->k.serial, r->uuid,
+			acid_attr_escape(c->pub.name, q, sizeof(q)), s->pid);
+	if (a->on_link) {
+		struct acid_attr_link_info li = {
+			.size = sizeof(li), .uuid = r->uuid,
+			.name = c->pub.name, .node = c->pub.node,
+			.reason = r->reason, .task_pid = (pid_t)r->task_pid,
+			.ses_tag = r->ses_tag, .trigger = r->trigger_text,
+			.sender = (pid_t)s->pid, .forged = forged,
+			.applied = !forged,
+		};
+
+		a->on_link(&li, a->on_link_arg);
+	}
+	if (!forged) {
+		struct skey tk = r->trigger;
+
+		tk.node = h->k.node;
+		if (r->has_trigger)
+			drop_pending(a, &tk, r->uuid, r->task_pid);
+		if (link_pid(a, c, r->task_pid) < 0 ||
+		    (r->ses_tag && strcmp(r->reason, "session") == 0 &&
+		     link_ses(a, c, r->ses_tag) < 0))
+			return NULL;
+	}
+	return keep_run(a, c, h, forged);
+}
+
+/*
+ * A namespace change (VIRT_RESOURCE resrc=ns): an event of the run it
+ * names (counted), unless sent from inside a container (forged?).
+ */
+static struct ctr *on_ns(struct acid_attr *a, const struct hdr *h,
+			 const struct subject *s, const struct acid_rec *r)
+{
+	struct ctr *c = find_open(a, r->uuid, h->k.node);
+	char q[128];
+
+	if (!c) {
+		warn_at(a, ACID_ATTR_WARN_LINK, false, r->uuid, r->name,
+			"namespace change record (serial %" PRIu64 ", "
+			"reason=%s task-pid=%u) for container %s, which is "
+			"not running%s: ignored", h->k.serial, r->reason,
+			r->task_pid, r->uuid, h->node ? " on this node" : "");
+		return NULL;
+	}
+	if (sender_inside(a, h->k.node, s->pid, c->pub.parent)) {
+		warn_at(a, ACID_ATTR_WARN_FORGED, false, r->uuid, c->pub.name,
+			"namespace change record (serial %" PRIu64 ") for "
+			"container %s (\"%s\") sent by pid %u inside a "
+			"container (forged?)", h->k.serial, r->uuid,
+			acid_attr_escape(c->pub.name, q, sizeof(q)), s->pid);
+		return keep_run(a, c, h, true);
+	}
+	charge(a, c, &h->k);
+	return c;
+}
+
+/* The value of the kernel-written field @name= of @h (not in msg='). */
+static bool kfield(const struct hdr *h, const char *name, const char **val,
+		   size_t *vlen)
+{
+	size_t n = strlen(name);
+	const char *p = h->body, *end = h->end;
+
+	while (p < end) {
+		size_t rest = (size_t)(end - p);
+		const char *sp;
+
+		if (rest >= 5 && memcmp(p, "msg='", 5) == 0)
+			return false;
+		sp = memchr(p, ' ', rest);
+		if (rest > n && memcmp(p, name, n) == 0 && p[n] == '=') {
+			*val = p + n + 1;
+			*vlen = (size_t)((sp ? sp : end) - *val);
+			return *vlen > 0;
+		}
+		if (!sp)
+			return false;
+		p = sp + 1;
+	}
+	return false;
+}
+
+static bool kfield_is(const struct hdr *h, const char *name, const char *v)
+{
+	const char *val;
+	size_t len;
+
+	return kfield(h, name, &val, &len) && len == strlen(v) &&
+	       memcmp(val, v, len) == 0;
+}
+
+/* A hex field as auditd writes a0..a3 (no 0x). */
+static bool kfield_hex(const struct hdr *h, const char *name, uint64_t *v)
+{
+	const char *val;
+	size_t len;
+	uint64_t x = 0;
+
+	if (!kfield(h, name, &val, &len) || len > 16)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char ch = val[i];
+		unsigned int d;
+
+		if (ch >= '0' && ch <= '9')
+			d = (unsigned int)(ch - '0');
+		else if (ch >= 'a' && ch <= 'f')
+			d = (unsigned int)(ch - 'a' + 10);
+		else if (ch >= 'A' && ch <= 'F')
+			d = (unsigned int)(ch - 'A' + 10);
+		else
+			return false;
+		x = x << 4 | d;
+	}
+	*v = x;
+	return true;
+}
+
+/*
+ * clone(2) by number, for the architectures whose audit arch the kernel
+ * writes (AUDIT_ARCH_*): x86_64 56, i386 120 (a 32-bit process on
+ * x86_64 too), aarch64 220. Its first argument is the flags on each.
+ */
+static bool is_clone(const struct hdr *h)
+{
+	static const struct { uint64_t arch, nr; } tab[] = {
+		{ 0xc000003eULL, 56 },	/* AUDIT_ARCH_X86_64 */
+		{ 0x40000003ULL, 120 }, /* AUDIT_ARCH_I386 */
+		{ 0xc00000b7ULL, 220 }, /* AUDIT_ARCH_AARCH64 */
+	};
+	uint64_t arch, nr;
+
+	if (!kfield_hex(h, "arch", &arch) ||
+	    !kernel_field(h, "syscall", 100000, &nr))
+		return false;
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (tab[i].arch == arch && tab[i].nr == nr)
+			return true;
+	return false;
+}
+
+#define CLONE_PARENT_FLAG 0x00008000ULL
+
+/*
+ * A SYSCALL record of a clone with CLONE_PARENT that succeeded: the child
+ * (its exit value) is the sibling of the caller, its parent the caller's
+ * parent. When the caller is in S and its parent is not (a root: runc
+ * exec's process that joined the container, its init next), the child's
+ * records name a parent outside S: it joins S here, that parent known as
+ * its own. Other clones, forks and clone3 need no rule - the child's own
+ * records name its parent - and their exit value is a pid in the
+ * caller's pid namespace: the container's, for its processes.
+ */
+static void on_clone(struct acid_attr *a, const struct hdr *h,
+		     const struct subject *s)
+{
+	uint64_t flags, child;
+	uint32_t node = h->k.node;
+	size_t n;
+
+	if (!s->has_pid || !s->has_ppid || !type_is(h, "SYSCALL") ||
+	    !is_clone(h) || !kfield_is(h, "success", "yes") ||
+	    !kernel_field(h, "exit", PID_MAX_LIMIT, &child) || child == 0 ||
+	    !kfield_hex(h, "a0", &flags) || !(flags & CLONE_PARENT_FLAG))
+		return;
+	if (hmap_all(&a->pids, nkey(node, s->pid), &a->tmp, &n,
+		     &a->captmp) < 0)
+		goto nomem;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t idx = a->tmp[i];
+		struct ctr *c = a->ctr[idx];
+
+		if (c->kernel || hmap_has(&a->pids, nkey(node, s->ppid), idx))
+			continue;
+		if (!is_foster(a, c, (uint32_t)child, s->ppid)) {
+			if (grow(&c->fosters, &c->capfosters, c->nfosters + 1,
+				 sizeof(*c->fosters)) < 0 ||
+			    hmap_add(&a->foster, nkey(node, (uint32_t)child),
+				     idx << 32 | s->ppid) < 0)
+				goto nomem;
+			c->fosters[c->nfosters++] = (struct foster){
+				(uint32_t)child, s->ppid };
+		}
+		if (add_pid(a, c, idx, (uint32_t)child) < 0 ||
+		    (hmap_has(&a->linked, nkey(node, s->pid), idx) &&
+		     add_linked(a, c, (uint32_t)child) < 0))
+			goto nomem;
+	}
+	return;
+nomem:
+	a->err = -ENOMEM;
+}
+
 int attribute_line(struct acid_attr *a, const char *line, size_t len,
 		   bool *rec, struct skey *k)
 {
@@ -752,6 +1197,12 @@ int attribute_line(struct acid_attr *a, const char *line, size_t len,
 	}
 	*rec = true;
 	*k = h.k;
+	/* links waiting for this event: their process is in from here */
+	if (a->npending) {
+		apply_pending(a, &h.k);
+		if (a->err)
+			return a->err;
+	}
 	if (type_is_num(&h, "CONTAINER_ID", ACID_AUDIT_CONTAINER_ID)) {
 		on_kernel_record(a, &h, false, line, len);
 		return a->err;
@@ -766,10 +1217,11 @@ int attribute_line(struct acid_attr *a, const char *line, size_t len,
 	}
 	if (s.has_pid)
 		kev_record(a, &h.k, s.pid, type_is(&h, "SYSCALL"));
-	if (type_is(&h, "VIRT_CONTROL")) {
+	if (type_is(&h, "VIRT_CONTROL") || type_is(&h, "VIRT_RESOURCE")) {
 		struct acid_rec r;
 		char why[200];
-		int k = parse_acid(a, line, len, &r, why, sizeof(why));
+		int k = parse_acid(a, line, len, type_is(&h, "VIRT_RESOURCE"),
+				   &r, why, sizeof(why));
 
 		if (k == 1 && !s.has_pid) {
 			snprintf(why, sizeof(why), "no sender pid");
@@ -782,12 +1234,25 @@ int attribute_line(struct acid_attr *a, const char *line, size_t len,
 				"acid record (serial %" PRIu64 ") skipped: %s",
 				h.k.serial, why);
 		if (k == 1) {
-			self = r.start ? on_start(a, &h, &s, &r)
-				       : on_stop(a, &h, &s, &r);
+			switch (r.op) {
+			case REC_START:
+				self = on_start(a, &h, &s, &r);
+				break;
+			case REC_STOP:
+				self = on_stop(a, &h, &s, &r);
+				break;
+			case REC_EXEC:
+				self = on_link(a, &h, &s, &r);
+				break;
+			case REC_NS:
+				self = on_ns(a, &h, &s, &r);
+				break;
+			}
 			acid_rec_free(&r);
 		}
 	}
 	attribute(a, &h, &s, self);
+	on_clone(a, &h, &s);
 	return a->err;
 }
 
@@ -803,6 +1268,8 @@ void ctr_free(struct ctr *c)
 	free(c->pub.image);
 	free(c->pids);
 	free(c->anchors);
+	free(c->fosters);
+	free(c->sestags);
 	free(c);
 }
 
@@ -881,11 +1348,7 @@ API int acid_attr_seed_pid(struct acid_attr *a, const char *uuid,
 	c = find_open(a, id, n);
 	if (!c)
 		return a->err ? a->err : -ENOENT;
-	if (!is_anchor(c, (uint32_t)pid)) {
-		if (grow(&c->anchors, &c->capanchors, c->nanchors + 1,
-			 sizeof(*c->anchors)) < 0)
-			return -ENOMEM;
-		c->anchors[c->nanchors++] = (uint32_t)pid;
-	}
+	if (add_anchor(a, c, (uint32_t)pid) < 0)
+		return -ENOMEM;
 	return add_pid(a, c, c->idx, (uint32_t)pid);
 }

@@ -244,6 +244,7 @@ enum acid_attr_warn_kind {
 	ACID_ATTR_WARN_FORGED,	    /* an acid record not acid's */
 	ACID_ATTR_WARN_CONFLICT,    /* two start records claim one ID */
 	ACID_ATTR_WARN_MISMATCH,    /* stop and start disagree */
+	ACID_ATTR_WARN_LINK,	    /* a link or ns record of no open run */
 	ACID_ATTR_WARN_KIND_COUNT
 };
 
@@ -432,6 +433,69 @@ struct acid_attr_seed {
 int acid_attr_seed(struct acid_attr *a, const struct acid_attr_seed *s);
 int acid_attr_seed_pid(struct acid_attr *a, const char *uuid,
 		       const char *node, pid_t pid);
+
+/*
+ * Links (op=exec records): a process that joined a container from
+ * outside (runc exec, setns) is put in the run's S by a link record:
+ * reason=session (acid-exec: ses-tag=N, the runtime's session, is the
+ * run's from the record on, as a start record's) or reason=setns
+ * (audisp-acid saw the process join). Either way task-pid becomes a root
+ * of S (as acid_attr_seed_pid: its parent is outside S), from the record
+ * on, or with trigger=SEC.MSEC:SERIAL from that event on - a reader of
+ * the log reads it twice for that (see acid_attr_link). Only a link of
+ * the record's node, for a run of that ID open then, counts; one sent
+ * from inside a container (its sender in some S) is "forged?", flags the
+ * run it names and changes nothing. A clone with CLONE_PARENT from a
+ * root of S whose parent is outside S adds the child (the syscall's exit
+ * value) to S: runc exec's init is the sibling of the process that
+ * joined. resrc=ns records (VIRT_RESOURCE: a process of the container
+ * changed namespaces) are listed with the run's records and counted as
+ * its events, under the same forgery rule.
+ *
+ * acid_attr_link - @pid is in the open run of @uuid on @node (NULL: the
+ * local node) from the event @trigger on ("SEC.MSEC:SERIAL" as
+ * msg=audit(...) writes it, inclusive: at the first record of that
+ * event on that node), or from now (@trigger NULL). A root of S as
+ * acid_attr_seed_pid makes it. A link with a trigger waits until its
+ * event is read; a link record read before that applies it at once; a
+ * waiting link whose run is not open when its event comes is dropped.
+ * At most ACID_ATTR_MAX_LINKS wait at once. Returns 0, -EINVAL, -ENOENT
+ * (@trigger NULL and no such open run), -ENOSPC (ACID_ATTR_MAX_LINKS
+ * links wait already), -ENOMEM.
+ *
+ * The link callback (acid_attr_set_link) is told every link record read
+ * that is valid: what it says, whether it was sent from inside a
+ * container (forged, not applied) and whether a run of its ID was open
+ * on its node (applied). A reader of files (acid events, acid report)
+ * reads them twice: a first reader collects the links with a trigger
+ * that were applied, a second is given them with acid_attr_link before
+ * it reads, so that the records of a joined process logged before its
+ * link (its execve: the plugin links what it saw) are the container's.
+ * @size is sizeof(struct acid_attr_link_info) (fields may be added at
+ * the end); the strings are valid during the callback only; trigger:
+ * "" when none.
+ */
+#define ACID_ATTR_MAX_LINKS 65536
+
+struct acid_attr_link_info {
+	size_t size;
+	const char *uuid;
+	const char *name;
+	const char *node;  /* NULL: the local node */
+	const char *reason; /* "session" or "setns" */
+	pid_t task_pid;
+	uint32_t ses_tag;  /* 0: none */
+	const char *trigger;
+	pid_t sender;
+	bool forged;
+	bool applied;
+};
+typedef void (*acid_attr_link_fn)(const struct acid_attr_link_info *l,
+				  void *arg);
+void acid_attr_set_link(struct acid_attr *a, acid_attr_link_fn fn,
+			void *arg);
+int acid_attr_link(struct acid_attr *a, const char *node, const char *uuid,
+		   pid_t pid, const char *trigger);
 
 /* The containers read so far, in the order their first record came. */
 size_t acid_attr_count(const struct acid_attr *a);

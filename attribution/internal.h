@@ -147,6 +147,15 @@ struct ctr {
 	 */
 	uint32_t *anchors;
 	size_t nanchors, capanchors;
+	/* sessions its links added (reason=session), dropped at the stop */
+	uint32_t *sestags;
+	size_t nsestags, capsestags;
+	/*
+	 * pids a clone with CLONE_PARENT added: their parent is the
+	 * cloner's parent, outside S (runc exec's init); value: that ppid
+	 */
+	struct foster { uint32_t pid, ppid; } *fosters;
+	size_t nfosters, capfosters;
 	struct skey recent[RECENT];
 	unsigned int nrecent;
 };
@@ -168,6 +177,17 @@ struct kop {
 	struct skey k;
 	char *line;
 	size_t len;
+};
+
+/*
+ * A link not applied yet (acid_attr_link with a trigger): @pid joins the
+ * open run of @uuid on @k.node at the first record of event @k.
+ */
+struct plink {
+	struct skey k;
+	uint32_t pid;
+	bool used;
+	char uuid[ACID_ID_STRLEN];
 };
 
 /* A line kept for an event not (yet) selected: the backlog. */
@@ -196,6 +216,8 @@ struct acid_attr {
 	void *on_ctr_arg;
 	acid_attr_warn_fn warn;
 	void *warn_arg;
+	acid_attr_link_fn on_link;
+	void *on_link_arg;
 
 	/* where the records come from, for warnings */
 	char **sources; /* every name set: containers point into them */
@@ -218,6 +240,15 @@ struct acid_attr {
 	struct ctr **ctr;
 	size_t nctr, capctr;
 	struct hmap pids;  /* (node, pid) -> container: the sets S */
+	struct hmap anchors; /* (node, pid) -> container: roots of S whose
+			      * parent may be outside (seeds, links) */
+	struct hmap linked;  /* (node, pid) -> container: joined processes
+			      * and their descendants (counted by S even
+			      * where a session tag decides) */
+	struct hmap foster;  /* (node, pid) -> container << 32 | ppid */
+	struct plink *plinks; /* links waiting for their trigger event */
+	size_t nplinks, capplinks, npending;
+	struct hmap pend;    /* hash of a trigger's stamp -> index in plinks */
 	struct hmap ses;   /* (node, ses) -> open container tagged ses */
 	struct hmap uuids; /* hash of the uuid -> container, all of them */
 	struct hmap kset;  /* (node, contid) -> index in kops */
@@ -302,8 +333,17 @@ void warn_at(struct acid_attr *a, enum acid_attr_warn_kind kind,
 enum { ACID_REC_K8S_POD, ACID_REC_K8S_NAMESPACE, ACID_REC_K8S_POD_UID,
        ACID_REC_K8S_CONTAINER, ACID_REC_IMAGE, ACID_REC_K8S };
 
+enum acid_rec_op { REC_START, REC_STOP, REC_EXEC, REC_NS };
+
 struct acid_rec {
 	bool start;
+	enum acid_rec_op op;
+	/* op=exec (a link) and resrc=ns: the process it is about */
+	uint32_t task_pid;
+	/* trigger=SEC.MSEC:SERIAL (node: the record's), text as written */
+	bool has_trigger;
+	struct skey trigger;
+	char trigger_text[48];
 	char uuid[ACID_ID_STRLEN];
 	char parent[ACID_ID_STRLEN];
 	char reason[ACID_REASON_MAX + 1];
@@ -317,7 +357,8 @@ struct acid_rec {
 };
 
 int parse_acid(struct acid_attr *a, const char *line, size_t len,
-	       struct acid_rec *r, char *why, size_t whylen);
+	       bool resource, struct acid_rec *r, char *why, size_t whylen);
+bool parse_trigger(const char *s, struct skey *k);
 void acid_rec_free(struct acid_rec *r);
 bool id_field(const char *v, char *out);
 bool type_is_num(const struct hdr *h, const char *name, int num);

@@ -65,6 +65,11 @@ API void acid_attr_free(struct acid_attr *a)
 		free(a->sources[i]);
 	free(a->sources);
 	hmap_free(&a->pids);
+	hmap_free(&a->anchors);
+	hmap_free(&a->linked);
+	hmap_free(&a->foster);
+	hmap_free(&a->pend);
+	free(a->plinks);
 	hmap_free(&a->ses);
 	hmap_free(&a->uuids);
 	hmap_free(&a->kset);

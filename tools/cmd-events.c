@@ -44,6 +44,12 @@ static const char usage[] =
 	"it carries ses=N; otherwise when its process descends from the\n"
 	"container's init, as the pid= and ppid= of SYSCALL records show\n"
 	"(audit rules for execve and clone/fork make that chain visible).\n"
+	"A process that joined it from outside (runc exec, nsenter) is its\n"
+	"from the link record (op=exec) acid-exec or audisp-acid wrote, and\n"
+	"from the event the link names (trigger=) when it names one: the\n"
+	"logs are then read twice (an input that is a pipe is read once:\n"
+	"from the link record on). A namespace change record (resrc=ns) is\n"
+	"listed as an event of the container it names.\n"
 	"In an aggregating auditd's log (node= on every line) all of this\n"
 	"holds per node: a container is its node and ID, and an event is\n"
 	"only ever a container's of its own node; a NAME or UUID selects its\n"
@@ -303,6 +309,7 @@ int cmd_events(int argc, char **argv)
 	}
 	acid_attr_set_select(a, select_ctr, &want);
 	acid_attr_set_event(a, print_event, &out);
+	logs.flags = flags;
 	r = logs_read(a, &logs, inputs, n_inputs);
 	if (r < 0)
 		goto out;

@@ -24,11 +24,14 @@ static const char usage[] =
 	"start, stop (or \"running\": no stop record and its init is alive;\n"
 	"\"lost\": its init is gone without a stop record, or acid gc sent\n"
 	"reason=lost), duration, and the number of events attributed to it\n"
-	"(acid events lists them). \"forged?\": one of its acid records was\n"
-	"sent by a process inside a container. \"conflict\": another start\n"
-	"record claimed its ID while it ran; the claim sent from outside any\n"
-	"container is preferred (else the first), the other is \"displaced\"\n"
-	"(STOP): no run from then on, or never one. NODE: the node= name of\n"
+	"(acid events lists them; a process that joined it, runc exec or\n"
+	"nsenter, counts from its link record, or from the event the link\n"
+	"names). \"forged?\": one of its acid records (start, stop, link,\n"
+	"namespace change) was sent by a process inside a container.\n"
+	"\"conflict\": another start record claimed its ID while it ran; the\n"
+	"claim sent from outside any container is preferred (else the\n"
+	"first), the other is \"displaced\" (STOP): no run from then on, or\n"
+	"never one. NODE: the node= name of\n"
 	"its records (\"-\": none), shown when the logs are an aggregating\n"
 	"auditd's, where the machines' pids, sessions and IDs are kept apart;\n"
 	"a run of a node with no stop record is \"no stop\" (this machine\n"
@@ -271,6 +274,7 @@ int cmd_report(int argc, char **argv)
 		acid_attr_set_select(log, select_all, NULL);
 		acid_attr_set_event(log, print_json, NULL);
 	}
+	logs.flags = flags;
 	r = logs_read(log, &logs, inputs, n_inputs);
 	if (r < 0)
 		goto out;

@@ -6,6 +6,14 @@
  * printed as "acid <cmd>: warning: FILE:LINE: ..." - each one with
  * --verbose, else only those about the container asked for and one line
  * that counts the rest by kind.
+ *
+ * The logs are read twice: a first reader collects the link records
+ * (op=exec) that name the event their process's attribution begins with
+ * (trigger=: the plugin links a process after the record it acted on),
+ * and the reader given gets them (acid_attr_link) before it reads, so
+ * that those earlier records are the container's too. An input that
+ * cannot be read twice (a pipe) is read once: links then count from
+ * the link record on, with a warning.
  */
 #ifndef ACID_TOOL_LOGS_H
 #define ACID_TOOL_LOGS_H
@@ -24,6 +32,8 @@ struct logs {
 	/* warnings not printed, by kind, and the records they skipped */
 	unsigned long hidden[ACID_ATTR_WARN_KIND_COUNT];
 	unsigned long hidden_skipped;
+	/* the first pass's reader flags (ACID_ATTR_REFERENCE or 0) */
+	unsigned int flags;
 };
 
 /*

@@ -7,7 +7,9 @@
 # runs of one name; running and lost containers; a record forged from
 # inside a container; a start record forged for another container's UUID
 # before it starts (a conflict: the genuine run is attributed); a
-# container named like another's UUID; hostile logs; usage errors.
+# container named like another's UUID; processes joined by links
+# (exec.log: runc exec, acid-exec's session, forged links, resrc=ns);
+# hostile logs; usage errors.
 
 load helpers
 
@@ -452,6 +454,60 @@ report_lines() {
 	run --separate-stderr "$ACID" events --name web "$id" --input "$DATA/conflict.log"
 	assert_failure 2
 	assert_equal "$stderr" "acid events: one container only: \"web\" and \"$id\" (see --help)"
+}
+
+@test "exec.log: runc exec's process is its container's from the event its link names; session links, forged links, resrc=ns" {
+	local j=55555555-6666-4777-8888-999999999991 s=55555555-6666-4777-8888-999999999992
+	local serials='msg=audit([0-9.]*:[0-9]*)'
+	# the logs read twice: 214 (the execve the plugin's link names) and
+	# 224-227 (the joiner from its first setns, 5440 by CLONE_PARENT)
+	run --separate-stderr "$ACID" events joined --input "$DATA/exec.log" --raw
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | grep -o "$serials" | sed 's/.*://; s/)//' | sort -u | tr '\n' ' ')" \
+		"201 202 203 214 215 217 218 224 225 226 227 228 229 240 246 247 248 "
+	assert_line --regexp '^type=EXECVE .* a2="cat /CTR.exec"'
+	[[ "$output" != *"/HOST.exec"* ]] || fail "the host's same command is listed"
+	assert_line --regexp "^type=VIRT_RESOURCE .*resrc=ns reason=unshare vm=\"joined\" uuid=$j .*task-pid=5399 old-net-ns=4026532181 new-net-ns=4026532301"
+	# a pipe is read once: from the link record on, and it says so
+	run --separate-stderr bash -c "cat '$DATA/exec.log' | '$ACID' events joined --input /dev/stdin --raw"
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | grep -o "$serials" | sed 's/.*://; s/)//' | sort -u | tr '\n' ' ')" \
+		"201 202 203 217 218 228 229 240 246 247 248 "
+	[[ "$stderr" == *"an input cannot be read twice (a pipe): 2 processes linked to a container count from the link record on"* ]] ||
+		fail "no warning about the pipe: $stderr"
+
+	# acid-exec's session link, the plugin's link without trigger, a
+	# forged link sent from inside joined
+	run --separate-stderr "$ACID" events sess --input "$DATA/exec.log" --raw
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | grep -o "$serials" | sed 's/.*://; s/)//' | sort -u | tr '\n' ' ')" \
+		"230 231 233 234 235 237 238 240 250 "
+	[[ "$output" != *"/HOST.forged"* ]] || fail "the forged link was applied"
+	[[ "$stderr" == *"link record (serial 240) for container $s (\"sess\") sent by pid 5399 inside a container: not applied (forged?)"* ]] ||
+		fail "no forged-link warning: $stderr"
+
+	run --separate-stderr "$ACID" report --input "$DATA/exec.log"
+	assert_success
+	assert_line --regexp "^1\. +$j +joined +.* +13  -$"
+	assert_line --regexp "^2\. +$s +sess +.* +4  forged\?$"
+	assert_line --regexp "^3\. +55555555-6666-4777-8888-999999999993 +quiet +.* +0  forged\?$"
+	assert_equal "$stderr" "acid report: warning: 4 warnings (2 forged acid record, 2 link of no open run); --verbose shows each"
+	run --separate-stderr "$ACID" report --input "$DATA/exec.log" --verbose
+	assert_success
+	[[ "$stderr" == *"exec.log:115: link record (serial 242, op=exec reason=setns task-pid=6002) for container 55555555-6666-4777-8888-999999999999, which is not running: ignored"* ]] ||
+		fail "no warning for the unknown ID: $stderr"
+	[[ "$stderr" == *"(serial 243, op=exec reason=setns task-pid=6003) for container $j, which is not running on this node: ignored"* ]] ||
+		fail "no warning for the other node's link: $stderr"
+
+	# JSON: the same attribution; the namespace change is joined's event
+	run --separate-stderr "$ACID" events joined --input "$DATA/exec.log" --json
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | jq -r 'select(.audit.serial == 214) | "\(.container.id) \(.process.pid) \(.process.parent.pid)"')" "$j 5420 5411"
+	assert_equal "$(printf '%s\n' "$output" | jq -r 'select(.audit.serial == 246) | "\(.audit.type) \(.container.name)"')" "VIRT_RESOURCE joined"
+	run --separate-stderr "$ACID" report --input "$DATA/exec.log" --json
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | jq -r 'select(.audit.serial == 227 or .audit.serial == 238) | .container.name' | tr '\n' ' ')" "joined sess "
+	assert_equal "$(printf '%s\n' "$output" | jq -r 'select(.audit.serial == 216 or .audit.serial == 219 or .audit.serial == 241 or .audit.serial == 244) | .container.name' | tr '\n' ' ')" "null null null null "
 }
 
 @test "hostile logs: acid events and acid report warn, skip, and read the rest" {

@@ -12,7 +12,9 @@
  * fed record by record it gives the same containers and events as fed as
  * bytes; a container's events are never more than the events selected
  * for it (fewer only for records libauparse refuses), and each belongs
- * to it.
+ * to it. The per-container reads pre-scan as acid events does: a first
+ * reader's links (op=exec) with a trigger go to acid_attr_link first,
+ * whatever their trigger says.
  */
 // fuzz-sources: attribution/acidrec.c attribution/attribute.c
 // fuzz-sources: attribution/hash.c attribution/inputs.c
@@ -21,6 +23,7 @@
 // fuzz-sources: attribution/state.c attribution/stream.c
 // fuzz-pkgs: auparse
 // fuzz-options: -max_len=65536
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -77,6 +80,34 @@ static int count(const struct acid_attr_event *ev, void *arg)
 	return 0;
 }
 
+/* A link the first reader was told: given to the second. */
+static void relink(const struct acid_attr_link_info *l, void *arg)
+{
+	int r;
+
+	FUZZ_CHECK(l->size == sizeof(*l) && l->uuid && l->reason &&
+			   l->trigger && (!l->forged || !l->applied),
+		   "a link told with a bad field");
+	if (!l->applied || !l->trigger[0])
+		return;
+	r = acid_attr_link(arg, l->node, l->uuid, l->task_pid, l->trigger);
+	FUZZ_CHECK(r == 0 || r == -ENOSPC || r == -ENOMEM,
+		   "acid_attr_link of a link read: %d", r);
+}
+
+/* The first pass of acid events: the links into @a. */
+static void prescan(const uint8_t *data, size_t size, struct acid_attr *a)
+{
+	struct acid_attr *first;
+
+	if (acid_attr_new(0, &first) < 0)
+		return;
+	acid_attr_set_link(first, relink, a);
+	if (acid_attr_feed_bytes(first, (const char *)data, size) == 0)
+		acid_attr_finish(first);
+	acid_attr_free(first);
+}
+
 /*
  * One read: @data as bytes (@by_record false) or line by line, selecting
  * @uuid (NULL: every container). The UUIDs found are copied to @found
@@ -94,6 +125,8 @@ static void read_log(const uint8_t *data, size_t size, bool reference,
 		return;
 	acid_attr_set_select(a, select_uuid, (void *)uuid);
 	acid_attr_set_event(a, count, &seen);
+	if (uuid)
+		prescan(data, size, a);
 	if (!by_record) {
 		r = acid_attr_feed_bytes(a, (const char *)data, size);
 	} else {

@@ -23,6 +23,8 @@
 
 static const char *datadir;
 
+#define JOINED_ID "55555555-6666-4777-8888-999999999991"
+
 static char *path_of(const char *name)
 {
 	char *p;
@@ -78,11 +80,55 @@ static void trace_ctr(const struct acid_attr_container *c,
 		what == ACID_ATTR_CTR_START ? "start" : "end");
 }
 
+static void trace_link(const struct acid_attr_link_info *l, void *arg)
+{
+	fprintf(arg, "link %s %s %s %d %u [%s] %d %d %d\n", l->uuid,
+		l->node ? l->node : "-", l->reason, (int)l->task_pid,
+		l->ses_tag, l->trigger, (int)l->sender, l->forged, l->applied);
+}
+
+/* The links with a trigger of @path (a first reader), into @a. */
+struct pre {
+	struct acid_attr *a;
+	int err;
+	unsigned int n;
+};
+
+static void pre_link(const struct acid_attr_link_info *l, void *arg)
+{
+	struct pre *p = arg;
+	int r;
+
+	if (!l->applied || !l->trigger[0])
+		return;
+	r = acid_attr_link(p->a, l->node, l->uuid, l->task_pid, l->trigger);
+	if (r < 0)
+		p->err = r;
+	p->n++;
+}
+
+static unsigned int prescan(const char *path, bool ref, struct acid_attr *a)
+{
+	struct pre p = { .a = a };
+	struct acid_attr *first;
+
+	if (acid_attr_new(ref ? ACID_ATTR_REFERENCE : 0, &first) < 0)
+		bail("acid_attr_new");
+	acid_attr_set_link(first, pre_link, &p);
+	if (acid_attr_feed_file(first, path) < 0 ||
+	    acid_attr_finish(first) < 0 || p.err)
+		bail("prescan %s", path);
+	acid_attr_free(first);
+	return p.n;
+}
+
 /*
  * @how: 0 the file, 1 record by record, 2 in pieces of 7 bytes, 3 record
  * by record by a live reader (none of these logs spans its window).
+ * @pre: the links with a trigger given first, as acid events does.
  */
-static void trace_read(const char *path, bool ref, int how, struct trace *t)
+static void trace_read(const char *path, bool ref, int how, bool pre,
+		       struct trace *t)
 {
 	struct acid_attr *a;
 	FILE *in;
@@ -100,6 +146,9 @@ static void trace_read(const char *path, bool ref, int how, struct trace *t)
 	acid_attr_set_event(a, trace_event, t->f);
 	acid_attr_set_warn(a, trace_warn, t->f);
 	acid_attr_set_container(a, trace_ctr, t->f);
+	acid_attr_set_link(a, trace_link, t->f);
+	if (pre)
+		fprintf(t->f, "pre-scanned %u\n", prescan(path, ref, a));
 	if (how == 0) {
 		r = acid_attr_feed_file(a, path);
 	} else {
@@ -214,28 +263,31 @@ static void test_stream(void)
 			continue;
 		p = path_of(e->d_name);
 		files++;
-		for (int ref = 0; ref < 2; ref++) {
+		for (int v = 0; v < 4; v++) {
+			bool ref = v & 1, pre = v & 2;
 			struct trace file, rec, bytes, live;
+			char m[64];
 
-			trace_read(p, ref, 0, &file);
-			trace_read(p, ref, 1, &rec);
-			trace_read(p, ref, 2, &bytes);
-			trace_read(p, ref, 3, &live);
+			snprintf(m, sizeof(m), "%s%s", ref ? "reference" :
+				 "fast", pre ? ", links pre-scanned" : "");
+			trace_read(p, ref, 0, pre, &file);
+			trace_read(p, ref, 1, pre, &rec);
+			trace_read(p, ref, 2, pre, &bytes);
+			trace_read(p, ref, 3, pre, &live);
 			ok(file.len > 0 && strstr(file.buf, "selected "),
-			   "stream: %s (%s): the file read", e->d_name,
-			   ref ? "reference" : "fast");
+			   "stream: %s (%s): the file read", e->d_name, m);
 			ok(rec.len == file.len &&
 			   memcmp(rec.buf, file.buf, file.len) == 0,
 			   "stream: %s (%s): record by record = the file",
-			   e->d_name, ref ? "reference" : "fast");
+			   e->d_name, m);
 			ok(bytes.len == file.len &&
 			   memcmp(bytes.buf, file.buf, file.len) == 0,
 			   "stream: %s (%s): 7 bytes at a time = the file",
-			   e->d_name, ref ? "reference" : "fast");
+			   e->d_name, m);
 			ok(live.len == file.len &&
 			   memcmp(live.buf, file.buf, file.len) == 0,
 			   "stream: %s (%s): a live reader = the file",
-			   e->d_name, ref ? "reference" : "fast");
+			   e->d_name, m);
 			if (live.len != file.len ||
 			    memcmp(live.buf, file.buf, file.len) != 0) {
 				size_t i = 0;
@@ -247,6 +299,15 @@ static void test_stream(void)
 					"\"%.80s\"\n", i, file.buf + i,
 					live.buf + i);
 			}
+			if (pre && strcmp(e->d_name, "exec.log") == 0)
+				ok(strstr(file.buf, "pre-scanned 2\n") &&
+				   strstr(file.buf, "link " JOINED_ID " - setns "
+					  "5420 0 [1795861420.856:214] 900 0 "
+					  "1\n") &&
+				   strstr(file.buf, "event 214 of " JOINED_ID
+					  "\n"),
+				   "stream: exec.log (%s): two links given "
+				   "first; 5420's execve (214) is joined's", m);
 			free(file.buf);
 			free(rec.buf);
 			free(bytes.buf);

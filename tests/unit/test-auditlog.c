@@ -611,18 +611,261 @@ out:
 	warns_close(&w);
 }
 
+/* ------------------------------------------------------------ exec.log */
+
+#define JOINED "55555555-6666-4777-8888-999999999991"
+#define SESS "55555555-6666-4777-8888-999999999992"
+#define QUIET "55555555-6666-4777-8888-999999999993"
+
+/* The links a first reader found, as acid events collects them. */
+struct links {
+	char node[8][32];
+	char uuid[8][ACID_ATTR_ID_STRLEN];
+	char trigger[8][48];
+	pid_t pid[8];
+	bool forged[8], applied[8];
+	char reason[8][16];
+	uint32_t ses_tag[8];
+	size_t n;
+};
+
+static void on_link(const struct acid_attr_link_info *li, void *arg)
+{
+	struct links *ls = arg;
+	size_t i = ls->n;
+
+	if (i >= 8 || li->size < sizeof(*li))
+		return;
+	snprintf(ls->node[i], sizeof(ls->node[i]), "%s",
+		 li->node ? li->node : "");
+	snprintf(ls->uuid[i], sizeof(ls->uuid[i]), "%s", li->uuid);
+	snprintf(ls->trigger[i], sizeof(ls->trigger[i]), "%s", li->trigger);
+	snprintf(ls->reason[i], sizeof(ls->reason[i]), "%s", li->reason);
+	ls->pid[i] = li->task_pid;
+	ls->forged[i] = li->forged;
+	ls->applied[i] = li->applied;
+	ls->ses_tag[i] = li->ses_tag;
+	ls->n++;
+}
+
+/*
+ * exec.log read as acid events reads it: a first reader for the links
+ * with a trigger, then the reader that selects @name, given them first
+ * (@prescan false: read once, links from their record on).
+ */
+static struct acid_attr *run_exec(bool ref, bool prescan, const char *name,
+				  struct got *g, FILE *warn,
+				  struct links *ls)
+{
+	char *p = path_of("exec.log");
+	struct acid_attr *pre, *log;
+	int r;
+
+	memset(ls, 0, sizeof(*ls));
+	if (acid_attr_new(ref ? ACID_ATTR_REFERENCE : 0, &pre) < 0 ||
+	    acid_attr_new(ref ? ACID_ATTR_REFERENCE : 0, &log) < 0)
+		bail("acid_attr_new");
+	acid_attr_set_link(pre, on_link, ls);
+	if (acid_attr_feed_file(pre, p) < 0 || acid_attr_finish(pre) < 0)
+		bail("exec.log");
+	acid_attr_free(pre);
+	for (size_t i = 0; prescan && i < ls->n; i++) {
+		if (!ls->applied[i] || !ls->trigger[i][0])
+			continue;
+		r = acid_attr_link(log, ls->node[i][0] ? ls->node[i] : NULL,
+				   ls->uuid[i], ls->pid[i], ls->trigger[i]);
+		if (r < 0)
+			bail("acid_attr_link: %s", strerror(-r));
+	}
+	if (warn)
+		acid_attr_set_warn(log, warn_to, warn);
+	acid_attr_set_select(log, by_name, (void *)name);
+	g->n = 0;
+	acid_attr_set_event(log, collect, g);
+	if (acid_attr_feed_file(log, p) < 0 || acid_attr_finish(log) < 0)
+		bail("exec.log");
+	free(p);
+	return log;
+}
+
+static void test_exec(bool ref)
+{
+	const char *m = ref ? "reference" : "fast";
+	const struct acid_attr_container *j, *s, *q;
+	struct got g = { 0 };
+	struct links ls;
+	struct warns w;
+	struct acid_attr *log;
+
+	/* read once: a link counts from its own record on */
+	log = run_exec(ref, false, "joined", &g, NULL, &ls);
+	j = find(log, JOINED);
+	if (ok(j != NULL, "%s: exec.log: joined found", m)) {
+		/*
+		 * 202, 203 the init; 218 a child of 5420, linked at 217;
+		 * 229 the init's child; 240, 247 records its 5399 sent;
+		 * 246 its namespace change. Not 214, 215 (5420 before its
+		 * link), 224-227 (the joiner before its link), 216 (host
+		 * pid 7: 5420's clone3 returned a pid of the container's
+		 * namespace), 219 (host), 249 (after the stop).
+		 */
+		is_u64(j->events, 7, "%s: read once: joined's events", m);
+		SERIALS(&g, "exec.log read once: acid events joined", 201,
+			202, 203, 217, 218, 228, 229, 240, 246, 247, 248);
+	}
+	acid_attr_free(log);
+
+	/* with the first pass: from the trigger event on */
+	warns_open(&w);
+	log = run_exec(ref, true, "joined", &g, w.f, &ls);
+	is_int(ls.n, 7, "%s: exec.log: seven valid link records told", m);
+	if (ls.n == 7) {
+		is_str(ls.uuid[0], JOINED, "%s: link 1: joined", m);
+		is_int(ls.pid[0], 5420, "%s: link 1: task-pid 5420", m);
+		is_str(ls.trigger[0], "1795861420.856:214",
+		       "%s: link 1: trigger = the execve's event", m);
+		is_str(ls.reason[0], "setns", "%s: link 1: reason", m);
+		ok(ls.applied[0] && !ls.forged[0], "%s: link 1 applied", m);
+		is_str(ls.trigger[1], "1795861420.896:224",
+		       "%s: link 2: trigger = the joiner's setns", m);
+		is_int(ls.pid[1], 5439, "%s: link 2: the joiner 5439", m);
+		is_str(ls.reason[2], "session", "%s: link 3: session", m);
+		is_int(ls.ses_tag[2], 77, "%s: link 3: ses-tag 77", m);
+		is_str(ls.trigger[3], "", "%s: link 4: no trigger", m);
+		ok(ls.forged[4] && !ls.applied[4],
+		   "%s: link 5 (from inside joined): forged, not applied", m);
+		ok(!ls.applied[5] && !ls.forged[5] && !ls.node[5][0],
+		   "%s: link 6 (an ID with no run): not applied", m);
+		ok(!ls.applied[6] && !ls.forged[6] &&
+		   strcmp(ls.node[6], "other") == 0,
+		   "%s: link 7 (node other): not applied", m);
+	}
+	j = find(log, JOINED);
+	s = find(log, SESS);
+	q = find(log, QUIET);
+	if (!ok(j && s && q, "%s: exec.log: 3 containers", m))
+		goto out;
+	/*
+	 * And 214, 215 (5420 from its execve on), 224-227 (the joiner
+	 * from its first setns; 5440 by its CLONE_PARENT clone).
+	 */
+	is_u64(j->events, 13, "%s: pre-scanned: joined's events", m);
+	SERIALS(&g, "exec.log pre-scanned: acid events joined", 201, 202,
+		203, 214, 215, 217, 218, 224, 225, 226, 227, 228, 229, 240,
+		246, 247, 248);
+	is_int(j->forged, 0, "%s: joined: not forged", m);
+	is_int(j->end, ACID_ATTR_END_STOP, "%s: joined: stopped", m);
+	/*
+	 * sess: 231 its init, 234 and 235 in session 77 after acid-exec's
+	 * link, 238 the child of 6430 (linked without trigger; no session
+	 * of sess: by S). Not 232 (session 77 before the link), 236
+	 * (6430 before its link), 239, 241 (the pid the forged link
+	 * named), 244 (another node's link), 251 (after the stop).
+	 */
+	is_u64(s->events, 4, "%s: sess: events", m);
+	is_int(s->forged, 1, "%s: sess: a link sent from inside joined: "
+	       "forged?", m);
+	is_int(q->forged, 1, "%s: quiet: a resrc=ns record sent from inside "
+	       "joined: forged?", m);
+	is_u64(q->events, 0, "%s: quiet: the forged record not counted", m);
+	is_int(warns_lines(&w), 4, "%s: exec.log: 4 warnings", m);
+	ok(strstr(warns_text(&w), "link record (serial 240) for container "
+		  SESS " (\"sess\") sent by pid 5399 inside a container: not "
+		  "applied (forged?)") != NULL,
+	   "%s: the forged link's warning", m);
+	ok(strstr(warns_text(&w), "link record (serial 242, op=exec "
+		  "reason=setns task-pid=6002) for container "
+		  "55555555-6666-4777-8888-999999999999, which is not running: "
+		  "ignored") != NULL, "%s: the unknown ID's warning", m);
+	ok(strstr(warns_text(&w), "(serial 243, op=exec reason=setns "
+		  "task-pid=6003) for container " JOINED ", which is not "
+		  "running on this node: ignored") != NULL,
+	   "%s: the other node's warning", m);
+	ok(strstr(warns_text(&w), "namespace change record (serial 247) for "
+		  "container " QUIET " (\"quiet\") sent by pid 5399 inside a "
+		  "container (forged?)") != NULL,
+	   "%s: the forged resrc=ns warning", m);
+out:
+	acid_attr_free(log);
+	warns_close(&w);
+
+	log = run_exec(ref, true, "sess", &g, NULL, &ls);
+	SERIALS(&g, "exec.log: acid events sess", 230, 231, 233, 234, 235,
+		237, 238, 240, 250);
+	acid_attr_free(log);
+	log = run_exec(ref, true, "quiet", &g, NULL, &ls);
+	SERIALS(&g, "exec.log: acid events quiet", 245, 247, 252);
+	acid_attr_free(log);
+}
+
+/* acid_attr_link: its arguments, a run not open, the cap on waiting. */
+static void test_link_api(void)
+{
+	struct acid_attr *a;
+	char line[600];
+	int r = 0;
+
+	if (acid_attr_new(0, &a) < 0)
+		bail("acid_attr_new");
+	is_int(acid_attr_link(a, NULL, "not-an-id", 100, NULL), -EINVAL,
+	       "link: a bad ID: -EINVAL");
+	is_int(acid_attr_link(a, NULL, WEB1, 1, NULL), -EINVAL,
+	       "link: pid 1: -EINVAL");
+	is_int(acid_attr_link(a, NULL, WEB1, 100, "1795861420.85:214"),
+	       -EINVAL, "link: a trigger with two digits of ms: -EINVAL");
+	is_int(acid_attr_link(a, NULL, WEB1, 100, "1795861420.856:"),
+	       -EINVAL, "link: a trigger without serial: -EINVAL");
+	is_int(acid_attr_link(a, NULL, WEB1, 100, NULL), -ENOENT,
+	       "link: now, no such open run: -ENOENT");
+	is_int(acid_attr_link(a, "nowhere", WEB1, 100, NULL), -ENOENT,
+	       "link: now, a node never heard of: -ENOENT");
+	is_int(acid_attr_link(a, NULL, WEB1, 100, "1795861420.856:214"), 0,
+	       "link: with a trigger, waits for its event");
+	for (int i = 1; i < ACID_ATTR_MAX_LINKS && !r; i++) {
+		snprintf(line, sizeof(line), "1795861420.856:%d", 1000 + i);
+		r = acid_attr_link(a, NULL, WEB1, 100, line);
+	}
+	is_int(r, 0, "link: %d links wait", ACID_ATTR_MAX_LINKS);
+	is_int(acid_attr_link(a, NULL, WEB1, 100, "1795861420.856:9"),
+	       -ENOSPC, "link: one more: -ENOSPC");
+	/* the run, then its trigger event: the waiting link is applied */
+	snprintf(line, sizeof(line), "type=VIRT_CONTROL msg=audit("
+		 "1795861420.800:200): pid=90 uid=0 auid=4294967295 "
+		 "ses=4294967295 msg='virt=oci op=start reason=register "
+		 "vm=\"w\" uuid=%s vm-pid=200 exe=\"/x\" hostname=? addr=? "
+		 "terminal=? res=success'", WEB1);
+	is_int(acid_attr_feed(a, line, strlen(line)), 0, "link: start fed");
+	snprintf(line, sizeof(line), "type=SYSCALL msg=audit(1795861420.856:"
+		 "214): arch=c000003e syscall=59 success=yes exit=0 ppid=50 "
+		 "pid=100 ses=4294967295");
+	is_int(acid_attr_feed(a, line, strlen(line)), 0, "link: trigger fed");
+	is_u64(acid_attr_get(a, 0)->events, 1,
+	       "link: the trigger event is the run's (its parent outside)");
+	is_int(acid_attr_link(a, NULL, WEB1, 100, "1795861420.856:9"), 0,
+	       "link: one waits fewer: room again");
+	is_int(acid_attr_link(a, NULL, WEB1, 300, NULL), 0,
+	       "link: now, the open run: 0");
+	snprintf(line, sizeof(line), "type=SYSCALL msg=audit(1795861420.860:"
+		 "215): arch=c000003e syscall=59 success=yes exit=0 ppid=51 "
+		 "pid=300 ses=4294967295");
+	is_int(acid_attr_feed(a, line, strlen(line)), 0, "link: 300 fed");
+	is_u64(acid_attr_get(a, 0)->events, 2, "link: 300 is the run's");
+	acid_attr_free(a);
+}
+
 /* Both readers agree on every container and every selection. */
 static void test_same_both_ways(void)
 {
 	static const char *const files[] = {
 		"ancestry.log", "reuse.log", "session.log", "interleaved.log",
 		"hostile.log", "hijack.log", "repeat.log", "kernel.log",
-		"conflict.log", "fleet.log", "pid1.log",
+		"conflict.log", "fleet.log", "pid1.log", "exec.log",
 	};
 	static const char *const names[] = {
 		"web-1", "job", "tagged", "plain", "east", "west", "inner",
 		"sneaky", "survivor", "victim", "twice", "kc", "kr", "sneak",
 		"sneak2", "honest", "web", "evil", CONFLICT_UUID, "hashed",
+		"joined", "sess", "quiet",
 	};
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -676,7 +919,9 @@ int main(int argc, char **argv)
 		test_reason_length(ref);
 		test_conflict(ref);
 		test_pid1_claim(ref);
+		test_exec(ref);
 	}
+	test_link_api();
 	test_same_both_ways();
 	return tap_done();
 }
