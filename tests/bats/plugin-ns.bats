@@ -194,6 +194,23 @@ check_common() {
 	assert_equal "$(printf '%s\n' "$r" | grep -o ' task-pid=' | wc -l)" 1
 }
 
+# check_attributed RECORD UUID: the record is the container's: acid events
+# UUID lists it (from the log), and the plugin's JSON gives its event
+# container.id UUID (the plugin read its own record back from the log).
+check_attributed() {
+	local r=$1 uuid=$2 id serial
+	id=$(printf '%s\n' "$r" | grep -o 'msg=audit([0-9.]*:[0-9]*)' | head -n1)
+	serial=${id##*:}; serial=${serial%)}
+	audit_log > "$BATS_TEST_TMPDIR/log"
+	"$ACID" events --input "$BATS_TEST_TMPDIR/log" "$uuid" > "$BATS_TEST_TMPDIR/events.out" 2>&1 ||
+		fail "acid events $uuid failed: $(cat "$BATS_TEST_TMPDIR/events.out")"
+	grep -aF "type=VIRT_RESOURCE $id:" "$BATS_TEST_TMPDIR/events.out" >/dev/null ||
+		fail "acid events $uuid does not list $id: $(cat "$BATS_TEST_TMPDIR/events.out")"
+	wait_saw "$serial" || fail "the plugin never wrote the event of its own record $id"
+	assert_equal "$(grep -F "{\"serial\":$serial," "$BATS_FILE_TMPDIR/events.json" |
+		jq -r 'select(.audit.type == "VIRT_RESOURCE") | .container.id')" "$uuid"
+}
+
 @test "unshare -n in a registered runc container: old net-ns is the container's, new is what /proc shows for that process" {
 	local b=$BATS_TEST_TMPDIR/b name start uuid r pid ino task sys
 	name=$(uname_for nsun)
@@ -223,6 +240,7 @@ check_common() {
 	assert_equal "$(field syscall "$sys")" 272
 	assert_equal "$(field a0 "$sys")" 40000000
 	assert_equal "$(field pid "$sys")" "$task"
+	check_attributed "$r" "$uuid"
 }
 
 @test "setns (nsenter -n) into a host-made net namespace: old is the container's, new that namespace; a setns into its own namespace is no change" {
@@ -260,6 +278,7 @@ check_common() {
 	assert_equal "$(field syscall "$sys")" 308
 	assert_equal "$(field a1 "$sys")" 40000000
 	assert_equal "$(field pid "$sys")" "$task"
+	check_attributed "$r" "$uuid"
 	# the no-op nsenter's own setns was logged and seen, and is no record
 	noop=$(cat "$b/out/noop.out")
 	[ -n "$noop" ] || fail "the first nsenter did not run"
@@ -378,6 +397,7 @@ check_common() {
 	# its task-pid: the pid the kernel's unshare record names, gone
 	assert_equal "$(field pid "$(trigger_syscall "$second")")" "$(field task-pid "$second")"
 	assert_equal "$(field syscall "$(trigger_syscall "$second")")" 272
+	check_attributed "$second" "$uuid"
 }
 
 @test "the host's unshare, setns, clone and clone3 get no record, while a registered container runs" {
