@@ -111,6 +111,19 @@ static unsigned int flag_kinds(unsigned long f, bool child)
 	return k;
 }
 
+/* The table of @arch (x32's calls: the x86_64 numbers, *@nr made one). */
+static const struct arch_calls *find_arch(uint32_t arch, long long *nr)
+{
+	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++) {
+		if (arches[i].arch != arch)
+			continue;
+		if (arch == 0xc000003eu && (*nr & X32_SYSCALL_BIT))
+			*nr &= ~X32_SYSCALL_BIT;
+		return &arches[i];
+	}
+	return NULL;
+}
+
 /* A field's value: [p, end) holds "name=value ..."; the value's end. */
 static bool num(const char *v, const char *end, int base, long long *out)
 {
@@ -187,11 +200,18 @@ int nschange_parse(const char *line, size_t len, struct nschange_call *out)
 			const char *val = eq + 1;
 
 #define IS(s) (nl == sizeof(s) - 1 && !memcmp(p, s, nl))
-			if (IS("arch") && num(val, ve, 16, &v))
+			if (IS("arch") && num(val, ve, 16, &v)) {
 				arch = v;
-			else if (IS("syscall") && num(val, ve, 10, &v))
+			} else if (IS("syscall") && num(val, ve, 10, &v)) {
 				nr = v;
-			else if (IS("success"))
+				/* most records are of other calls: done */
+				ac = find_arch((uint32_t)arch, &nr);
+				if (!ac || (nr != ac->unshare &&
+					    nr != ac->setns &&
+					    nr != ac->clone &&
+					    nr != ac->clone3))
+					return 0;
+			} else if (IS("success"))
 				ok = ve - val == 3 && !memcmp(val, "yes", 3);
 			else if (IS("exit") && num(val, ve, 10, &v)) {
 				ex = v;
@@ -210,16 +230,9 @@ int nschange_parse(const char *line, size_t len, struct nschange_call *out)
 		}
 		p = ve < end && *ve == ' ' ? ve + 1 : ve;
 	}
-	if (!ok || pid <= 0 || pid > ACID_PID_MAX || ppid < 0 ||
+	if (!ok || !ac || pid <= 0 || pid > ACID_PID_MAX || ppid < 0 ||
 	    ppid > ACID_PID_MAX)
 		return 0;
-	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
-		if (arches[i].arch == (uint32_t)arch)
-			ac = &arches[i];
-	if (!ac)
-		return 0;
-	if (ac->arch == 0xc000003eu && (nr & X32_SYSCALL_BIT))
-		nr &= ~X32_SYSCALL_BIT;
 	out->pid = (int)pid;
 	out->ppid = (int)ppid;
 	out->task = (int)pid;
