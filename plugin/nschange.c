@@ -12,9 +12,12 @@
  * whose pid or mount namespace it shares); a process gone before it
  * could be looked at is taken by its caller (clone) and then by the
  * record's ppid, the parent it had: a child of a container's process is
- * the container's. A process placed in no container gets no record (a
- * host process, and a runtime's own setns when it joins a container from
- * the host: the link of "runc exec" is another record's business).
+ * the container's. The caller must have been the container's before its
+ * call: its init, or a process whose parent the container holds. So a
+ * host process gets no record, nor does a runtime's process that joins a
+ * container from the host (runc/crun exec, nsenter -t: its setns calls
+ * are a joining, the link record's business, and it is half-joined
+ * meanwhile).
  *
  * What changed: /proc/<task>/ns now, compared with the container's
  * namespaces as its registry entry holds them (what its start record
@@ -246,8 +249,11 @@ int nschange_parse(const char *line, size_t len, struct nschange_call *out)
 		out->kinds = flag_kinds(flags, false);
 		if (flags & F_NEWTIME) /* both: the kernel switches them */
 			out->kinds |= BIT(ACID_NS_TIME);
-		/* nstype 0: any kind the file descriptor's namespace is */
-		out->compare = flags ? out->kinds : ALL_KINDS;
+		/* nstype 0: any kind the file descriptor's namespace is,
+		 * but the caller's own pid namespace, which setns never
+		 * changes (only the one its children get) */
+		out->compare = flags ? out->kinds
+				     : ALL_KINDS & ~BIT(ACID_NS_PID);
 	} else if (nr == ac->clone) {
 		flags = (unsigned long)(uint32_t)a0 & ~F_CSIGNAL;
 		out->reason = NSCHANGE_CLONE;
@@ -474,7 +480,9 @@ static int container_of(struct nschange *n, const struct nschange_call *c,
 	int cand[3] = { c->task, c->pid, c->ppid };
 	int r = -ENOENT;
 
-	for (int i = 0; i < 3; i++) {
+	int i;
+
+	for (i = 0; i < 3; i++) {
 		if (cand[i] <= 1 || (i && cand[i] == cand[i - 1]))
 			continue;
 		r = started_by(n, cand[i], c->sec) ?
@@ -482,7 +490,31 @@ static int container_of(struct nschange *n, const struct nschange_call *c,
 		if (r != -ESRCH)
 			break;
 	}
-	return r < 0 ? -ENOENT : 0;
+	if (r < 0)
+		return -ENOENT;
+	/*
+	 * The caller was the container's before its call: it is its init,
+	 * or its parent is the container's too (placed by the parent, as
+	 * the last candidate, it is). A process that joins from the host
+	 * (runc/crun exec's setns, nsenter -t) is placed by the namespaces
+	 * it joined, half-joined while it works: its parent, the runtime,
+	 * is no container's, and its joining is no namespace change.
+	 */
+	if (i < 2 && c->pid != acid_entry_pid(*out)) {
+		struct acid_entry *pe = NULL;
+		bool same = c->ppid > 1 && started_by(n, c->ppid, c->sec) &&
+			    acid_lookup_pid(n->ctx, c->ppid, &pe) == 0 &&
+			    acid_id_equal(acid_entry_id(pe),
+					  acid_entry_id(*out));
+
+		acid_entry_free(pe);
+		if (!same) {
+			acid_entry_free(*out);
+			*out = NULL;
+			return -ENOENT;
+		}
+	}
+	return 0;
 }
 
 static const char *reason_name(enum nschange_reason r)

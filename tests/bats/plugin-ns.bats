@@ -400,7 +400,7 @@ check_attributed() {
 	check_attributed "$second" "$uuid"
 }
 
-@test "the host's unshare, setns, clone and clone3 get no record, while a registered container runs" {
+@test "the host's unshare, setns, clone and clone3 get no record, nor do runc exec and nsenter -t joining the registered container that runs" {
 	local b=$BATS_TEST_TMPDIR/b name start mark end pids p i
 	name=$(uname_for nshost)
 	ns_bundle "$b" 'sleep 20'
@@ -415,6 +415,16 @@ check_attributed() {
 	"$NSCLONE" clone3 1 > "$BATS_TEST_TMPDIR/p4" &
 	sh -c 'echo $$; exec unshare -n true' > "$BATS_TEST_TMPDIR/p5"
 	wait
+	# processes that join it from the host: their setns calls are a
+	# joining (the link record's business), half-joined meanwhile
+	runc --root "$BATS_FILE_TMPDIR/runc" exec "$name" sh -c 'sleep 0.5' ||
+		fail "runc exec $name failed"
+	nsenter -t "$(field vm-pid "$start")" -a sh -c 'sleep 0.5' ||
+		fail "nsenter -t -a failed"
+	# setns(fd, 0) into its pid and mount namespaces, as crun exec
+	# calls it, and alive a while: placed in it, its own pid namespace
+	# still the host's
+	"$NSCLONE" join "$(field vm-pid "$start")" 1 || fail "$NSCLONE join failed"
 	end=$(audit_mark)
 	# the plugin has read past them (it acts on a record before it
 	# writes the event that follows)...
@@ -438,4 +448,20 @@ check_attributed() {
 	# and none for the running container
 	run ausearch -m VIRT_RESOURCE --uuid "$(field uuid "$start")" --raw
 	refute_output --partial "resrc=ns"
+}
+
+@test "the live plugin ends with its input; it never failed to send or read, and no sanitizer spoke" {
+	local i
+	kill "$(cat "$BATS_FILE_TMPDIR/tail.pid")"
+	for i in $(seq 1 100); do
+		kill -0 "$PLUGIN_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	! kill -0 "$PLUGIN_PID" 2>/dev/null || fail "audisp-acid (pid $PLUGIN_PID) did not end with its input"
+	run cat "$BATS_FILE_TMPDIR/plugin.out"
+	refute_output --partial "namespace change"
+	refute_output --partial "reading the namespaces"
+	refute_output --partial "not recorded"
+	refute_output --partial "Sanitizer"
+	refute_output --partial "runtime error"
 }

@@ -7,8 +7,13 @@
  * /proc/<pid>/ns/uts link>" once the child runs (the pid and the link as
  * seen where it runs: inside a container, the container's view) and
  * waits for it. Static: it runs in the busybox rootfs.
+ *
+ * acid-test-nsclone join PID SECONDS: joins PID's pid (for its children)
+ * and mount namespaces with setns(fd, 0), nstype 0 as crun exec calls
+ * it, then sleeps SECONDS: a process half-joined from the host.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -30,8 +35,29 @@ int main(int argc, char **argv)
 	int st, fds[2];
 	char c;
 
+	if (argc == 4 && !strcmp(argv[1], "join")) {
+		static const char *const kinds[] = { "pid", "mnt" };
+
+		for (int i = 0; i < 2; i++) {
+			int fd;
+
+			snprintf(path, sizeof(path), "/proc/%s/ns/%s", argv[2],
+				 kinds[i]);
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0 || setns(fd, 0) < 0) {
+				fprintf(stderr, "acid-test-nsclone: %s: %s\n",
+					path, strerror(errno));
+				return 1;
+			}
+			close(fd);
+		}
+		ts.tv_sec = atoi(argv[3]);
+		nanosleep(&ts, NULL);
+		return 0;
+	}
 	if (argc != 3 || (strcmp(argv[1], "clone") && strcmp(argv[1], "clone3"))) {
-		fputs("usage: acid-test-nsclone clone|clone3 SECONDS\n", stderr);
+		fputs("usage: acid-test-nsclone clone|clone3 SECONDS\n"
+		      "       acid-test-nsclone join PID SECONDS\n", stderr);
 		return 2;
 	}
 	ts.tv_sec = atoi(argv[2]);
