@@ -81,8 +81,9 @@ struct nschange {
 	char *part;	 /* a line cut by a read */
 	size_t plen;
 	bool skip;	 /* the cut line is too long: dropped to its end */
-	unsigned long sent, failed;
-	unsigned long unnamed; /* clone children not found in host pids */
+	/* counts, for a debugger's eye: records sent, not sent, clone
+	 * children that could not be named in host pids */
+	unsigned long sent, failed, unnamed;
 	uint64_t said[4]; /* errnos said once (< 256) */
 };
 
@@ -684,14 +685,4 @@ void nschange_free(struct nschange *n)
 	acid_ctx_free(n->ctx);
 	free(n->part);
 	free(n);
-}
-
-unsigned long nschange_sent(const struct nschange *n)
-{
-	return n->sent;
-}
-
-unsigned long nschange_failed(const struct nschange *n)
-{
-	return n->failed;
 }

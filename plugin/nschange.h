@@ -29,10 +29,6 @@ void nschange_free(struct nschange *n);
  */
 void nschange_feed(struct nschange *n, const char *data, size_t len);
 
-/* Records sent, and those that could not be. */
-unsigned long nschange_sent(const struct nschange *n);
-unsigned long nschange_failed(const struct nschange *n);
-
 /*
  * A SYSCALL record's namespace change, as nschange_feed finds it; for
  * the unit tests. @line: one record line (no newline needed).
