@@ -30,6 +30,15 @@
  * process gone before its namespaces could be read (or whose pid a newer
  * process holds) gets task=gone and the kinds its flags name with
  * new-<kind>-ns=?: never a guessed inode.
+ *
+ * A clone's exit= is the child's pid in the caller's pid namespace: the
+ * child's host pid is found among the caller's (or, CLONE_PARENT, its
+ * parent's) children by NSpid; a child already reaped cannot be named in
+ * host pids and gets no record. clone3 is every pthread_create and
+ * posix_spawn, and its flags are in memory: it costs two stat(2)s for a
+ * caller in the host's pid and mount namespaces (let go), and is not
+ * looked at for a new thread of the caller or a caller of more than 64
+ * threads; its child must be alive to be compared with its parent.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -40,6 +49,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -78,6 +88,8 @@ struct nschange {
 	struct acid_ctx *ctx;
 	long long btime; /* boot time, seconds since the epoch; 0: unknown */
 	long hz;
+	struct stat host[2]; /* pid 1's pid and mnt namespaces */
+	bool host_known;
 	char *part;	 /* a line cut by a read */
 	size_t plen;
 	bool skip;	 /* the cut line is too long: dropped to its end */
@@ -376,9 +388,13 @@ static int read_nspid(const struct nschange *n, int pid, long *ids, int max)
  * 0 and *@task; -ESRCH when the caller or the child (reaped) is gone.
  */
 #define TASKS_MAX 1024
+/* clone3 (threads are made with it): a process of more threads is not
+ * searched (its flags are not in the record: most calls make threads) */
+#define CLONE3_TASKS_MAX 64
 static int child_host_pid(const struct nschange *n,
 			  const struct nschange_call *c, int *task)
 {
+	int max = c->reason == NSCHANGE_CLONE3 ? CLONE3_TASKS_MAX : TASKS_MAX;
 	const char *proc = acid_ctx_proc_root(n->ctx);
 	int parents[2] = { c->pid, c->ppid };
 	long ids[64];
@@ -400,7 +416,7 @@ static int child_host_pid(const struct nschange *n,
 			continue;
 		snprintf(path, sizeof(path), "%s/%d/task", proc, parents[i]);
 		d = opendir(path);
-		while (d && (de = readdir(d)) && tasks++ < TASKS_MAX) {
+		while (d && (de = readdir(d)) && tasks++ < max + 2) {
 			char kids[4096], *p;
 			ssize_t len;
 			int fd;
@@ -518,6 +534,53 @@ static int container_of(struct nschange *n, const struct nschange_call *c,
 	return 0;
 }
 
+/* Is @tid a thread of process @pid (not its first)? */
+static bool is_thread_of(const struct nschange *n, int pid, int tid)
+{
+	char path[4096];
+
+	if (tid == pid)
+		return false;
+	snprintf(path, sizeof(path), "%s/%d/task/%d",
+		 acid_ctx_proc_root(n->ctx), pid, tid);
+	return access(path, F_OK) == 0;
+}
+
+/* The nsfs identity of <proc>/<pid>/ns/<kind>; false when unreadable. */
+static bool ns_stat(const struct nschange *n, const char *pid,
+		    const char *kind, struct stat *st)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s/ns/%s",
+		 acid_ctx_proc_root(n->ctx), pid, kind);
+	return stat(path, st) == 0;
+}
+
+/*
+ * Is @pid in the host's pid and mount namespaces both? Then no
+ * container holds it but one that shares both with the host, which
+ * acid_lookup_pid would place by its ancestry, dearly: for clone3 only.
+ */
+static bool host_pid_mnt(const struct nschange *n, int pid)
+{
+	static const char *const kinds[] = { "pid", "mnt" };
+	char p[16];
+
+	if (!n->host_known)
+		return false;
+	snprintf(p, sizeof(p), "%d", pid);
+	for (int i = 0; i < 2; i++) {
+		struct stat st;
+
+		if (!ns_stat(n, p, kinds[i], &st) ||
+		    st.st_ino != n->host[i].st_ino ||
+		    st.st_dev != n->host[i].st_dev)
+			return false;
+	}
+	return true;
+}
+
 static const char *reason_name(enum nschange_reason r)
 {
 	switch (r) {
@@ -540,6 +603,13 @@ static void act(struct nschange *n, const struct nschange_call *c)
 	int r;
 
 	/*
+	 * clone3, the commonest of these calls (pthread_create,
+	 * posix_spawn), its flags out of sight: a caller in the host's pid
+	 * and mount namespaces is let go before anything else is read.
+	 */
+	if (c->reason == NSCHANGE_CLONE3 && host_pid_mnt(n, c->pid))
+		return;
+	/*
 	 * A clone's exit= is the child's pid where the caller is: in a
 	 * container's pid namespace, not the host's. A child that cannot
 	 * be named in host pids gets no record (never a guessed pid).
@@ -550,6 +620,11 @@ static void act(struct nschange *n, const struct nschange_call *c)
 		return;
 	}
 	c = &call;
+	/* a new thread of the caller (CLONE_THREAD): not looked at (a
+	 * thread made with new namespaces, which the kernel allows for
+	 * some kinds, is missed) */
+	if (c->reason == NSCHANGE_CLONE3 && is_thread_of(n, c->pid, c->task))
+		return;
 	/* first of all, while it may still live: what it is in now */
 	r = acid_ns_collect_new(n->ctx, c->task, &now);
 	if (r == -ENOENT) /* its /proc entry gone */
@@ -673,6 +748,13 @@ int nschange_new(struct nschange **out)
 		return r;
 	}
 	n->btime = boot_time(acid_ctx_proc_root(n->ctx));
+	/* pid 1's, or where that is out of reach (a sandbox whose init
+	 * is another user namespace's) the plugin's own, as libacid's
+	 * lookups take them */
+	n->host_known = (ns_stat(n, "1", "pid", &n->host[0]) &&
+			 ns_stat(n, "1", "mnt", &n->host[1])) ||
+			(ns_stat(n, "self", "pid", &n->host[0]) &&
+			 ns_stat(n, "self", "mnt", &n->host[1]));
 	n->hz = sysconf(_SC_CLK_TCK);
 	*out = n;
 	return 0;
