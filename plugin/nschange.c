@@ -88,6 +88,7 @@ struct nschange {
 	struct acid_ctx *ctx;
 	long long btime; /* boot time, seconds since the epoch; 0: unknown */
 	long hz;
+	char hostname[256]; /* gethostname(): this node's name */
 	struct stat host[2]; /* pid 1's pid and mnt namespaces */
 	bool host_known;
 	char *part;	 /* a line cut by a read */
@@ -179,6 +180,8 @@ int nschange_parse(const char *line, size_t len, struct nschange_call *out)
 		q = memchr(p, ' ', (size_t)(end - p));
 		if (!q)
 			return 0;
+		out->node = p + 5;
+		out->node_len = (size_t)(q - out->node);
 		p = q + 1;
 	}
 	if ((size_t)(end - p) < sizeof(head) - 1 ||
@@ -691,11 +694,29 @@ out:
 	acid_ns_set_free(parent);
 }
 
+/*
+ * A record of this machine: no node=, or the name auditd gives this host
+ * (name_format hostname or fqd: the first labels compared). An
+ * aggregator's records of other machines name their pids, not ours.
+ */
+static bool local(const struct nschange *n, const struct nschange_call *c)
+{
+	size_t a, b;
+
+	if (!c->node)
+		return true;
+	a = strcspn(n->hostname, ".");
+	b = 0;
+	while (b < c->node_len && c->node[b] != '.')
+		b++;
+	return a && a == b && !memcmp(c->node, n->hostname, a);
+}
+
 static void line(struct nschange *n, const char *s, size_t len)
 {
 	struct nschange_call c;
 
-	if (nschange_parse(s, len, &c) == 1)
+	if (nschange_parse(s, len, &c) == 1 && local(n, &c))
 		act(n, &c);
 }
 
@@ -756,6 +777,8 @@ int nschange_new(struct nschange **out)
 			(ns_stat(n, "self", "pid", &n->host[0]) &&
 			 ns_stat(n, "self", "mnt", &n->host[1]));
 	n->hz = sysconf(_SC_CLK_TCK);
+	if (gethostname(n->hostname, sizeof(n->hostname) - 1) < 0)
+		n->hostname[0] = 0;
 	*out = n;
 	return 0;
 }

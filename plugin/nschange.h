@@ -49,6 +49,8 @@ struct nschange_call {
 			       * (clone: exit=, in the caller's pid namespace) */
 	unsigned int kinds;   /* 1u << ACID_NS_x the flags name */
 	unsigned int compare; /* kinds to compare with the container's */
+	const char *node;     /* node=NAME's NAME in the line; NULL: none */
+	size_t node_len;
 	char trigger[48];     /* the event id, SEC.MSEC:SERIAL */
 	long long sec;	      /* the event's time, seconds */
 };

@@ -171,6 +171,11 @@ int main(void)
 		ok(c.kinds == t->kinds && c.compare == t->compare,
 		   "%s: kinds %#x compare %#x, want %#x %#x", t->what,
 		   c.kinds, c.compare, t->kinds, t->compare);
+		ok(!strncmp(t->line, "node=", 5) ?
+			   c.node_len == 2 && !memcmp(c.node, "h1", 2) :
+			   !c.node,
+		   "%s: node %.*s", t->what, (int)c.node_len,
+		   c.node ? c.node : "");
 		ok(!strcmp(c.trigger, "1796050000.123:42") &&
 			   c.sec == 1796050000,
 		   "%s: event %s (second %lld)", t->what, c.trigger, c.sec);
