@@ -948,7 +948,8 @@ static struct ctr *on_link(struct acid_attr *a, const struct hdr *h,
 		if (a->on_link) {
 			struct acid_attr_link_info li = {
 				.size = sizeof(li), .uuid = r->uuid,
-				.name = r->name, .node = node_name(a, h->k.node),
+				.name = r->name,
+				.node = node_name(a, h->k.node),
 				.reason = r->reason,
 				.task_pid = (pid_t)r->task_pid,
 				.ses_tag = r->ses_tag,

@@ -43,7 +43,7 @@ API const char *acid_attr_warn_kind_name(enum acid_attr_warn_kind kind)
 		[ACID_ATTR_WARN_FORGED] = "forged acid record",
 		[ACID_ATTR_WARN_CONFLICT] = "conflicting start record",
 		[ACID_ATTR_WARN_MISMATCH] = "stop record unlike its start",
-		[ACID_ATTR_WARN_LINK] = "link of no open run",
+		[ACID_ATTR_WARN_LINK] = "link or ns record of no open run",
 	};
 
 	if ((unsigned int)kind >= ACID_ATTR_WARN_KIND_COUNT)

@@ -101,7 +101,7 @@ link() { # output sources...
 	gcc $cflags -static -o "$out/$o" "$@" $libs -l:libyajl_s.a -lm \
 		2> "$out/$o.log" || { cat "$out/$o.log" >&2; die "linking $o"; }
 }
-link acid-exec "$src/tools/acid-exec.c"
+link acid-exec "$src/tools/acid-exec.c" "$src/tools/exec-args.c" -I"$src/tools"
 link acid-example-orchestrator "$src/examples/orchestrator.c"
 link acid-prestart "$src/hooks/acid-prestart.c" "$src/hooks/hook-common.c" \
 	"$src/hooks/oci-state.c"

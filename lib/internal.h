@@ -103,7 +103,8 @@ struct acid_ctx {
 	char *state_dir;
 	enum acid_mode mode;
 	/*
-	 * The host's namespaces a lookup compares (NS_LOOKUP_KINDS), read at
+	 * The host's namespaces a lookup compares (every kind, or where
+	 * some of pid 1's are out of reach NS_LOOKUP_KINDS), read at
 	 * the first lookup that needs them and kept (lookup.c, host_ns()):
 	 * pid 1's, or where pid 1 is out of reach the caller's as they were
 	 * then, for process host_pid (0: pid 1's, good for any process; a

@@ -28,8 +28,11 @@ static int host_ns(struct acid_ctx *ctx, struct acid_ns_set *host)
 		*host = ctx->host_ns;
 		return 0;
 	}
-	/* every kind: acid_lookup_ns() compares them all */
+	/* every kind: acid_lookup_ns() compares them all; pid 1's mount and
+	 * pid namespaces at least, as acid_lookup_pid() always read them */
 	r = ns_collect_kinds(ctx->proc_root, 1, ~0u, host);
+	if (r == -EACCES || r == -EPERM)
+		r = ns_collect_kinds(ctx->proc_root, 1, NS_LOOKUP_KINDS, host);
 	if (r == -EACCES || r == -EPERM) {
 		pid = self;
 		r = ns_collect_kinds(ctx->proc_root, self, ~0u, host);
@@ -194,6 +197,13 @@ int lookup_ns(struct acid_ctx *ctx, pid_t pid, struct acid_entry **out)
 	r = ns_collect_kinds(ctx->proc_root, pid, ~0u, &ns);
 	if (r < 0)
 		return r;
+	/* every namespace the host's (most processes): the registry unread */
+	bool hosts = true;
+
+	for (int k = 0; k < ACID_NS_COUNT && hosts; k++)
+		hosts = !ns.ns[k].present || ns_same(&ns, &host, k);
+	if (hosts)
+		return -ENOENT;
 	dirfd = registry_open(ctx->state_dir, false);
 	if (dirfd == -ENOENT)
 		return -ENOENT;

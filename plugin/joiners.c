@@ -36,7 +36,6 @@
  * not acted on: its pids may be others' by now. Reading /proc and one
  * netlink send per link are all the work; nothing sleeps.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libaudit.h>
@@ -87,6 +86,7 @@ struct joiners {
 		long nr;
 		unsigned char cls;
 	} sc[SC_CACHE];
+	int64_t last_join_ms;	/* the newest setns seen (record time) */
 	char host[256];		/* gethostname(): this node's records */
 	char *carry;		/* the start of a line cut between reads */
 	size_t carry_len;
@@ -147,41 +147,58 @@ unsigned long joiners_failed(const struct joiners *j)
 	return j ? j->failed_n : 0;
 }
 
-static bool number(const char *s, size_t n, int base, long long *out)
+/* A decimal (optionally negative) or hex number of @n bytes, whole. */
+static bool number(const char *s, size_t n, bool hex, long long *out)
 {
-	char buf[32], *end;
+	unsigned long long v = 0;
+	bool neg = !hex && n && *s == '-';
 
-	if (n == 0 || n >= sizeof(buf))
+	if (neg) {
+		s++;
+		n--;
+	}
+	if (n == 0 || n > (hex ? 16 : 19))
 		return false;
-	memcpy(buf, s, n);
-	buf[n] = 0;
-	errno = 0;
-	*out = strtoll(buf, &end, base);
-	return !errno && *end == 0 && (isxdigit((unsigned char)buf[0]) ||
-				       buf[0] == '-');
+	for (size_t i = 0; i < n; i++) {
+		unsigned int d;
+
+		if (s[i] >= '0' && s[i] <= '9')
+			d = (unsigned int)(s[i] - '0');
+		else if (hex && s[i] >= 'a' && s[i] <= 'f')
+			d = (unsigned int)(s[i] - 'a' + 10);
+		else if (hex && s[i] >= 'A' && s[i] <= 'F')
+			d = (unsigned int)(s[i] - 'A' + 10);
+		else
+			return false;
+		v = v * (hex ? 16 : 10) + d;
+	}
+	if (!hex && v > INT64_MAX)
+		return false;
+	*out = neg ? -(long long)v : (long long)v;
+	return true;
 }
 
+enum {
+	F_ARCH = 1, F_SYSCALL = 2, F_SUCCESS = 4, F_EXIT = 8, F_PPID = 16,
+	F_PID = 32, F_ALL = 63
+};
+
 /*
- * A SYSCALL record's fields, from the kernel-written part (before the
- * enrichment auditd may append after 0x1d). Untrusted strings (comm, exe)
- * are quoted without spaces or hex-encoded: a space always ends a field.
+ * A SYSCALL record's head: node= (if any), the event id and time; *@pp
+ * then points at its fields.
  */
-static bool parse(const char *line, size_t len, struct rec *r)
+static bool parse_head(const char *line, size_t len, struct rec *r,
+		       const char **pp)
 {
-	const char *p = line, *end, *gs = memchr(line, 0x1d, len);
-	long long v;
-	int have = 0;
+	const char *p = line, *end = line + len, *close, *dot, *colon;
+	long long sec, msec, serial;
+	size_t n;
 
-	end = gs ? gs : line + len;
 	r->node[0] = 0;
-	if (end - p > 5 && !memcmp(p, "node=", 5)) {
-		const char *sp = memchr(p, ' ', (size_t)(end - p));
-		size_t n;
+	if (len > 5 && !memcmp(p, "node=", 5)) {
+		const char *sp = memchr(p, ' ', len);
 
-		if (!sp)
-			return false;
-		n = (size_t)(sp - p - 5);
-		if (n >= sizeof(r->node))
+		if (!sp || (n = (size_t)(sp - p - 5)) >= sizeof(r->node))
 			return false;
 		memcpy(r->node, p + 5, n);
 		r->node[n] = 0;
@@ -190,33 +207,40 @@ static bool parse(const char *line, size_t len, struct rec *r)
 	if (end - p < 24 || memcmp(p, "type=SYSCALL msg=audit(", 23))
 		return false;
 	p += 23;
-	{
-		/* SEC.MSEC:SERIAL) */
-		const char *close = memchr(p, ')', (size_t)(end - p));
-		const char *dot, *colon;
-		long long sec, msec;
-		size_t n;
+	/* SEC.MSEC:SERIAL) */
+	close = memchr(p, ')', (size_t)(end - p));
+	if (!close || (n = (size_t)(close - p)) >= sizeof(r->trigger))
+		return false;
+	dot = memchr(p, '.', n);
+	colon = memchr(p, ':', n);
+	if (!dot || !colon || colon != dot + 4 ||
+	    !number(p, (size_t)(dot - p), false, &sec) || sec < 0 ||
+	    !number(dot + 1, 3, false, &msec) || msec < 0 ||
+	    !number(colon + 1, (size_t)(close - colon - 1), false, &serial) ||
+	    serial < 0 || sec > INT64_MAX / 2000)
+		return false;
+	memcpy(r->trigger, p, n);
+	r->trigger[n] = 0;
+	r->ms = sec * 1000 + msec;
+	*pp = close + 1;
+	return true;
+}
 
-		if (!close || (n = (size_t)(close - p)) >= sizeof(r->trigger))
-			return false;
-		dot = memchr(p, '.', n);
-		colon = memchr(p, ':', n);
-		if (!dot || !colon || colon != dot + 4 ||
-		    !number(p, (size_t)(dot - p), 10, &sec) ||
-		    !number(dot + 1, 3, 10, &msec) || sec < 0 || msec < 0 ||
-		    !number(colon + 1, (size_t)(close - colon - 1), 10, &v) ||
-		    v < 0)
-			return false;
-		for (const char *c = p; c < close; c++)
-			if (!isdigit((unsigned char)*c) && c != dot &&
-			    c != colon)
-				return false;
-		memcpy(r->trigger, p, n);
-		r->trigger[n] = 0;
-		r->ms = sec * 1000 + msec;
-		p = close + 1;
-	}
-	while (p < end && have != 0x3f) {
+/*
+ * The fields @want of the record, from *@pp on (left after the last one
+ * read: the kernel writes them in this order, arch first, pid last, so a
+ * second call goes on where the first stopped). Untrusted strings (comm,
+ * exe) are quoted without spaces or hex-encoded, so a space always ends
+ * a field; auditd's enrichment after 0x1d has upper-case names only.
+ * Returns whether all of @want were found.
+ */
+static bool parse_fields(const char **pp, const char *end, struct rec *r,
+			 int *have, int want)
+{
+	const char *p = *pp;
+	long long v;
+
+	while (p < end && (*have & want) != want) {
 		const char *sp, *eq;
 
 		while (p < end && *p == ' ')
@@ -230,30 +254,34 @@ static bool parse(const char *line, size_t len, struct rec *r)
 			const char *val = eq + 1;
 
 #define KEY(k) (kn == sizeof(k) - 1 && !memcmp(p, k, kn))
-			if (KEY("arch") && number(val, vn, 16, &v)) {
+			if (KEY("arch") && number(val, vn, true, &v)) {
 				r->arch = (uint32_t)v;
-				have |= 1;
-			} else if (KEY("syscall") && number(val, vn, 10, &v)) {
+				*have |= F_ARCH;
+			} else if (KEY("syscall") &&
+				   number(val, vn, false, &v)) {
 				r->nr = (long)v;
-				have |= 2;
+				*have |= F_SYSCALL;
 			} else if (KEY("success")) {
 				r->success = vn == 3 && !memcmp(val, "yes", 3);
-				have |= 4;
-			} else if (KEY("exit") && number(val, vn, 10, &v)) {
+				*have |= F_SUCCESS;
+			} else if (KEY("exit") && number(val, vn, false, &v)) {
 				r->exit = v;
-				have |= 8;
-			} else if (KEY("ppid") && number(val, vn, 10, &v)) {
+				*have |= F_EXIT;
+			} else if (KEY("ppid") && number(val, vn, false, &v) &&
+				   v >= 0 && v <= INT32_MAX) {
 				r->ppid = (pid_t)v;
-				have |= 16;
-			} else if (KEY("pid") && number(val, vn, 10, &v)) {
+				*have |= F_PPID;
+			} else if (KEY("pid") && number(val, vn, false, &v) &&
+				   v > 0 && v <= INT32_MAX) {
 				r->pid = (pid_t)v;
-				have |= 32;
+				*have |= F_PID;
 			}
 #undef KEY
 		}
 		p = sp;
 	}
-	return have == 0x3f && r->pid > 0;
+	*pp = p;
+	return (*have & want) == want;
 }
 
 /* setns, the fork family or another, for this record's ABI (cached). */
@@ -436,13 +464,20 @@ static int look(struct joiners *j, struct acid_attr *a, const char *line,
 	enum sc_class cls;
 	pid_t cand[3];
 	size_t nc = 0;
-	int ret;
+	const char *p, *end = line + len;
+	int have = 0, ret;
 
-	if (len < 24 || !parse(line, len, &r) || !local(j, r.node))
+	if (len < 24 || !parse_head(line, len, &r, &p) || !local(j, r.node))
 		return 0;
-	if (r.ms / 1000 + MAX_AGE_SEC < (int64_t)time(NULL))
+	if (r.ms / 1000 + MAX_AGE_SEC < (int64_t)time(NULL) ||
+	    !parse_fields(&p, end, &r, &have, F_ARCH | F_SYSCALL))
 		return 0;
 	cls = classify(j, r.arch, r.nr);
+	/* no joiner of late (nearly always): only a setns matters */
+	if (cls != SC_SETNS && r.ms - j->last_join_ms > JOIN_WINDOW_MS)
+		return 0;
+	if (!parse_fields(&p, end, &r, &have, F_ALL))
+		return 0;
 	jn = find_joiner(j, r.pid, r.ms);
 	if (cls == SC_SETNS && r.success) {
 		if (!jn) {
@@ -453,6 +488,8 @@ static int look(struct joiners *j, struct acid_attr *a, const char *line,
 		}
 		jn->ppid = r.ppid;
 		jn->ms = r.ms;
+		if (r.ms > j->last_join_ms)
+			j->last_join_ms = r.ms;
 	}
 	/* the joiner itself, until it is placed */
 	if (jn && !jn->linked && jn->tries < JOINER_TRIES &&

@@ -45,7 +45,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-HARNESSES=(oci-state id entry record auditlog)
+HARNESSES=(oci-state id entry record auditlog joiners)
 
 PKGS=(yajl uuid audit libcap-ng)
 # and whatever the library has come to depend on since

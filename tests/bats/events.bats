@@ -473,7 +473,7 @@ report_lines() {
 	assert_success
 	assert_equal "$(printf '%s\n' "$output" | grep -o "$serials" | sed 's/.*://; s/)//' | sort -u | tr '\n' ' ')" \
 		"201 202 203 217 218 228 229 240 246 247 248 "
-	[[ "$stderr" == *"an input cannot be read twice (a pipe): 2 processes linked to a container count from the link record on"* ]] ||
+	[[ "$stderr" == *"an input cannot be read twice (a pipe): 3 processes linked to a container count from the link record on"* ]] ||
 		fail "no warning about the pipe: $stderr"
 
 	# acid-exec's session link, the plugin's link without trigger, a
@@ -491,7 +491,16 @@ report_lines() {
 	assert_line --regexp "^1\. +$j +joined +.* +13  -$"
 	assert_line --regexp "^2\. +$s +sess +.* +4  forged\?$"
 	assert_line --regexp "^3\. +55555555-6666-4777-8888-999999999993 +quiet +.* +0  forged\?$"
-	assert_equal "$stderr" "acid report: warning: 4 warnings (2 forged acid record, 2 link of no open run); --verbose shows each"
+	# late's process (runc exec, linked from its execve on) sent fake's
+	# start record: from inside
+	assert_line --regexp "^4\. +55555555-6666-4777-8888-999999999994 +late +.* +2  -$"
+	assert_line --regexp "^5\. +55555555-6666-4777-8888-999999999995 +fake +.* +0  forged\?$"
+	assert_equal "$stderr" "acid report: warning: 4 warnings (2 forged acid record, 2 link or ns record of no open run); --verbose shows each"
+	# read once (a pipe), 8420 is late's only from the link on
+	run --separate-stderr bash -c "cat '$DATA/exec.log' | '$ACID' report --input /dev/stdin"
+	assert_success
+	assert_line --regexp "^4\. +55555555-6666-4777-8888-999999999994 +late +.* +0  -$"
+	assert_line --regexp "^5\. +55555555-6666-4777-8888-999999999995 +fake +.* +0  -$"
 	run --separate-stderr "$ACID" report --input "$DATA/exec.log" --verbose
 	assert_success
 	[[ "$stderr" == *"exec.log:115: link record (serial 242, op=exec reason=setns task-pid=6002) for container 55555555-6666-4777-8888-999999999999, which is not running: ignored"* ]] ||

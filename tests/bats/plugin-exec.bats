@@ -16,6 +16,11 @@
 # kernel takes no audit records: the links could not be sent from there;
 # and the system auditd is shared, so no plugin is added to it.)
 #
+# Afterwards the same log section goes through acid events UUID: the link
+# makes the exec'd process the container's there too (read twice: the
+# process's records before its link are the container's from the
+# trigger on).
+#
 # The exec'd command sleeps a second before it execs the marker: the
 # process must still live when the plugin reads the records (one that is
 # gone gets no link, by design). The marker is in the environment, so only
@@ -25,12 +30,14 @@ load helpers
 load plugin-helpers
 
 PLUGIN=${ACID_PLUGIN_BIN:-$BUILD/plugin/audisp-acid}
+ACID=${ACID_BIN:-$BUILD/tools/acid}
 RULES=$REPO/plugin/acid.rules
 
 setup_file() {
 	local c live=$BATS_FILE_TMPDIR/live i mark
 	require_components
 	[ -x "$PLUGIN" ] || fail "$PLUGIN was not built"
+	[ -x "$ACID" ] || fail "$ACID was not built"
 	for c in crun podman nsenter tail ausearch; do
 		command -v "$c" >/dev/null ||
 			fail "required component '$c' is missing (scripts/install-deps.sh installs it)"
@@ -147,15 +154,18 @@ host_exec() {
 	M=$1 sh -c 'echo $$; exec /bin/ls -d "$M" >/dev/null 2>&1' || true
 }
 
-# check_joined UUID NAME MARK HOSTPID: of the two execs of MARK, the one
-# the runtime's exec'd process made (its parent on the host) is container
-# UUID's (NAME) in the plugin's JSON, the host's (HOSTPID) no container's;
-# a link record names the exec'd process (op=exec reason=setns
-# task-pid=<its pid> vm-pid=<the init> trigger=<event id>, no ses-tag,
-# sent by the plugin), found by ausearch --uuid; every event of that pid
-# from the trigger on is the container's.
+# check_joined UUID NAME MARK HOSTPID FROM: of the two execs of MARK, the
+# one the runtime's exec'd process made (its parent on the host) is
+# container UUID's (NAME) in the plugin's JSON, the host's (HOSTPID) no
+# container's; a link record names the exec'd process (op=exec
+# reason=setns task-pid=<its pid> vm-pid=<the init> trigger=<event id>, no
+# ses-tag, sent by the plugin), found by ausearch --uuid; every event of
+# that pid from the trigger on is the container's. And afterwards, from
+# the log (the serials after FROM, an audit mark from before the
+# container started): acid events UUID lists the exec's event, by the
+# link (read twice: the exec was logged before its link), not the host's.
 check_joined() {
-	local uuid=$1 name=$2 mark=$3 hostpid=$4 evs ev pid links link trig tserial
+	local uuid=$1 name=$2 mark=$3 hostpid=$4 from=$5 evs ev pid links link trig tserial end
 	evs=$(marker_events "$mark" 2)
 	ev=$(jq -c --argjson p "$hostpid" 'select(.process.pid == $p)' <<<"$evs")
 	[ -n "$ev" ] || fail "the host's exec of $mark (pid $hostpid) is not in the JSON: $evs"
@@ -187,6 +197,19 @@ check_joined() {
 		'select(.process.pid == $p and .audit.serial >= $t and .container.id != $u) | .audit.serial' \
 		"$BATS_TEST_TMPDIR/json"
 	assert_output ""
+
+	# offline: the log section, through acid events
+	end=$(audit_mark)
+	section "$from" "$end" > "$BATS_TEST_TMPDIR/section.log"
+	"$ACID" events --json --input "$BATS_TEST_TMPDIR/section.log" "$uuid" \
+		> "$BATS_TEST_TMPDIR/events.json" || fail "acid events $uuid failed"
+	run jq -r --argjson p "$pid" --arg m "${mark#/}" \
+		'select(.process.pid == $p and any(.audit.records[]; .type == "EXECVE" and (.text | contains(" a2=\"/" + $m + "\"")))) | .container.id' \
+		"$BATS_TEST_TMPDIR/events.json"
+	assert_output "$uuid"
+	run jq -r --argjson p "$hostpid" 'select(.process.pid == $p) | .audit.serial' \
+		"$BATS_TEST_TMPDIR/events.json"
+	assert_output ""
 }
 
 # A runc container started detached with this build's hooks (registered).
@@ -196,22 +219,24 @@ start_runc() { # BUNDLE NAME
 		fail "runc run -d $2 failed"
 }
 
-@test "runc exec into a registered container: the exec'd marker is the container's in the live plugin's JSON, linked in the log (op=exec reason=setns); the host's marker is not" {
-	local b=$BATS_TEST_TMPDIR/b name uuid hostpid mark=/MARK.$TAG
+@test "runc exec into a registered container: the exec'd marker is the container's in the live plugin's JSON, linked in the log (op=exec reason=setns), and in acid events UUID from the log; the host's marker is not" {
+	local b=$BATS_TEST_TMPDIR/b name uuid hostpid mark=/MARK.$TAG from
 	name=$(uname_for rexec)
+	from=$(audit_mark)
 	start_runc "$b" "$name"
 	uuid=$(field uuid "$(records "$name" 1 | grep -a op=start)")
 	[ -n "$uuid" ] || fail "no start record for $name"
 	hostpid=$(host_exec "$mark")
 	runc --root "$BATS_FILE_TMPDIR/runc" exec --env "M=$mark" "$name" \
 		/bin/sh -c "$EXEC_CMD" >/dev/null 2>"$BATS_TEST_TMPDIR/exec.err" || true
-	check_joined "$uuid" "$name" "$mark" "$hostpid"
+	check_joined "$uuid" "$name" "$mark" "$hostpid" "$from"
 }
 
 @test "crun exec into a registered container: the same" {
-	local b=$BATS_TEST_TMPDIR/b name uuid hostpid mark=/MARK.$TAG
+	local b=$BATS_TEST_TMPDIR/b name uuid hostpid mark=/MARK.$TAG from
 	command -v crun >/dev/null || fail "crun is not installed"
 	name=$(uname_for cexec)
+	from=$(audit_mark)
 	BUNDLE_CMD="sleep 120" make_bundle "$b"
 	# (helpers.bash's run_crun recipe, detached: cgroup2 only, in a
 	# private mount namespace)
@@ -226,11 +251,11 @@ start_runc() { # BUNDLE NAME
 	hostpid=$(host_exec "$mark")
 	crun --root "$BATS_FILE_TMPDIR/crun" exec --env "M=$mark" "$name" \
 		/bin/sh -c "$EXEC_CMD" >/dev/null 2>"$BATS_TEST_TMPDIR/exec.err" || true
-	check_joined "$uuid" "$name" "$mark" "$hostpid"
+	check_joined "$uuid" "$name" "$mark" "$hostpid" "$from"
 }
 
 @test "podman exec into a container podman ran with the hooks: the same" {
-	local hooks=$BATS_TEST_TMPDIR/hooks.d h name cid uuid hostpid mark=/MARK.$TAG
+	local hooks=$BATS_TEST_TMPDIR/hooks.d h name cid uuid hostpid mark=/MARK.$TAG from
 	mkdir -p "$hooks"
 	for h in acid-prestart acid-poststop; do
 		[ -f "$BUILD/examples/$h.json" ] || fail "$BUILD/examples/$h.json was not built"
@@ -240,6 +265,7 @@ start_runc() { # BUNDLE NAME
 	done
 	name=$(uname_for pexec)
 	echo "$name" > "$BATS_TEST_TMPDIR/podman.name"
+	from=$(audit_mark)
 	cid=$(podman --runtime runc --cgroup-manager cgroupfs --hooks-dir "$hooks" \
 		run -d --name "$name" --annotation org.acid.audit=true \
 		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
@@ -249,7 +275,7 @@ start_runc() { # BUNDLE NAME
 	hostpid=$(host_exec "$mark")
 	podman --runtime runc exec --env "M=$mark" "$name" /bin/sh -c "$EXEC_CMD" \
 		>/dev/null 2>"$BATS_TEST_TMPDIR/exec.err" || true
-	check_joined "$uuid" "$cid" "$mark" "$hostpid"
+	check_joined "$uuid" "$cid" "$mark" "$hostpid" "$from"
 }
 
 @test "nsenter into a registered container's namespaces: the same (the link names nsenter, its child is the container's by ancestry)" {
@@ -294,6 +320,41 @@ start_runc() { # BUNDLE NAME
 	! audit_log | grep -a '^type=VIRT_CONTROL' | grep -a ' op=exec ' |
 		grep -aF "exe=\"$(realpath "$PLUGIN")\"" | grep -aq " task-pid=$pid " ||
 		fail "a link names process $pid of an unregistered container"
+}
+
+@test "a process gone before the plugin reads it: no link (the log's records fed at once after the exec ended)" {
+	local b=$BATS_TEST_TMPDIR/b name uuid mark end mark0 pid in=$BATS_TEST_TMPDIR/in.log
+	name=$(uname_for gone)
+	mark0=/MARK.$TAG
+	mark=$(audit_mark)
+	start_runc "$b" "$name"
+	uuid=$(field uuid "$(records "$name" 1 | grep -a op=start)")
+	[ -n "$uuid" ] || fail "no start record for $name"
+	# the exec'd process execs the marker at once and is gone when runc
+	# exec returns: all its records are in the log before the plugin runs
+	runc --root "$BATS_FILE_TMPDIR/runc" exec --env "M=$mark0" "$name" \
+		/bin/sh -c 'exec /bin/ls -d "$M"' >/dev/null 2>&1 || true
+	end=$(audit_mark)
+	section "$mark" "$end" > "$in"
+	grep -aq " a2=\"$mark0\"" "$in" || fail "the exec of $mark0 is not in the log section"
+	grep -aq ' syscall=308 success=yes ' "$in" || fail "no setns record in the log section"
+	# the plugin acts on records up to 5 s old: these must be younger
+	local t
+	t=$(grep -a ' syscall=308 success=yes ' "$in" | tail -n1 | sed 's/.*msg=audit(\([0-9]*\)\..*/\1/')
+	[ $(( $(date +%s) - t )) -le 3 ] ||
+		fail "the setns records are $(( $(date +%s) - t )) s old already (a slow machine): the plugin would not act on them"
+	# recent records: this plugin acts on them, and finds the processes
+	# gone (the live plugin of this file may have linked them in time:
+	# the links are told apart by their sender's pid)
+	"$PLUGIN" --no-seed --output "$BATS_TEST_TMPDIR/out.json" < "$in" &
+	pid=$!
+	wait "$pid" || fail "audisp-acid on the section exited $?"
+	JSON=$BATS_TEST_TMPDIR/out.json
+	marker_events "$mark0" 1 >/dev/null
+	end=$(audit_mark)
+	run bash -c "ausearch -m VIRT_CONTROL --uuid '$uuid' --raw 2>/dev/null |
+		grep -a ' op=exec ' | grep -a '^type=VIRT_CONTROL msg=audit([0-9.:]*): pid=$pid '"
+	assert_output ""
 }
 
 @test "the live plugin ran through all of it: alive until its input ends, then gone within 5 s; no link failed to send, no sanitizer report" {

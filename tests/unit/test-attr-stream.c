@@ -300,13 +300,13 @@ static void test_stream(void)
 					live.buf + i);
 			}
 			if (pre && strcmp(e->d_name, "exec.log") == 0)
-				ok(strstr(file.buf, "pre-scanned 2\n") &&
+				ok(strstr(file.buf, "pre-scanned 3\n") &&
 				   strstr(file.buf, "link " JOINED_ID " - setns "
 					  "5420 0 [1795861420.856:214] 900 0 "
 					  "1\n") &&
 				   strstr(file.buf, "event 214 of " JOINED_ID
 					  "\n"),
-				   "stream: exec.log (%s): two links given "
+				   "stream: exec.log (%s): three links given "
 				   "first; 5420's execve (214) is joined's", m);
 			free(file.buf);
 			free(rec.buf);

@@ -616,6 +616,8 @@ out:
 #define JOINED "55555555-6666-4777-8888-999999999991"
 #define SESS "55555555-6666-4777-8888-999999999992"
 #define QUIET "55555555-6666-4777-8888-999999999993"
+#define LATE "55555555-6666-4777-8888-999999999994"
+#define FAKE "55555555-6666-4777-8888-999999999995"
 
 /* The links a first reader found, as acid events collects them. */
 struct links {
@@ -691,7 +693,7 @@ static struct acid_attr *run_exec(bool ref, bool prescan, const char *name,
 static void test_exec(bool ref)
 {
 	const char *m = ref ? "reference" : "fast";
-	const struct acid_attr_container *j, *s, *q;
+	const struct acid_attr_container *j, *s, *q, *l, *f;
 	struct got g = { 0 };
 	struct links ls;
 	struct warns w;
@@ -699,6 +701,14 @@ static void test_exec(bool ref)
 
 	/* read once: a link counts from its own record on */
 	log = run_exec(ref, false, "joined", &g, NULL, &ls);
+	l = find(log, LATE);
+	f = find(log, FAKE);
+	if (ok(l && f, "%s: read once: late and fake found", m)) {
+		is_u64(l->events, 0, "%s: read once: late: 8420 before its "
+		       "link is not late's", m);
+		is_int(f->forged, 0, "%s: read once: fake's start record "
+		       "looks sent from outside", m);
+	}
 	j = find(log, JOINED);
 	if (ok(j != NULL, "%s: exec.log: joined found", m)) {
 		/*
@@ -718,8 +728,8 @@ static void test_exec(bool ref)
 	/* with the first pass: from the trigger event on */
 	warns_open(&w);
 	log = run_exec(ref, true, "joined", &g, w.f, &ls);
-	is_int(ls.n, 7, "%s: exec.log: seven valid link records told", m);
-	if (ls.n == 7) {
+	is_int(ls.n, 8, "%s: exec.log: eight valid link records told", m);
+	if (ls.n == 8) {
 		is_str(ls.uuid[0], JOINED, "%s: link 1: joined", m);
 		is_int(ls.pid[0], 5420, "%s: link 1: task-pid 5420", m);
 		is_str(ls.trigger[0], "1795861420.856:214",
@@ -743,8 +753,16 @@ static void test_exec(bool ref)
 	j = find(log, JOINED);
 	s = find(log, SESS);
 	q = find(log, QUIET);
-	if (!ok(j && s && q, "%s: exec.log: 3 containers", m))
+	l = find(log, LATE);
+	f = find(log, FAKE);
+	if (!ok(j && s && q && l && f, "%s: exec.log: 5 containers", m))
 		goto out;
+	/* 8420 in late from its execve (255) on: its start record of fake
+	 * (256) came from inside late */
+	is_u64(l->events, 2, "%s: pre-scanned: late: 255, 256", m);
+	is_int(f->forged, 1, "%s: pre-scanned: fake, sent by a process runc "
+	       "exec put in late: forged?", m);
+	is_int(f->end, ACID_ATTR_END_STOP, "%s: fake: stopped", m);
 	/*
 	 * And 214, 215 (5420 from its execve on), 224-227 (the joiner
 	 * from its first setns; 5440 by its CLONE_PARENT clone).
@@ -850,6 +868,55 @@ static void test_link_api(void)
 		 "pid=300 ses=4294967295");
 	is_int(acid_attr_feed(a, line, strlen(line)), 0, "link: 300 fed");
 	is_u64(acid_attr_get(a, 0)->events, 2, "link: 300 is the run's");
+
+	/*
+	 * Clones by the root 300 (its parent 51 outside S): with
+	 * CLONE_PARENT (a0 0x8000) its child is the run's though its
+	 * parent is 51 - i386 and aarch64 by their own numbers; fork,
+	 * clone3 and a clone without CLONE_PARENT add nothing (their
+	 * exit value may be a pid of the container's pid namespace).
+	 */
+	{
+		static const struct { const char *sys; unsigned int child;
+				      unsigned int counted; } c[] = {
+			{ "arch=40000003 syscall=120 success=yes exit=401 a0=8011",
+			  401, 1 },
+			{ "arch=c00000b7 syscall=220 success=yes exit=402 a0=8011",
+			  402, 1 },
+			{ "arch=c000003e syscall=56 success=yes exit=403 a0=8011",
+			  403, 1 },
+			{ "arch=c000003e syscall=57 success=yes exit=404 a0=0",
+			  404, 0 },
+			{ "arch=c000003e syscall=435 success=yes exit=405 a0=8011",
+			  405, 0 },
+			{ "arch=c000003e syscall=56 success=yes exit=406 a0=1200011",
+			  406, 0 },
+			{ "arch=c000003e syscall=56 success=no exit=-11 a0=8011",
+			  407, 0 },
+			{ "arch=40000003 syscall=56 success=yes exit=408 a0=8011",
+			  408, 0 },
+		};
+		unsigned int serial = 300;
+
+		for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+			uint64_t before;
+
+			snprintf(line, sizeof(line), "type=SYSCALL msg=audit("
+				 "1795861421.000:%u): %s ppid=51 pid=300 "
+				 "ses=4294967295", serial++, c[i].sys);
+			acid_attr_feed(a, line, strlen(line));
+			before = acid_attr_get(a, 0)->events;
+			snprintf(line, sizeof(line), "type=SYSCALL msg=audit("
+				 "1795861421.000:%u): arch=c000003e syscall=59 "
+				 "success=yes exit=0 ppid=51 pid=%u "
+				 "ses=4294967295", serial++, c[i].child);
+			acid_attr_feed(a, line, strlen(line));
+			is_u64(acid_attr_get(a, 0)->events - before,
+			       c[i].counted, "clone by a root: %s: child %s",
+			       c[i].sys, c[i].counted ? "the run's"
+						      : "not the run's");
+		}
+	}
 	acid_attr_free(a);
 }
 
@@ -865,7 +932,7 @@ static void test_same_both_ways(void)
 		"web-1", "job", "tagged", "plain", "east", "west", "inner",
 		"sneaky", "survivor", "victim", "twice", "kc", "kr", "sneak",
 		"sneak2", "honest", "web", "evil", CONFLICT_UUID, "hashed",
-		"joined", "sess", "quiet",
+		"joined", "sess", "quiet", "late", "fake",
 	};
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {

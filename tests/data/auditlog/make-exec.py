@@ -97,6 +97,8 @@ ACIDEXEC = 'exe="/usr/local/bin/acid-exec"'
 JOINED = "55555555-6666-4777-8888-999999999991"
 SESS = "55555555-6666-4777-8888-999999999992"
 QUIET = "55555555-6666-4777-8888-999999999993"
+LATE = "55555555-6666-4777-8888-999999999994"
+FAKE = "55555555-6666-4777-8888-999999999995"
 UNKNOWN = "55555555-6666-4777-8888-999999999999"
 
 
@@ -228,6 +230,22 @@ execve(5420, 5411, ["cat", "/AFTER.stop"], "5420 after joined's stop", "no")
 stop(6391, "sess", SESS, 6398, ses=70)
 execve(6431, 6430, ["true"], "6431 after sess's stop", "no")
 stop(7391, "quiet", QUIET, 7398)
+
+# --- late: a joined process sends an acid record: from inside ----------
+start(8390, "late", LATE, 8398)
+execve(8411, 5103, ["runc", "exec", "late", "sh"], "host: runc exec", "no",
+       exe="/usr/sbin/runc")
+TRIG3 = serial
+execve(8420, 8411, ["sh"], "runc exec's process execs sh: the link's "
+       "trigger", "late (pre-scan)")
+user("VIRT_CONTROL", 8420, 4294967295,
+     'virt=oci op=start reason=register vm="fake" uuid=%s vm-pid=8500 %s '
+     'exe="/bin/busybox" %s' % (FAKE, NS, TAIL), "start record of fake sent "
+     "by 8420, joined to late: forged? (pre-scan)", "own; late (pre-scan)")
+link(900, "late", LATE, 8398, "setns", 8420, "the plugin's link of 8420, "
+     "trigger = its execve", "own", trigger=TRIG3)
+stop(8391, "late", LATE, 8398)
+stop(8392, "fake", FAKE, 8500)
 
 with open("exec.log", "w") as f:
     f.write("\n".join(lines) + "\n")
