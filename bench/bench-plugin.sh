@@ -16,6 +16,12 @@
 # attributed to a container, and 1000 container runs start and end over
 # the run. The records' clock runs 1000 events per second.
 #
+# BENCH_CLONE3=1: the host's events are clone3 calls instead (SYSCALL,
+# PROCTITLE), made by this script (a live process) and returning its live
+# child: the namespace-change check's dearest common case (every
+# pthread_create and posix_spawn is a clone3; the plugin reads both
+# processes' namespaces to see whether the child got new ones).
+#
 # AUDISP_ACID overrides BUILD_DIR/plugin/audisp-acid.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,11 +33,19 @@ die() { echo "bench-plugin.sh: $*" >&2; exit 1; }
 [ -x "$plugin" ] || die "no audisp-acid at $plugin (ninja -C $build)"
 
 work=$(mktemp -d /tmp/acid-bench-plugin.XXXXXX)
-cleanup() { rm -rf "$work"; }
+
+clone3=${BENCH_CLONE3:-0}
+child=0
+if [ "$clone3" = 1 ]; then
+	sleep 3600 &
+	child=$!
+fi
+cleanup() { rm -rf "$work"; [ "$child" = 0 ] || kill "$child" 2>/dev/null || true; }
 trap cleanup EXIT
 
-awk -v n="$events" 'BEGIN {
+awk -v n="$events" -v now="$(date +%s)" -v clone3="$clone3" -v self="$$" -v parent="$PPID" -v child="$child" 'BEGIN {
 	sec = 1796000000
+	if (clone3) sec = now # the live processes started before the records
 	for (e = 0; e < n; e++) {
 		ms = sprintf("%d.%03d:%d", sec + int(e / 1000), e % 1000, 1000 + e)
 		k = e % 1000
@@ -44,6 +58,11 @@ awk -v n="$events" 'BEGIN {
 		}
 		if (k == 999) {
 			printf "type=VIRT_CONTROL msg=audit(%s): pid=%d uid=0 auid=4294967295 ses=4294967295 msg=\x27virt=oci op=stop reason=exit vm=\"bench-%d\" uuid=%s vm-pid=%d exe=\"/usr/libexec/oci/hooks.d/acid-poststop\" hostname=? addr=? terminal=? res=success\x27\x1dUID=\"root\" AUID=\"unset\"\n", ms, 9001, c, uuid, init
+			continue
+		}
+		if (k >= 500 && clone3) {
+			printf "type=SYSCALL msg=audit(%s): arch=c000003e syscall=435 success=yes exit=%d a0=7ffd6a3c1e40 a1=58 a2=0 a3=0 items=0 ppid=%d pid=%d auid=4294967295 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=4294967295 comm=\"bash\" exe=\"/usr/bin/bash\" key=\"acid\"\x1dARCH=x86_64 SYSCALL=clone3 AUID=\"unset\" UID=\"root\" GID=\"root\" EUID=\"root\" SUID=\"root\" FSUID=\"root\" EGID=\"root\" SGID=\"root\" FSGID=\"root\"\n", ms, child, parent, self
+			printf "type=PROCTITLE msg=audit(%s): proctitle=62617368\n", ms
 			continue
 		}
 		if (k < 500) {
