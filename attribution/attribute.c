@@ -1024,38 +1024,12 @@ static struct ctr *on_ns(struct acid_attr *a, const struct hdr *h,
 	return c;
 }
 
-/* The value of the kernel-written field @name= of @h (not in msg='). */
-static bool kfield(const struct hdr *h, const char *name, const char **val,
-		   size_t *vlen)
-{
-	size_t n = strlen(name);
-	const char *p = h->body, *end = h->end;
-
-	while (p < end) {
-		size_t rest = (size_t)(end - p);
-		const char *sp;
-
-		if (rest >= 5 && memcmp(p, "msg='", 5) == 0)
-			return false;
-		sp = memchr(p, ' ', rest);
-		if (rest > n && memcmp(p, name, n) == 0 && p[n] == '=') {
-			*val = p + n + 1;
-			*vlen = (size_t)((sp ? sp : end) - *val);
-			return *vlen > 0;
-		}
-		if (!sp)
-			return false;
-		p = sp + 1;
-	}
-	return false;
-}
-
 static bool kfield_is(const struct hdr *h, const char *name, const char *v)
 {
 	const char *val;
 	size_t len;
 
-	return kfield(h, name, &val, &len) && len == strlen(v) &&
+	return hdr_kfield(h, name, &val, &len) && len == strlen(v) &&
 	       memcmp(val, v, len) == 0;
 }
 
@@ -1066,7 +1040,7 @@ static bool kfield_hex(const struct hdr *h, const char *name, uint64_t *v)
 	size_t len;
 	uint64_t x = 0;
 
-	if (!kfield(h, name, &val, &len) || len > 16)
+	if (!hdr_kfield(h, name, &val, &len) || len > 16)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		char ch = val[i];

@@ -314,6 +314,8 @@ uint32_t node_id(struct acid_attr *a, const char *s, size_t n, bool add);
 const char *node_name(const struct acid_attr *a, uint32_t node);
 bool parse_header(const char *line, size_t len, struct hdr *h);
 bool type_is(const struct hdr *h, const char *name);
+bool hdr_kfield(const struct hdr *h, const char *name, const char **val,
+		size_t *vlen);
 bool no_subject(const struct hdr *h);
 void scan_subject(const struct hdr *h, struct subject *s);
 void auparse_subject(struct acid_attr *a, const char *line,

@@ -22,39 +22,13 @@
 
 #include "internal.h"
 
-/* The value of the first field @name in the kernel's part of @h. */
-static bool kfield(const struct hdr *h, const char *name, const char **val,
-		   size_t *vlen)
-{
-	size_t n = strlen(name);
-	const char *p = h->body, *end = h->end;
-
-	while (p < end) {
-		size_t rest = (size_t)(end - p);
-		const char *sp;
-
-		if (rest >= 5 && memcmp(p, "msg='", 5) == 0)
-			return false;
-		sp = memchr(p, ' ', rest);
-		if (rest > n && memcmp(p, name, n) == 0 && p[n] == '=') {
-			*val = p + n + 1;
-			*vlen = (size_t)((sp ? sp : end) - *val);
-			return *vlen > 0;
-		}
-		if (!sp)
-			return false;
-		p = sp + 1;
-	}
-	return false;
-}
-
 static bool knum(const struct hdr *h, const char *name, uint64_t max,
 		 uint64_t *v)
 {
 	const char *val, *p;
 	size_t len;
 
-	if (!kfield(h, name, &val, &len))
+	if (!hdr_kfield(h, name, &val, &len))
 		return false;
 	p = val;
 	return digits(&p, val + len, max, v) && p == val + len;
@@ -344,10 +318,10 @@ int write_json(const struct acid_attr_event *ev, FILE *out)
 		key(g, "process");
 		yajl_gen_map_open(g);
 		kv_num(g, "pid", x);
-		if (is_syscall && kfield(&subj, "comm", &v, &vlen) &&
+		if (is_syscall && hdr_kfield(&subj, "comm", &v, &vlen) &&
 		    decode(v, vlen, val, sizeof(val)))
 			kv_str(g, "name", val, tmp, tmplen);
-		if (is_syscall && kfield(&subj, "exe", &v, &vlen) &&
+		if (is_syscall && hdr_kfield(&subj, "exe", &v, &vlen) &&
 		    decode(v, vlen, val, sizeof(val)))
 			kv_str(g, "executable", val, tmp, tmplen);
 		if (knum(&subj, "ppid", UINT32_MAX, &x)) {

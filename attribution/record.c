@@ -248,6 +248,35 @@ bool parse_header(const char *line, size_t len, struct hdr *h)
 	return true;
 }
 
+/*
+ * The value of the first field @name= in the kernel-written part of @h
+ * (never inside msg='...'): *@val, *@vlen; false when none or empty.
+ */
+bool hdr_kfield(const struct hdr *h, const char *name, const char **val,
+		size_t *vlen)
+{
+	size_t n = strlen(name);
+	const char *p = h->body, *end = h->end;
+
+	while (p < end) {
+		size_t rest = (size_t)(end - p);
+		const char *sp;
+
+		if (rest >= 5 && memcmp(p, "msg='", 5) == 0)
+			return false;
+		sp = memchr(p, ' ', rest);
+		if (rest > n && memcmp(p, name, n) == 0 && p[n] == '=') {
+			*val = p + n + 1;
+			*vlen = (size_t)((sp ? sp : end) - *val);
+			return *vlen > 0;
+		}
+		if (!sp)
+			return false;
+		p = sp + 1;
+	}
+	return false;
+}
+
 bool type_is(const struct hdr *h, const char *name)
 {
 	size_t n = strlen(name);

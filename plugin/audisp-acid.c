@@ -37,6 +37,7 @@
 #include <acid/libacid.h>
 
 #include "joiners.h"
+#include "say.h"
 #include "nschange.h"
 
 #define DEFAULT_OUTPUT "/var/log/acid/events.json"
@@ -93,19 +94,6 @@ struct plugin {
 	bool dropping;
 	unsigned long warned_skipped;
 };
-
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-	char line[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "audisp-acid: %s\n", line);
-	syslog(LOG_WARNING, "%s", line);
-}
 
 static void out_open(struct plugin *p)
 {

@@ -52,6 +52,7 @@
 #include <acid/libacid.h>
 
 #include "joiners.h"
+#include "say.h"
 
 #define JOINERS 64		/* joiners followed at once (oldest go) */
 #define RING 256		/* pids examined / linked, remembered */
@@ -380,19 +381,6 @@ static pid_t parent_of(const struct joiners *j, pid_t pid)
 	if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2 || ppid < 0)
 		return 0;
 	return (pid_t)ppid;
-}
-
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-	char line[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "audisp-acid: %s\n", line);
-	syslog(LOG_WARNING, "%s", line);
 }
 
 /*
