@@ -102,6 +102,19 @@ static void record_text(char *buf, size_t len, const char *what)
  * Lines of the log (and the one before it, the log rotates often here)
  * holding @needle and, if not NULL, @also.
  */
+/*
+ * The log is shared and pids are reused (pid_max is 32768 here): only
+ * records stamped from this run's start on count.
+ */
+static time_t run_start;
+
+static bool from_this_run(const char *line)
+{
+	const char *p = strstr(line, "msg=audit(");
+
+	return p && strtoll(p + strlen("msg=audit("), NULL, 10) >= run_start;
+}
+
 static int log_lines(const char *needle, const char *also)
 {
 	static const char *const files[] = { LOG ".1", LOG };
@@ -114,7 +127,8 @@ static int log_lines(const char *needle, const char *also)
 		if (!f)
 			continue;
 		while (fgets(line, sizeof(line), f))
-			if (strstr(line, needle) && (!also || strstr(line, also)))
+			if (strstr(line, needle) && (!also || strstr(line, also)) &&
+			    from_this_run(line))
 				n++;
 		fclose(f);
 	}
@@ -363,6 +377,7 @@ int main(void)
 	char *dir;
 	int r;
 
+	run_start = time(NULL) - 1;
 	unsetenv("ACID_PROC_ROOT");
 	unsetenv("ACID_STATE_DIR");
 	if (access(LOG, R_OK) < 0) {
