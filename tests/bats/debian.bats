@@ -29,6 +29,7 @@ setup_file() {
 			fail "$c already has an acid descriptor: the test could not tell the packaged one's records"
 	done
 	[ -e /run/acid ] && echo 1 > "$BATS_FILE_TMPDIR/run-acid-existed"
+	hide_local_libacid
 
 	# A copy of the tree (tracked and new files, not builds), built there.
 	local src=$BATS_FILE_TMPDIR/src/acid
@@ -55,6 +56,7 @@ teardown_file() {
 		# shellcheck disable=SC2086
 		dpkg --purge $PKGS >/dev/null 2>&1 || true
 	fi
+	restore_local_libacid
 	# the system registry the packaged hooks made, if it was not there
 	# before and holds nothing but its lock
 	if [ ! -e "$BATS_FILE_TMPDIR/run-acid-existed" ] && [ -d /run/acid ] &&
@@ -62,6 +64,38 @@ teardown_file() {
 		rm -f /run/acid/.lock
 		rmdir /run/acid
 	fi
+}
+
+# A `meson install` of acid under /usr/local (scripts/demo.sh makes one)
+# comes first in the dynamic linker's path and would stand in for the
+# packaged libraries: the packaged tool then fails on a symbol version
+# the older local copy lacks. Its libraries are moved aside for this
+# file (the list in local-libacid) and put back by teardown_file.
+hide_local_libacid() {
+	local f list=$BATS_FILE_TMPDIR/local-libacid
+	: > "$list"
+	while read -r f; do
+		case $f in /usr/lib/*|/lib/*) continue ;; esac
+		[ -e "$f" ] || [ -L "$f" ] || continue
+		mkdir -p "$BATS_FILE_TMPDIR/local-libacid.d$(dirname "$f")"
+		mv "$f" "$BATS_FILE_TMPDIR/local-libacid.d$f" && echo "$f" >> "$list"
+	done < <(ldconfig -p | awk '/libacid/ { print $NF }' |
+		xargs -r -n1 dirname | sort -u |
+		while read -r d; do ls -d "$d"/libacid*.so* 2>/dev/null; done)
+	if [ -s "$list" ]; then
+		ldconfig
+		echo "# moved aside for this file (back at its end): $(tr '\n' ' ' < "$list")" >&3
+	fi
+}
+
+restore_local_libacid() {
+	local f list=$BATS_FILE_TMPDIR/local-libacid
+	[ -s "$list" ] || return 0
+	while read -r f; do
+		mv "$BATS_FILE_TMPDIR/local-libacid.d$f" "$f"
+	done < "$list"
+	rm -f "$list"
+	ldconfig
 }
 
 deb() { # PACKAGE: its .deb
