@@ -124,11 +124,14 @@ $(pkg-config --modversion acid)"
 	[ -f "$PREFIX/include/acid/attribution.h" ] || fail "no <acid/attribution.h>"
 	run pkg-config --modversion acid-attribution
 	assert_output "0.1.0"
-	# only acid_attr_*, all in node ACID_ATTRIBUTION_0.1
-	run sh -c "nm -D --defined-only '$LIBDIR/libacid-attribution.so.0' | awk '{ print \$3 }' | grep -v '^ACID_ATTRIBUTION_0\.1\$' | grep -v '^acid_attr_'"
+	# only acid_attr_*, in node ACID_ATTRIBUTION_0.1, and the links of
+	# issue 14 (acid_attr_link, acid_attr_set_link) in ACID_ATTRIBUTION_0.2
+	run sh -c "nm -D --defined-only '$LIBDIR/libacid-attribution.so.0' | awk '{ print \$3 }' | grep -v '^ACID_ATTRIBUTION_0\.[12]\$' | grep -v '^acid_attr_'"
 	assert_output ""
 	run sh -c "objdump -T '$LIBDIR/libacid-attribution.so.0' | grep ' acid_attr_' | grep -vc 'ACID_ATTRIBUTION_0\.1 '"
-	assert_output 0
+	assert_output 2
+	run sh -c "objdump -T '$LIBDIR/libacid-attribution.so.0' | awk '/ACID_ATTRIBUTION_0\.2 / && / acid_attr_/ { print \$NF }' | sort"
+	assert_output "$(printf 'acid_attr_link\nacid_attr_set_link')"
 	# the hooks never read logs: no libauparse, no attribution library;
 	# libacid does not depend on the attribution library either
 	local f
