@@ -130,6 +130,10 @@ struct acid_ctx {
 	 */
 	int mc_fd, mc_state, mc_busy;
 	pid_t mc_pid;
+	/* the socket's identity (fstat): a number that names another file
+	 * by now is never taken for it */
+	dev_t mc_dev;
+	ino_t mc_ino;
 	unsigned long mc_seen, mc_unseen;
 	/* the last failure of a call that took the context non-const: its
 	 * error, and what failed (msg, for the error msg_err) */

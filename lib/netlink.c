@@ -470,6 +470,15 @@ static int mc_open(void)
 	return fd;
 }
 
+/* mc_fd still names the socket the context opened */
+static bool mc_same(const struct acid_ctx *ctx)
+{
+	struct stat st;
+
+	return ctx->mc_fd >= 0 && fstat(ctx->mc_fd, &st) == 0 &&
+	       st.st_dev == ctx->mc_dev && st.st_ino == ctx->mc_ino;
+}
+
 /*
  * The context's subscribed socket, taken for one record (mc_put() gives
  * it back), or -1: the record takes the checked path.
@@ -480,15 +489,28 @@ static int mc_get(struct acid_ctx *ctx)
 
 	if (!ctx || __atomic_exchange_n(&ctx->mc_busy, 1, __ATOMIC_ACQUIRE))
 		return -1;
-	if (ctx->mc_pid != pid) {
-		/* a forked child's copy: the parent's socket is not ours
-		 * (left open: its number may name another file by now) */
+	if (ctx->mc_pid != pid || (ctx->mc_state == MC_ON &&
+				   !mc_same(ctx))) {
+		/* a forked child's copy of the parent's socket is not ours
+		 * to read: closed where its number still names that socket
+		 * (else it names another file by now: left alone) */
+		if (ctx->mc_state == MC_ON && mc_same(ctx))
+			close(ctx->mc_fd);
 		ctx->mc_fd = -1;
 		ctx->mc_state = MC_UNTRIED;
 		ctx->mc_pid = pid;
 	}
 	if (ctx->mc_state == MC_UNTRIED) {
+		struct stat st;
+
 		ctx->mc_fd = mc_open();
+		if (ctx->mc_fd >= 0 && fstat(ctx->mc_fd, &st) == 0) {
+			ctx->mc_dev = st.st_dev;
+			ctx->mc_ino = st.st_ino;
+		} else if (ctx->mc_fd >= 0) {
+			close(ctx->mc_fd);
+			ctx->mc_fd = -1;
+		}
 		ctx->mc_state = ctx->mc_fd >= 0 ? MC_ON : MC_OFF;
 	}
 	if (ctx->mc_state == MC_ON)
@@ -514,7 +536,9 @@ static void mc_put(struct acid_ctx *ctx, int err)
 
 void netlink_ctx_free(struct acid_ctx *ctx)
 {
-	if (ctx->mc_fd >= 0 && ctx->mc_pid == getpid())
+	/* the subscribed socket, or a forked child's copy of it; never a
+	 * number that names another file by now */
+	if (ctx->mc_state == MC_ON && mc_same(ctx))
 		close(ctx->mc_fd);
 	ctx->mc_fd = -1;
 }
@@ -566,7 +590,8 @@ static int seen_later(int mfd, struct nl_answers *rec, int type,
 		.status = true, .rules = true, .status_seq = SEQ_STATUS,
 		.self = &self, .msgtype = (uint32_t)type,
 	};
-	bool drops = false;
+	bool drops = false, have_lost = false;
+	uint32_t lost = 0;
 	int r;
 
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
@@ -584,6 +609,12 @@ static int seen_later(int mfd, struct nl_answers *rec, int type,
 			return -ETIMEDOUT;
 		if (st.rules)
 			drops = st.walk.drops;
+		/* the kernel's lost count when first asked: a record it lost
+		 * later (an allocation failed) is not taken for sent */
+		if (!have_lost) {
+			lost = st.st.lost;
+			have_lost = true;
+		}
 		rec->wait_ms = st.st.backlog == 0 ? SEEN_GRACE_MS : SEEN_POLL_MS;
 		r = nl_wait(mfd, rec);
 		if (r == 0)
@@ -605,7 +636,7 @@ static int seen_later(int mfd, struct nl_answers *rec, int type,
 		return -ECONNABORTED;
 	if (drops)
 		return -ETIMEDOUT;
-	return st.st.rate_limit ? -ENOBUFS : 0;
+	return st.st.rate_limit || st.st.lost != lost ? -ENOBUFS : 0;
 }
 
 /*
