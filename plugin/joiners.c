@@ -94,8 +94,9 @@ struct joiners {
 	size_t carry_len;
 	bool carry_long;	/* longer than a record can be: not looked at */
 	unsigned long linked_n, failed_n, limited_n;
-	bool failing, limiting;
+	bool failing, limited_said;
 	int64_t rate_sec;	/* the second (monotonic) links are counted in */
+	int64_t limited_sec;	/* when the bound was last said */
 	unsigned int rate_n;	/* links sent in it */
 	long hz;		/* clock ticks a second (/proc/<pid>/stat) */
 };
@@ -575,15 +576,16 @@ static bool examine(struct joiners *j, struct acid_attr *a,
 	 * sends a second; the others get nothing (counted) */
 	if (!rate_ok(j)) {
 		j->limited_n++;
-		if (!j->limiting)
+		if (!j->limited_said || j->rate_sec - j->limited_sec >= 60) {
 			say("more than %d links a second: process %d not "
-			    "linked to container %s, nor the others over the "
-			    "bound (said once until one is sent)", LINK_RATE,
-			    (int)pid, id);
-		j->limiting = true;
+			    "linked to container %s (%lu not linked so far; "
+			    "said at most once a minute)", LINK_RATE, (int)pid,
+			    id, j->limited_n);
+			j->limited_said = true;
+			j->limited_sec = j->rate_sec;
+		}
 		goto out;
 	}
-	j->limiting = false;
 	/* the attribution first: the record that triggered this is fed
 	 * after, its event the container's */
 	if (acid_attr_seed_pid(a, id, r->node[0] ? r->node : NULL, pid) ==
