@@ -13,17 +13,29 @@
  * Which processes: only the candidates the records name, never the host's
  * other processes. Each SYSCALL record is looked at before it is fed to
  * the attribution:
- *   - setns, successful: its caller is a joiner (nsenter itself, runc's
- *     [1:CHILD], crun's exec child); examined at each of its setns records
- *     (it enters one kind at a time) until it is placed;
- *   - clone, clone3, fork, vfork, successful, by a joiner: the child (the
- *     exit value; a joiner entered the pid namespace for its children
- *     but is in the host's itself, so the value is a host pid);
- *   - any record of a process whose parent is a recent joiner's parent:
- *     runc's exec'd process is the joiner's sibling (CLONE_PARENT), and
- *     crun's is reparented to the runtime once the joiner exits.
- * Examined: acid_lookup_ns (its namespaces read while it is held); a
- * process gone, or in no registered running container, gets nothing. A
+ *   - setns, successful, by a process that was no container's: its
+ *     caller is a joiner (nsenter itself, runc's [1:CHILD], crun's exec
+ *     child) when its parent is in no registered container
+ *     (acid_lookup_pid -ENOENT: the runtime, a shell on the host; that
+ *     parent gone, the caller's parent now; both gone, unknown: a joiner
+ *     whose siblings alone can be candidates). A container's process
+ *     entering namespaces (its own, or its container's) is no joiner.
+ *     Examined at each of its setns records (it enters one kind at a
+ *     time) until it is placed;
+ *   - clone, clone3, fork, vfork, successful, by a joiner in the host's
+ *     pid namespace (NSpid of one level, read while the caller lives): the
+ *     child (the exit value, the child's pid where the caller is: a
+ *     joiner entered the pid namespace for its children only). A caller
+ *     in another pid namespace (a container's init that entered
+ *     namespaces), or gone: its child is not followed;
+ *   - any record of a process whose parent is a recent joiner's parent,
+ *     and whose parent now is in no registered container: runc's exec'd
+ *     process is the joiner's sibling (CLONE_PARENT), and crun's is
+ *     reparented to the runtime once the joiner exits.
+ * Examined: a pid gone, or whose process started after the record (a
+ * newer process under a reused pid), gets nothing; acid_lookup_ns (its
+ * namespaces read while it is held); then the start time again (the
+ * same process still); in no registered running container: nothing. A
  * match whose parent is the container's init or a process linked here
  * already is a descendant (ancestry places it): no link. Otherwise the
  * process is given to the attribution at once (acid_attr_seed_pid: before
@@ -33,8 +45,11 @@
  *
  * Bounds: a joiner is followed JOIN_WINDOW_MS of record time; a record
  * older than MAX_AGE_SEC by the wall clock (a backlog, a replayed log) is
- * not acted on: its pids may be others' by now. Reading /proc and one
- * netlink send per link are all the work; nothing sleeps.
+ * not acted on: its pids may be others' by now. At most LINK_RATE links
+ * are sent a second (each is a blocking send in this single thread); one
+ * over the bound gets neither link nor seed, is counted, and said at most
+ * once a minute. Reading /proc and one netlink send per link are all the
+ * work; nothing sleeps.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -487,17 +502,34 @@ static bool exit_is_host_pid(const struct joiners *j, const struct rec *r)
 	return joiners_started_by(j, r->pid, r->ms) && pid_levels(j, r->pid) == 1;
 }
 
+/* @pid's parent now is in no registered container (acid_lookup_pid:
+ * -ENOENT), @pid alive. */
+static bool parent_outside(const struct joiners *j, pid_t pid)
+{
+	struct acid_entry *e = NULL;
+	unsigned long long start;
+	pid_t parent;
+	int err;
+
+	if (!proc_stat(j, pid, &parent, &start) || parent <= 0)
+		return false;
+	err = acid_lookup_pid(j->ctx, parent, &e);
+	acid_entry_free(e);
+	return err == -ENOENT;
+}
+
 /*
- * Is the caller of setns record @r one that joins from outside: its
- * parent in no registered container (acid_lookup_pid -ENOENT), as for
- * runc's and crun's exec child (their parent is the runtime) and nsenter
- * (a shell's child)? A process of a container entering namespaces is
- * not. The record's parent gone (or its pid another's now): the caller's
- * parent now (an orphan of a container is its init's, or a subreaper's
- * in it); the caller gone too: not a joiner.
+ * Does the caller @pid of a setns record (its parent @ppid then, time
+ * @ms) join from outside? Its parent in no registered container
+ * (acid_lookup_pid -ENOENT), as for runc's and crun's exec child (their
+ * parent is the runtime) and nsenter (a shell's child): 1. A process of
+ * a container entering namespaces: 0. The record's parent gone (or its
+ * pid a newer process's): the caller's parent now (an orphan of a
+ * container is its init's, or a subreaper's in it). Both gone: -ESRCH,
+ * unknown (runc's [1:CHILD] and its parent live a few milliseconds).
  */
-bool joiners_from_outside(const struct joiners *j, pid_t pid, pid_t ppid,
-			  int64_t ms)
+int joiners_outside(const struct joiners *j, pid_t pid, pid_t ppid,
+		    int64_t ms)
 {
 	struct acid_entry *e = NULL;
 	unsigned long long start;
@@ -505,14 +537,22 @@ bool joiners_from_outside(const struct joiners *j, pid_t pid, pid_t ppid,
 	int err;
 
 	if (!j || ppid <= 0)
-		return false;
-	if (!joiners_started_by(j, ppid, ms) &&
-	    (!proc_stat(j, pid, &parent, &start) ||
-	     !started_before(j, start, ms) || parent <= 0))
-		return false;
+		return 0;
+	if (!joiners_started_by(j, ppid, ms)) {
+		if (!proc_stat(j, pid, &parent, &start) ||
+		    !started_before(j, start, ms))
+			return -ESRCH;
+		if (parent <= 0)
+			return 0;
+	}
 	err = acid_lookup_pid(j->ctx, parent, &e);
 	acid_entry_free(e);
 	return err == -ENOENT;
+}
+
+bool joiners_sibling_outside(const struct joiners *j, pid_t pid)
+{
+	return j && pid > 0 && parent_outside(j, pid);
 }
 
 /* One more link send this second, or over LINK_RATE: false. */
@@ -639,9 +679,11 @@ static int look(struct joiners *j, struct acid_attr *a, const char *line,
 		return 0;
 	jn = find_joiner(j, r.pid, r.ms);
 	/* a setns by a process that was a container's before: not a
-	 * joiner (nor its children and siblings) */
+	 * joiner (nor its children and siblings). Unknown (both gone): a
+	 * joiner, whose only candidates can be its siblings (it cannot be
+	 * examined, nor its children named), each checked itself */
 	if (cls == SC_SETNS && r.success &&
-	    (jn || joiners_from_outside(j, r.pid, r.ppid, r.ms))) {
+	    (jn || joiners_outside(j, r.pid, r.ppid, r.ms) != 0)) {
 		if (!jn) {
 			jn = &j->joiner[j->next_joiner];
 			j->next_joiner = (j->next_joiner + 1) % JOINERS;
@@ -663,13 +705,20 @@ static int look(struct joiners *j, struct acid_attr *a, const char *line,
 	    !find_seen(j->examined, (pid_t)r.exit, r.ms, NULL) &&
 	    exit_is_host_pid(j, &r))
 		cand[nc++] = (pid_t)r.exit;
-	/* a sibling: a process whose parent is a joiner's parent */
+	/* a sibling: a process whose parent is a joiner's parent, and is
+	 * in no registered container now (the runtime, or, that one gone,
+	 * the runtime above it: a container's orphans are its init's, or a
+	 * subreaper's in it) */
 	if (!jn && r.ppid > 1 && !find_seen(j->examined, r.pid, r.ms, NULL))
 		for (size_t i = 0; i < JOINERS; i++)
 			if (j->joiner[i].pid && j->joiner[i].ppid == r.ppid &&
 			    r.ms - j->joiner[i].ms <= JOIN_WINDOW_MS &&
 			    r.ms >= j->joiner[i].ms) {
-				cand[nc++] = r.pid;
+				if (parent_outside(j, r.pid))
+					cand[nc++] = r.pid;
+				else
+					add_seen(j->examined, &j->next_examined,
+						 r.pid, r.ms, NULL);
 				break;
 			}
 	if (!nc)

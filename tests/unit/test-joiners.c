@@ -10,6 +10,7 @@
  * Pid reuse itself cannot be made on demand; a fresh child and a record
  * stamped before it stand for it.
  */
+#include <errno.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -64,23 +65,28 @@ int main(void)
 	   "the same, a record 0.5 s earlier");
 	ok(joiners_started_by(j, child, now_ms()),
 	   "the same child, a record stamped after it started: its own");
-	ok(joiners_from_outside(j, getpid(), child, t0),
+	ok(joiners_outside(j, getpid(), child, t0) == 1,
 	   "a setns record whose ppid is a newer process's now: the "
 	   "caller's parent now is looked at (this process's, on the host): "
 	   "from outside");
-	ok(!joiners_from_outside(j, child, child, t0),
+	ok(joiners_outside(j, child, child, t0) == -ESRCH,
 	   "a setns record whose caller and ppid are both newer processes' "
-	   "now: not a joiner");
+	   "now: unknown (-ESRCH)");
+	ok(joiners_sibling_outside(j, child),
+	   "a sibling whose parent now is this process (on the host): "
+	   "examined");
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
 	gone = child;
 	ok(!joiners_started_by(j, gone, now_ms()),
 	   "a reaped child's pid (gone): not the record's");
-	ok(!joiners_from_outside(j, gone, gone, now_ms()),
-	   "a setns caller and parent both gone: not a joiner");
-	ok(!joiners_from_outside(j, getpid(), 0, now_ms()),
+	ok(joiners_outside(j, gone, gone, now_ms()) == -ESRCH,
+	   "a setns caller and parent both gone: unknown (-ESRCH)");
+	ok(!joiners_sibling_outside(j, gone),
+	   "a sibling gone: not examined");
+	ok(joiners_outside(j, getpid(), 0, now_ms()) == 0,
 	   "no parent (ppid 0): not a joiner");
-	ok(joiners_from_outside(j, gone, getpid(), now_ms()),
+	ok(joiners_outside(j, gone, getpid(), now_ms()) == 1,
 	   "a caller whose parent is this process (in no registered "
 	   "container): from outside");
 	joiners_free(j);
