@@ -13,17 +13,29 @@
  * Which processes: only the candidates the records name, never the host's
  * other processes. Each SYSCALL record is looked at before it is fed to
  * the attribution:
- *   - setns, successful: its caller is a joiner (nsenter itself, runc's
- *     [1:CHILD], crun's exec child); examined at each of its setns records
- *     (it enters one kind at a time) until it is placed;
- *   - clone, clone3, fork, vfork, successful, by a joiner: the child (the
- *     exit value; a joiner entered the pid namespace for its children
- *     but is in the host's itself, so the value is a host pid);
- *   - any record of a process whose parent is a recent joiner's parent:
- *     runc's exec'd process is the joiner's sibling (CLONE_PARENT), and
- *     crun's is reparented to the runtime once the joiner exits.
- * Examined: acid_lookup_ns (its namespaces read while it is held); a
- * process gone, or in no registered running container, gets nothing. A
+ *   - setns, successful, by a process that was no container's: its
+ *     caller is a joiner (nsenter itself, runc's [1:CHILD], crun's exec
+ *     child) when its parent is in no registered container
+ *     (acid_lookup_pid -ENOENT: the runtime, a shell on the host; that
+ *     parent gone, the caller's parent now; both gone, unknown: a joiner
+ *     whose siblings alone can be candidates). A container's process
+ *     entering namespaces (its own, or its container's) is no joiner.
+ *     Examined at each of its setns records (it enters one kind at a
+ *     time) until it is placed;
+ *   - clone, clone3, fork, vfork, successful, by a joiner in the host's
+ *     pid namespace (NSpid of one level, read while the caller lives): the
+ *     child (the exit value, the child's pid where the caller is: a
+ *     joiner entered the pid namespace for its children only). A caller
+ *     in another pid namespace (a container's init that entered
+ *     namespaces), or gone: its child is not followed;
+ *   - any record of a process whose parent is a recent joiner's parent,
+ *     and whose parent now is in no registered container: runc's exec'd
+ *     process is the joiner's sibling (CLONE_PARENT), and crun's is
+ *     reparented to the runtime once the joiner exits.
+ * Examined: a pid gone, or whose process started after the record (a
+ * newer process under a reused pid), gets nothing; acid_lookup_ns (its
+ * namespaces read while it is held); then the start time again (the
+ * same process still); in no registered running container: nothing. A
  * match whose parent is the container's init or a process linked here
  * already is a descendant (ancestry places it): no link. Otherwise the
  * process is given to the attribution at once (acid_attr_seed_pid: before
@@ -33,8 +45,11 @@
  *
  * Bounds: a joiner is followed JOIN_WINDOW_MS of record time; a record
  * older than MAX_AGE_SEC by the wall clock (a backlog, a replayed log) is
- * not acted on: its pids may be others' by now. Reading /proc and one
- * netlink send per link are all the work; nothing sleeps.
+ * not acted on: its pids may be others' by now. At most LINK_RATE links
+ * are sent a second (each is a blocking send in this single thread); one
+ * over the bound gets neither link nor seed, is counted, and said at most
+ * once a minute. Reading /proc and one netlink send per link are all the
+ * work; nothing sleeps.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -60,6 +75,7 @@
 #define MAX_AGE_SEC 5		/* records older than this: not acted on */
 #define JOINER_TRIES 32		/* examinations of one joiner at most */
 #define SC_CACHE 64
+#define LINK_RATE 16		/* link sends a second at most */
 
 enum sc_class { SC_UNKNOWN = 0, SC_OTHER, SC_SETNS, SC_FORK };
 
@@ -92,8 +108,12 @@ struct joiners {
 	char *carry;		/* the start of a line cut between reads */
 	size_t carry_len;
 	bool carry_long;	/* longer than a record can be: not looked at */
-	unsigned long linked_n, failed_n;
-	bool failing;
+	unsigned long linked_n, failed_n, limited_n;
+	bool failing, limited_said;
+	int64_t rate_sec;	/* the second (monotonic) links are counted in */
+	int64_t limited_sec;	/* when the bound was last said */
+	unsigned int rate_n;	/* links sent in it */
+	long hz;		/* clock ticks a second (/proc/<pid>/stat) */
 };
 
 /* One SYSCALL record, its kernel-written fields. */
@@ -126,6 +146,7 @@ struct joiners *joiners_new(int *err)
 	}
 	if (gethostname(j->host, sizeof(j->host) - 1) < 0)
 		j->host[0] = 0;
+	j->hz = sysconf(_SC_CLK_TCK);
 	return j;
 }
 
@@ -146,6 +167,11 @@ unsigned long joiners_linked(const struct joiners *j)
 unsigned long joiners_failed(const struct joiners *j)
 {
 	return j ? j->failed_n : 0;
+}
+
+unsigned long joiners_limited(const struct joiners *j)
+{
+	return j ? j->limited_n : 0;
 }
 
 /* A decimal (optionally negative) or hex number of @n bytes, whole. */
@@ -357,16 +383,88 @@ static void add_seen(struct seen *ring, size_t *next, pid_t pid, int64_t ms,
 	*next = (*next + 1) % RING;
 }
 
-/* The parent of @pid as /proc shows it now; 0 unknown. */
-static pid_t parent_of(const struct joiners *j, pid_t pid)
+/*
+ * The parent of @pid and its start time (clock ticks since boot) as
+ * /proc shows them now. Returns false when it is gone or unreadable.
+ */
+static bool proc_stat(const struct joiners *j, pid_t pid, pid_t *ppid,
+		      unsigned long long *start)
 {
 	char path[4200], buf[1024];
 	const char *p;
 	ssize_t n;
-	int fd, ppid;
+	int fd, pp;
 	char state;
 
 	snprintf(path, sizeof(path), "%s/%d/stat",
+		 acid_ctx_proc_root(j->ctx), (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	/* after the command name, which may hold anything: the last ')';
+	 * state is field 3, ppid 4, starttime 22 */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %c %d", &state, &pp) != 2 || pp < 0)
+		return false;
+	p++;
+	for (int field = 3; field < 22 && p; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p, " %llu", start) != 1)
+		return false;
+	*ppid = (pid_t)pp;
+	return true;
+}
+
+/*
+ * Did a process that started @start ticks after boot start no later than
+ * the record time @ms (START_SLACK_MS for the tick's and the record
+ * clock's coarseness)? The boot's wall-clock time from CLOCK_REALTIME -
+ * CLOCK_BOOTTIME now (starttime counts boot time), so a pid reused a
+ * tenth of a second after the record is told, not only a second after.
+ */
+#define START_SLACK_MS 100
+static bool started_before(const struct joiners *j, unsigned long long start,
+			   int64_t ms)
+{
+	struct timespec rt, bt;
+	int64_t boot_ms, start_ms;
+
+	if (j->hz <= 0 || clock_gettime(CLOCK_REALTIME, &rt) < 0 ||
+	    clock_gettime(CLOCK_BOOTTIME, &bt) < 0)
+		return false;
+	boot_ms = ((int64_t)rt.tv_sec - (int64_t)bt.tv_sec) * 1000 +
+		  ((int64_t)rt.tv_nsec - (int64_t)bt.tv_nsec) / 1000000;
+	if (start > (unsigned long long)INT64_MAX / 1000)
+		return false;
+	start_ms = boot_ms + (int64_t)(start * 1000 / (unsigned long long)j->hz);
+	return start_ms <= ms + START_SLACK_MS;
+}
+
+bool joiners_started_by(const struct joiners *j, pid_t pid, int64_t ms)
+{
+	unsigned long long start;
+	pid_t ppid;
+
+	return j && pid > 0 && proc_stat(j, pid, &ppid, &start) &&
+	       started_before(j, start, ms);
+}
+
+/*
+ * The number of pid namespaces @pid is in (NSpid's fields): 1 for a
+ * process in the host's; 0 when it cannot be read.
+ */
+static int pid_levels(const struct joiners *j, pid_t pid)
+{
+	char path[4200], buf[4096], *p;
+	ssize_t n;
+	int fd, k = 0;
+
+	snprintf(path, sizeof(path), "%s/%d/status",
 		 acid_ctx_proc_root(j->ctx), (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -376,11 +474,102 @@ static pid_t parent_of(const struct joiners *j, pid_t pid)
 	if (n <= 0)
 		return 0;
 	buf[n] = 0;
-	/* after the command name, which may hold anything: the last ')' */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2 || ppid < 0)
+	p = strstr(buf, "\nNSpid:");
+	if (!p)
 		return 0;
-	return (pid_t)ppid;
+	p += 7;
+	while (*p && *p != '\n') {
+		char *e;
+
+		(void)strtol(p, &e, 10);
+		if (e == p)
+			break;
+		k++;
+		p = e;
+	}
+	return k;
+}
+
+/*
+ * May the exit= of @r, a clone by a joiner, be taken as a host pid? Only
+ * when the caller (the same process: started by the record) is in the
+ * host's pid namespace; a clone's exit= is the child's pid where the
+ * caller is, and a caller in a container's pid namespace would name a
+ * host process of another. A caller gone: its child is not followed.
+ */
+static bool exit_is_host_pid(const struct joiners *j, const struct rec *r)
+{
+	return joiners_started_by(j, r->pid, r->ms) && pid_levels(j, r->pid) == 1;
+}
+
+/* @pid's parent now is in no registered container (acid_lookup_pid:
+ * -ENOENT), @pid alive. */
+static bool parent_outside(const struct joiners *j, pid_t pid)
+{
+	struct acid_entry *e = NULL;
+	unsigned long long start;
+	pid_t parent;
+	int err;
+
+	if (!proc_stat(j, pid, &parent, &start) || parent <= 0)
+		return false;
+	err = acid_lookup_pid(j->ctx, parent, &e);
+	acid_entry_free(e);
+	return err == -ENOENT;
+}
+
+/*
+ * Does the caller @pid of a setns record (its parent @ppid then, time
+ * @ms) join from outside? Its parent in no registered container
+ * (acid_lookup_pid -ENOENT), as for runc's and crun's exec child (their
+ * parent is the runtime) and nsenter (a shell's child): 1. A process of
+ * a container entering namespaces: 0. The record's parent gone (or its
+ * pid a newer process's): the caller's parent now (an orphan of a
+ * container is its init's, or a subreaper's in it). Both gone: -ESRCH,
+ * unknown (runc's [1:CHILD] and its parent live a few milliseconds).
+ */
+int joiners_outside(const struct joiners *j, pid_t pid, pid_t ppid,
+		    int64_t ms)
+{
+	struct acid_entry *e = NULL;
+	unsigned long long start;
+	pid_t parent = ppid;
+	int err;
+
+	if (!j || ppid <= 0)
+		return 0;
+	if (!joiners_started_by(j, ppid, ms)) {
+		if (!proc_stat(j, pid, &parent, &start) ||
+		    !started_before(j, start, ms))
+			return -ESRCH;
+		if (parent <= 0)
+			return 0;
+	}
+	err = acid_lookup_pid(j->ctx, parent, &e);
+	acid_entry_free(e);
+	return err == -ENOENT;
+}
+
+bool joiners_sibling_outside(const struct joiners *j, pid_t pid)
+{
+	return j && pid > 0 && parent_outside(j, pid);
+}
+
+/* One more link send this second, or over LINK_RATE: false. */
+static bool rate_ok(struct joiners *j)
+{
+	struct timespec now;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &now) < 0)
+		return true;
+	if ((int64_t)now.tv_sec != j->rate_sec) {
+		j->rate_sec = (int64_t)now.tv_sec;
+		j->rate_n = 0;
+	}
+	if (j->rate_n >= LINK_RATE)
+		return false;
+	j->rate_n++;
+	return true;
 }
 
 /*
@@ -393,6 +582,7 @@ static bool examine(struct joiners *j, struct acid_attr *a,
 {
 	struct acid_entry *e = NULL;
 	char id[ACID_ID_STRLEN];
+	unsigned long long start, start2;
 	pid_t ppid;
 	bool placed = false;
 	int err;
@@ -400,9 +590,17 @@ static bool examine(struct joiners *j, struct acid_attr *a,
 	if (pid <= 1)
 		return false;
 	add_seen(j->examined, &j->next_examined, pid, r->ms, NULL);
-	/* gone, or nobody's: no link */
+	/* gone, or a newer process under its pid (started after the
+	 * record: the record's one exited and its pid was reused) */
+	if (!proc_stat(j, pid, &ppid, &start) ||
+	    !started_before(j, start, r->ms))
+		return false;
+	/* nobody's: no link */
 	if (acid_lookup_ns(j->ctx, pid, &e) < 0)
 		return false;
+	/* the same process still, after the lookup */
+	if (!proc_stat(j, pid, &ppid, &start2) || start2 != start)
+		goto out;
 	if (acid_id_format(acid_entry_id(e), id, sizeof(id)) < 0 ||
 	    pid == acid_entry_pid(e))
 		goto out;
@@ -411,10 +609,23 @@ static bool examine(struct joiners *j, struct acid_attr *a,
 		goto out;
 	/* a descendant of the init or of a process linked here: its
 	 * ancestry places it */
-	ppid = parent_of(j, pid);
 	if (ppid > 0 && (ppid == acid_entry_pid(e) ||
 			 find_seen(j->linked, ppid, r->ms, id)))
 		goto out;
+	/* bounded: a flood of candidates costs at most LINK_RATE blocking
+	 * sends a second; the others get nothing (counted) */
+	if (!rate_ok(j)) {
+		j->limited_n++;
+		if (!j->limited_said || j->rate_sec - j->limited_sec >= 60) {
+			say("more than %d links a second: process %d not "
+			    "linked to container %s (%lu not linked so far; "
+			    "said at most once a minute)", LINK_RATE, (int)pid,
+			    id, j->limited_n);
+			j->limited_said = true;
+			j->limited_sec = j->rate_sec;
+		}
+		goto out;
+	}
 	/* the attribution first: the record that triggered this is fed
 	 * after, its event the container's */
 	if (acid_attr_seed_pid(a, id, r->node[0] ? r->node : NULL, pid) ==
@@ -467,7 +678,12 @@ static int look(struct joiners *j, struct acid_attr *a, const char *line,
 	if (!parse_fields(&p, end, &r, &have, F_ALL))
 		return 0;
 	jn = find_joiner(j, r.pid, r.ms);
-	if (cls == SC_SETNS && r.success) {
+	/* a setns by a process that was a container's before: not a
+	 * joiner (nor its children and siblings). Unknown (both gone): a
+	 * joiner, whose only candidates can be its siblings (it cannot be
+	 * examined, nor its children named), each checked itself */
+	if (cls == SC_SETNS && r.success &&
+	    (jn || joiners_outside(j, r.pid, r.ppid, r.ms) != 0)) {
 		if (!jn) {
 			jn = &j->joiner[j->next_joiner];
 			j->next_joiner = (j->next_joiner + 1) % JOINERS;
@@ -486,15 +702,23 @@ static int look(struct joiners *j, struct acid_attr *a, const char *line,
 	/* its child */
 	if (jn && cls == SC_FORK && r.success && r.exit > 1 &&
 	    r.exit <= INT32_MAX &&
-	    !find_seen(j->examined, (pid_t)r.exit, r.ms, NULL))
+	    !find_seen(j->examined, (pid_t)r.exit, r.ms, NULL) &&
+	    exit_is_host_pid(j, &r))
 		cand[nc++] = (pid_t)r.exit;
-	/* a sibling: a process whose parent is a joiner's parent */
+	/* a sibling: a process whose parent is a joiner's parent, and is
+	 * in no registered container now (the runtime, or, that one gone,
+	 * the runtime above it: a container's orphans are its init's, or a
+	 * subreaper's in it) */
 	if (!jn && r.ppid > 1 && !find_seen(j->examined, r.pid, r.ms, NULL))
 		for (size_t i = 0; i < JOINERS; i++)
 			if (j->joiner[i].pid && j->joiner[i].ppid == r.ppid &&
 			    r.ms - j->joiner[i].ms <= JOIN_WINDOW_MS &&
 			    r.ms >= j->joiner[i].ms) {
-				cand[nc++] = r.pid;
+				if (parent_outside(j, r.pid))
+					cand[nc++] = r.pid;
+				else
+					add_seen(j->examined, &j->next_examined,
+						 r.pid, r.ms, NULL);
 				break;
 			}
 	if (!nc)

@@ -9,7 +9,10 @@
 #ifndef ACID_PLUGIN_JOINERS_H
 #define ACID_PLUGIN_JOINERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include <acid/attribution.h>
 
@@ -33,5 +36,24 @@ int joiners_feed_bytes(struct joiners *j, struct acid_attr *a,
 /* How many links were sent, and how many failed to send (at the end). */
 unsigned long joiners_linked(const struct joiners *j);
 unsigned long joiners_failed(const struct joiners *j);
+/* How many were not sent, over the bound of link sends a second. */
+unsigned long joiners_limited(const struct joiners *j);
+
+/*
+ * The checks a candidate passes (exposed for tests/unit/test-joiners.c):
+ * joiners_started_by - @pid lives and started no later than the record
+ * time @ms (ms since the epoch): a newer process under a reused pid is
+ * not the record's;
+ * joiners_outside - the caller @pid of a setns record (parent @ppid in
+ * the record, time @ms) joins from outside: its parent is in no
+ * registered container (1); a container's process (0); -ESRCH unknown
+ * (the record's parent and the caller both gone);
+ * joiners_sibling_outside - @pid's parent now is in no registered
+ * container (a joiner's sibling is examined only then).
+ */
+bool joiners_started_by(const struct joiners *j, pid_t pid, int64_t ms);
+int joiners_outside(const struct joiners *j, pid_t pid, pid_t ppid,
+		    int64_t ms);
+bool joiners_sibling_outside(const struct joiners *j, pid_t pid);
 
 #endif /* ACID_PLUGIN_JOINERS_H */

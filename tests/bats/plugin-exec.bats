@@ -32,12 +32,14 @@ load plugin-helpers
 PLUGIN=${ACID_PLUGIN_BIN:-$BUILD/plugin/audisp-acid}
 ACID=${ACID_BIN:-$BUILD/tools/acid}
 RULES=$REPO/plugin/acid.rules
+JOINSELF=$BUILD/tests/acid-test-joinself
 
 setup_file() {
 	local c live=$BATS_FILE_TMPDIR/live i mark
 	require_components
 	[ -x "$PLUGIN" ] || fail "$PLUGIN was not built"
 	[ -x "$ACID" ] || fail "$ACID was not built"
+	[ -x "$JOINSELF" ] || fail "$JOINSELF was not built"
 	for c in crun podman nsenter tail ausearch; do
 		command -v "$c" >/dev/null ||
 			fail "required component '$c' is missing (scripts/install-deps.sh installs it)"
@@ -355,6 +357,142 @@ start_runc() { # BUNDLE NAME
 	run bash -c "ausearch -m VIRT_CONTROL --uuid '$uuid' --raw 2>/dev/null |
 		grep -a ' op=exec ' | grep -a '^type=VIRT_CONTROL msg=audit([0-9.:]*): pid=$pid '"
 	assert_output ""
+}
+
+# self_bundle DIR CMD: a registered runc bundle running CMD with
+# CAP_SYS_ADMIN (a privileged container: setns, clone3 set_tid), /proc
+# mounted, DIR/out as its /tmp (acid-test-joinself copied there).
+self_bundle() {
+	local b=$1
+	BUNDLE_CMD=$2 make_bundle "$b"
+	mkdir -p "$b/out"
+	cp "$JOINSELF" "$b/out/joinself"
+	set_config "$b" '
+		.process.capabilities |= with_entries(
+			if .key == "ambient" then . else .value += ["CAP_SYS_ADMIN"] end)
+		| .mounts = [
+			{ destination: "/proc", type: "proc", source: "proc" },
+			{ destination: "/tmp", type: "bind", source: $out,
+			  options: ["rbind", "rw"] } ]' --arg out "$b/out"
+}
+
+# children PID: the pids of PID's children (all its threads').
+children() {
+	cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | grep .
+}
+
+# plugin_links UUID: the live plugin's op=exec records of container UUID
+# now in the log (none: nothing), once the plugin has read past now: a
+# mark reached its JSON, and a second mark is in the log after any link
+# it sent before that.
+plugin_links() {
+	local m
+	m=$(audit_mark)
+	wait_serial "$JSON" "$m" || fail "the live plugin did not write the mark's event $m"
+	audit_mark >/dev/null
+	ausearch -m VIRT_CONTROL --uuid "$1" --raw 2>/dev/null |
+		grep -a ' op=exec ' | grep -aF "exe=\"$(realpath "$PLUGIN")\"" || true
+}
+
+@test "attack: a privileged container's init enters its own net namespace, then clones with set_tid = the host pid of another container's process: no link names that container, none of its events is the other's" {
+	local a=$BATS_TEST_TMPDIR/a b=$BATS_TEST_TMPDIR/b na nb ua ub ainit binit sub victim child i links evs
+	na=$(uname_for jsa)
+	nb=$(uname_for jsb)
+	# B: a grandchild of its init (a subshell's sleep), placed by ancestry
+	BUNDLE_CMD='(sleep 120; true) & sleep 120' make_bundle "$b"
+	runc --root "$BATS_FILE_TMPDIR/runc" run -d -b "$b" "$nb" </dev/null >/dev/null 2>&1 ||
+		fail "runc run -d $nb failed"
+	ub=$(field uuid "$(records "$nb" 1 | grep -a op=start)")
+	binit=$(field vm-pid "$(records "$nb" 1 | grep -a op=start)")
+	[ -n "$ub" ] && [ -n "$binit" ] || fail "no start record for $nb"
+	for i in $(seq 1 50); do
+		for sub in $(children "$binit"); do
+			victim=$(children "$sub" | head -n1)
+			[ -n "$victim" ] && break 2
+		done
+		sleep 0.1
+	done
+	[ -n "$victim" ] || fail "B's init $binit has no grandchild"
+	# A: its init waits for the pid, then becomes acid-test-joinself
+	# (the caller is A's init: its parent is on the host)
+	self_bundle "$a" 'while [ ! -s /tmp/tid ]; do sleep 0.1; done; exec /tmp/joinself clone "$(cat /tmp/tid)" 6 > /tmp/clone.out 2> /tmp/clone.err'
+	runc --root "$BATS_FILE_TMPDIR/runc" run -d -b "$a" "$na" </dev/null >/dev/null 2>&1 ||
+		fail "runc run -d $na failed"
+	ua=$(field uuid "$(records "$na" 1 | grep -a op=start)")
+	ainit=$(field vm-pid "$(records "$na" 1 | grep -a op=start)")
+	[ -n "$ua" ] && [ -n "$ainit" ] || fail "no start record for $na"
+	echo "$victim" > "$a/out/tid"
+	for i in $(seq 1 100); do
+		[ -s "$a/out/clone.out" ] && break
+		sleep 0.1
+	done
+	# the child's pid in A is the host pid of B's process
+	assert_equal "$(cat "$a/out/clone.out")" "$victim"
+	child=$(children "$ainit" | head -n1)
+	[ -n "$child" ] || fail "A's init $ainit has no child: $(cat "$a/out/clone.err")"
+	assert_equal "$(awk '$1 == "NSpid:" { print $3 }' "/proc/$child/status")" "$victim"
+	links=$(plugin_links "$ub")
+	[ -z "$links" ] || fail "a link to B ($ub) for A's clone: $links"
+	links=$(plugin_links "$ua")
+	[ -z "$links" ] || fail "a link to A ($ua), whose init and its child are placed by ancestry: $links"
+	# the setns and the clone3 were logged (the plugin had them to read)
+	audit_log | grep -a " pid=$ainit " | grep -aq ' syscall=308 success=yes ' ||
+		fail "no setns record of A's init $ainit"
+	audit_log | grep -a " pid=$ainit " | grep -aq " syscall=435 success=yes exit=$victim " ||
+		fail "no clone3 record of A's init $ainit with exit=$victim"
+	# B's events in the live JSON: none of A's processes
+	perl -ne 'print if /\n\z/' "$JSON" > "$BATS_TEST_TMPDIR/json"
+	run jq -r --arg u "$ub" --argjson a "$ainit" --argjson c "$child" \
+		'select(.container.id == $u and (.process.pid == $a or .process.pid == $c)) | .audit.serial' \
+		"$BATS_TEST_TMPDIR/json"
+	assert_output ""
+}
+
+@test "attack: a container's processes enter their own namespaces (8 siblings, setns each): no link names them (not joined from outside)" {
+	local a=$BATS_TEST_TMPDIR/a na ua i links
+	na=$(uname_for jss)
+	self_bundle "$a" 'while [ ! -e /tmp/go ]; do sleep 0.1; done; /tmp/joinself setns 8 4 > /tmp/setns.out 2> /tmp/setns.err; sleep 120'
+	runc --root "$BATS_FILE_TMPDIR/runc" run -d -b "$a" "$na" </dev/null >/dev/null 2>&1 ||
+		fail "runc run -d $na failed"
+	ua=$(field uuid "$(records "$na" 1 | grep -a op=start)")
+	[ -n "$ua" ] || fail "no start record for $na"
+	touch "$a/out/go"
+	for i in $(seq 1 100); do
+		[ -s "$a/out/setns.out" ] && break
+		sleep 0.1
+	done
+	assert_equal "$(cat "$a/out/setns.out")" ok
+	links=$(plugin_links "$ua")
+	[ -z "$links" ] || fail "links for A's own processes: $links"
+	# their 8 setns records were logged
+	[ "$(audit_log | grep -a ' syscall=308 success=yes ' |
+		grep -ac 'exe="/tmp/joinself"')" -ge 8 ] ||
+		fail "fewer than 8 setns records of /tmp/joinself in the log"
+}
+
+@test "a flood of joiners from the host (48 nsenter at once into a registered container): the link sends are bounded (16 a second), said once" {
+	local b=$BATS_TEST_TMPDIR/b name uuid init i links n first last span
+	name=$(uname_for flood)
+	start_runc "$b" "$name"
+	uuid=$(field uuid "$(records "$name" 1 | grep -a op=start)")
+	init=$(field vm-pid "$(records "$name" 1 | grep -a op=start)")
+	[ -n "$uuid" ] || fail "no start record for $name"
+	for i in $(seq 1 48); do
+		nsenter -t "$init" -m -u -i -n -p sleep 3 >/dev/null 2>&1 &
+	done
+	wait
+	links=$(plugin_links "$uuid")
+	n=$(printf '%s' "$links" | grep -c . || true)
+	first=$(printf '%s\n' "$links" | head -n1 | sed 's/.*msg=audit(\([0-9]*\)\..*/\1/')
+	last=$(printf '%s\n' "$links" | tail -n1 | sed 's/.*msg=audit(\([0-9]*\)\..*/\1/')
+	[ "$n" -ge 1 ] || fail "no nsenter linked at all"
+	span=$(( last - first + 2 ))
+	echo "# $n links over $span s" >&3
+	[ "$n" -le $(( 16 * span )) ] ||
+		fail "$n links in $span s (more than 16 a second): $links"
+	[ "$n" -lt 48 ] || fail "all 48 nsenter linked (no bound)"
+	run grep -c 'more than 16 links a second' "$LIVE/plugin.err"
+	assert_output 1
 }
 
 @test "the live plugin ran through all of it: alive until its input ends, then gone within 5 s; no link failed to send, no sanitizer report" {
