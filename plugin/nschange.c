@@ -468,6 +468,19 @@ static bool ns_differ(const struct acid_ns_set *a, enum acid_ns_kind ka,
 	       x.dev_minor != y.dev_minor;
 }
 
+/*
+ * A task that has exited and not yet been reaped (a zombie) still shows
+ * its pid and user namespaces and none of the others (its nsproxy is
+ * gone: no mount namespace, which every live task has): gone, not
+ * "unchanged" (the kinds it no longer shows would compare as equal).
+ */
+static bool exiting(const struct acid_ns_set *now)
+{
+	struct acid_ns_id id;
+
+	return acid_ns_get(now, ACID_NS_MNT, &id) < 0;
+}
+
 static void say_once(struct nschange *n, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void say_once(struct nschange *n, int err, const char *fmt, ...)
@@ -632,7 +645,8 @@ static void act(struct nschange *n, const struct nschange_call *c)
 	r = acid_ns_collect_new(n->ctx, c->task, &now);
 	if (r == -ENOENT) /* its /proc entry gone */
 		r = -ESRCH;
-	if (r == 0 && !started_by(n, c->task, c->sec)) {
+	if (r == 0 && (!started_by(n, c->task, c->sec) ||
+		       exiting(now))) {
 		acid_ns_set_free(now);
 		now = NULL;
 		r = -ESRCH;
