@@ -67,6 +67,7 @@
 #include <acid/libacid.h>
 
 #include "joiners.h"
+#include "procfs.h"
 #include "say.h"
 
 #define JOINERS 64		/* joiners followed at once (oldest go) */
@@ -390,34 +391,7 @@ static void add_seen(struct seen *ring, size_t *next, pid_t pid, int64_t ms,
 static bool proc_stat(const struct joiners *j, pid_t pid, pid_t *ppid,
 		      unsigned long long *start)
 {
-	char path[4200], buf[1024];
-	const char *p;
-	ssize_t n;
-	int fd, pp;
-	char state;
-
-	snprintf(path, sizeof(path), "%s/%d/stat",
-		 acid_ctx_proc_root(j->ctx), (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = 0;
-	/* after the command name, which may hold anything: the last ')';
-	 * state is field 3, ppid 4, starttime 22 */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %c %d", &state, &pp) != 2 || pp < 0)
-		return false;
-	p++;
-	for (int field = 3; field < 22 && p; field++)
-		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p, " %llu", start) != 1)
-		return false;
-	*ppid = (pid_t)pp;
-	return true;
+	return procfs_stat(acid_ctx_proc_root(j->ctx), pid, ppid, start) == 0;
 }
 
 /*
@@ -460,34 +434,9 @@ bool joiners_started_by(const struct joiners *j, pid_t pid, int64_t ms)
  */
 static int pid_levels(const struct joiners *j, pid_t pid)
 {
-	char path[4200], buf[4096], *p;
-	ssize_t n;
-	int fd, k = 0;
+	long ids[64];
 
-	snprintf(path, sizeof(path), "%s/%d/status",
-		 acid_ctx_proc_root(j->ctx), (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	p = strstr(buf, "\nNSpid:");
-	if (!p)
-		return 0;
-	p += 7;
-	while (*p && *p != '\n') {
-		char *e;
-
-		(void)strtol(p, &e, 10);
-		if (e == p)
-			break;
-		k++;
-		p = e;
-	}
-	return k;
+	return procfs_nspid(acid_ctx_proc_root(j->ctx), pid, ids, 64);
 }
 
 /*

@@ -57,6 +57,7 @@
 #include <acid/libacid.h>
 
 #include "nschange.h"
+#include "procfs.h"
 
 /* The syscalls' numbers, by the audit arch of the record (AUDIT_ARCH_*). */
 static const struct arch_calls {
@@ -317,32 +318,17 @@ static long long boot_time(const char *proc)
  */
 static bool started_by(const struct nschange *n, int pid, long long sec)
 {
-	char path[4096], buf[1024], *p;
 	unsigned long long start;
-	ssize_t len;
-	int fd;
+	pid_t ppid;
+	int r;
 
 	if (!n->btime || n->hz <= 0)
 		return true;
-	snprintf(path, sizeof(path), "%s/%d/stat",
-		 acid_ctx_proc_root(n->ctx), pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno != ENOENT && errno != ESRCH;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
-		return false;
-	buf[len] = 0;
-	/* after the comm's ')': state is field 3, starttime field 22 */
-	p = strrchr(buf, ')');
-	if (!p)
+	r = procfs_stat(acid_ctx_proc_root(n->ctx), pid, &ppid, &start);
+	if (r == -EBADMSG)
 		return true;
-	p++;
-	for (int field = 3; field < 22 && p; field++)
-		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p, " %llu", &start) != 1)
-		return true;
+	if (r < 0) /* gone; unreadable for another reason: unknown */
+		return r != -ENOENT && r != -ESRCH;
 	return n->btime + (long long)(start / (unsigned long long)n->hz) <=
 	       sec + 1;
 }
@@ -353,34 +339,7 @@ static bool started_by(const struct nschange *n, int pid, long long sec)
  */
 static int read_nspid(const struct nschange *n, int pid, long *ids, int max)
 {
-	char path[4096], buf[4096], *p;
-	ssize_t len;
-	int fd, k = 0;
-
-	snprintf(path, sizeof(path), "%s/%d/status",
-		 acid_ctx_proc_root(n->ctx), pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
-		return 0;
-	buf[len] = 0;
-	p = strstr(buf, "\nNSpid:");
-	if (!p)
-		return 0;
-	p += 7;
-	while (k < max && *p && *p != '\n') {
-		char *e;
-		long v = strtol(p, &e, 10);
-
-		if (e == p)
-			break;
-		ids[k++] = v;
-		p = e;
-	}
-	return k;
+	return procfs_nspid(acid_ctx_proc_root(n->ctx), pid, ids, max);
 }
 
 /*

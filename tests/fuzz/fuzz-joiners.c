@@ -16,7 +16,7 @@
  * Checks: both readers give the same events, in the same order, with the
  * same JSON: the joiners' look changes nothing in what is fed.
  */
-// fuzz-sources: plugin/joiners.c plugin/say.c
+// fuzz-sources: plugin/joiners.c plugin/procfs.c plugin/say.c
 // fuzz-sources: attribution/acidrec.c attribution/attribute.c
 // fuzz-sources: attribution/hash.c attribution/inputs.c
 // fuzz-sources: attribution/interpret.c attribution/json.c
