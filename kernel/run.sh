@@ -108,7 +108,7 @@ link acid-prestart "$src/hooks/acid-prestart.c" "$src/hooks/hook-common.c" \
 link ktest "$src/tests/kernel/ktest.c"
 # shellcheck disable=SC2046
 link acid $(ls "$src"/tools/acid.c "$src"/tools/tool.c "$src"/tools/cmd-*.c \
-	"$src"/tools/seccomp-*.c "$src"/tools/config-file.c "$src"/tools/logs.c "$src"/attribution/*.c) \
+	"$src"/tools/seccomp-*.c "$src"/tools/config-file.c "$src"/tools/json-copy.c "$src"/tools/logs.c "$src"/attribution/*.c) \
 	-I"$src/tools" -lauparse
 
 # --- the initramfs

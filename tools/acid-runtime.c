@@ -41,6 +41,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "config-file.h"
+#include "json-copy.h"
 
 #ifndef ACID_HOOKS_DIR
 #error "ACID_HOOKS_DIR: the installed hooks' directory, set by meson"
@@ -262,23 +263,6 @@ static bool plan_read(const char *path, struct plan *p)
 
 /* ----------------------------------------------------------- writing */
 
-struct gen {
-	yajl_gen g;
-	const struct plan *p;
-	bool failed;
-};
-
-#define G(gn, call)                                       \
-	do {                                              \
-		if ((call) != yajl_gen_status_ok)         \
-			(gn)->failed = true;              \
-	} while (0)
-
-static void gen_str(struct gen *gn, const char *s)
-{
-	G(gn, yajl_gen_string(gn->g, (const unsigned char *)s, strlen(s)));
-}
-
 static void emit_hook(struct gen *gn, const char *path, const char *name,
 		      const char *stage)
 {
@@ -302,27 +286,29 @@ static void emit_hook(struct gen *gn, const char *path, const char *name,
 	G(gn, yajl_gen_map_close(gn->g));
 }
 
-static void emit(struct gen *gn, yajl_val v);
-
 /* acid's prestart hook first, then the user's (@arr, may be NULL) */
 static void emit_prestart(struct gen *gn, yajl_val arr)
 {
+	const struct plan *p = gn->p;
+
 	G(gn, yajl_gen_array_open(gn->g));
-	if (gn->p->add_pre)
-		emit_hook(gn, gn->p->pre_path, "acid-prestart", "prestart");
+	if (p->add_pre)
+		emit_hook(gn, p->pre_path, "acid-prestart", "prestart");
 	for (size_t i = 0; arr && i < arr->u.array.len; i++)
-		emit(gn, arr->u.array.values[i]);
+		gen_copy(gn, arr->u.array.values[i]);
 	G(gn, yajl_gen_array_close(gn->g));
 }
 
 /* the user's poststop hooks (@arr, may be NULL), then acid's */
 static void emit_poststop(struct gen *gn, yajl_val arr)
 {
+	const struct plan *p = gn->p;
+
 	G(gn, yajl_gen_array_open(gn->g));
 	for (size_t i = 0; arr && i < arr->u.array.len; i++)
-		emit(gn, arr->u.array.values[i]);
-	if (gn->p->add_post)
-		emit_hook(gn, gn->p->post_path, "acid-poststop", "poststop");
+		gen_copy(gn, arr->u.array.values[i]);
+	if (p->add_post)
+		emit_hook(gn, p->post_path, "acid-poststop", "poststop");
 	G(gn, yajl_gen_array_close(gn->g));
 }
 
@@ -344,7 +330,7 @@ static void emit_hooks(struct gen *gn, yajl_val obj)
 			emit_poststop(gn, p->poststop);
 			post = true;
 		} else {
-			emit(gn, obj->u.object.values[i]);
+			gen_copy(gn, obj->u.object.values[i]);
 		}
 	}
 	if (!pre && p->add_pre) {
@@ -358,55 +344,28 @@ static void emit_hooks(struct gen *gn, yajl_val obj)
 	G(gn, yajl_gen_map_close(gn->g));
 }
 
-/* The input tree as it was, with acid's hooks where they go. */
-static void emit(struct gen *gn, yajl_val v)
+/* The input tree as it was (gen_copy), with acid's hooks where they go:
+ * the root's hooks member replaced, or added at its end */
+static bool emit_member(struct gen *gn, yajl_val obj, const char *key,
+			yajl_val value)
 {
 	const struct plan *p = gn->p;
-	bool hooks = false;
 
-	switch (v->type) {
-	case yajl_t_string:
-		gen_str(gn, v->u.string);
-		break;
-	case yajl_t_number:
-		/* the number's own text: 1.50 stays 1.50 */
-		G(gn, yajl_gen_number(gn->g, v->u.number.r,
-				      strlen(v->u.number.r)));
-		break;
-	case yajl_t_true:
-	case yajl_t_false:
-		G(gn, yajl_gen_bool(gn->g, v->type == yajl_t_true));
-		break;
-	case yajl_t_null:
-		G(gn, yajl_gen_null(gn->g));
-		break;
-	case yajl_t_array:
-		G(gn, yajl_gen_array_open(gn->g));
-		for (size_t i = 0; i < v->u.array.len; i++)
-			emit(gn, v->u.array.values[i]);
-		G(gn, yajl_gen_array_close(gn->g));
-		break;
-	case yajl_t_object:
-		G(gn, yajl_gen_map_open(gn->g));
-		for (size_t i = 0; i < v->u.object.len; i++) {
-			const char *key = v->u.object.keys[i];
+	(void)value;
+	if (obj != p->root || strcmp(key, "hooks") != 0)
+		return false;
+	emit_hooks(gn, p->hooks);
+	return true;
+}
 
-			gen_str(gn, key);
-			if (v == p->root && strcmp(key, "hooks") == 0) {
-				emit_hooks(gn, p->hooks);
-				hooks = true;
-			} else {
-				emit(gn, v->u.object.values[i]);
-			}
-		}
-		if (v == p->root && !hooks) {
-			gen_str(gn, "hooks");
-			emit_hooks(gn, NULL);
-		}
-		G(gn, yajl_gen_map_close(gn->g));
-		break;
-	default:
-		gn->failed = true;
+static void emit_object_end(struct gen *gn, yajl_val obj)
+{
+	const struct plan *p = gn->p;
+	bool dup = false;
+
+	if (obj == p->root && !member(obj, "hooks", &dup)) {
+		gen_str(gn, "hooks");
+		emit_hooks(gn, NULL);
 	}
 }
 
@@ -494,6 +453,8 @@ static int add_hooks(const char *path)
 		p.env[p.nenv++] = kv;
 	}
 	gn.p = &p;
+	gn.member = emit_member;
+	gn.object_end = emit_object_end;
 	gn.g = yajl_gen_alloc(NULL);
 	if (!gn.g) {
 		die_line("%s: out of memory", path);
@@ -501,7 +462,7 @@ static int add_hooks(const char *path)
 	}
 	/* a variable's value that is not UTF-8 fails here, not in runc */
 	yajl_gen_config(gn.g, yajl_gen_validate_utf8, 1);
-	emit(&gn, p.root);
+	gen_copy(&gn, p.root);
 	if (!gn.failed) {
 		const unsigned char *buf;
 		size_t n;

@@ -14,6 +14,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "config-file.h"
+#include "json-copy.h"
 #include "seccomp-json.h"
 #include "tool.h"
 
@@ -36,23 +37,6 @@ yajl_val seccomp_json_parse(const char *path, const char *text, size_t len)
 	return root;
 }
 
-struct gen {
-	yajl_gen g;
-	const struct plan *p;
-	bool failed;
-};
-
-#define G(gen, call)                                          \
-	do {                                                  \
-		if ((call) != yajl_gen_status_ok)             \
-			(gen)->failed = true;                 \
-	} while (0)
-
-static void gen_str(struct gen *gn, const char *s)
-{
-	G(gn, yajl_gen_string(gn->g, (const unsigned char *)s, strlen(s)));
-}
-
 static void gen_u64(struct gen *gn, uint64_t v)
 {
 	char buf[24];
@@ -61,17 +45,15 @@ static void gen_u64(struct gen *gn, uint64_t v)
 	G(gn, yajl_gen_number(gn->g, buf, strlen(buf)));
 }
 
-static void emit(struct gen *gn, yajl_val v);
-
 static void emit_syscalls_new(struct gen *gn)
 {
 	const struct plan *p = gn->p;
 
 	G(gn, yajl_gen_array_open(gn->g));
 	if (p->closed)
-		emit(gn, p->ours_socketcall);
-	emit(gn, p->ours_socket);
-	emit(gn, p->ours_uring);
+		gen_copy(gn, p->ours_socketcall);
+	gen_copy(gn, p->ours_socket);
+	gen_copy(gn, p->ours_uring);
 	G(gn, yajl_gen_array_close(gn->g));
 }
 
@@ -104,7 +86,7 @@ static void emit_linux_new(struct gen *gn)
 static void emit_cond(struct gen *gn, const struct cond *c)
 {
 	if (c->src) {
-		emit(gn, c->src);
+		gen_copy(gn, c->src);
 		return;
 	}
 	G(gn, yajl_gen_map_open(gn->g));
@@ -145,7 +127,7 @@ static void emit_rule(struct gen *gn, const struct out *o)
 
 				if (plan_dropped(o, n))
 					continue;
-				emit(gn, s);
+				gen_copy(gn, s);
 			}
 			G(gn, yajl_gen_array_close(gn->g));
 		} else if (strcmp(key, "args") == 0 && o->kind == OUT_PIECE) {
@@ -155,7 +137,7 @@ static void emit_rule(struct gen *gn, const struct out *o)
 				emit_cond(gn, &o->conds[j]);
 			G(gn, yajl_gen_array_close(gn->g));
 		} else {
-			emit(gn, val);
+			gen_copy(gn, val);
 		}
 	}
 	if (o->kind == OUT_PIECE && !args && o->n) {
@@ -177,81 +159,61 @@ static void emit_syscalls(struct gen *gn)
 		const struct out *o = &p->outs[i];
 
 		if (o->kind == OUT_KEEP || o->kind == OUT_OURS)
-			emit(gn, o->rule);
+			gen_copy(gn, o->rule);
 		else
 			emit_rule(gn, o);
 	}
 	G(gn, yajl_gen_array_close(gn->g));
 }
 
-/* The input tree as it was, with the plan's changes where they go. */
-static void emit(struct gen *gn, yajl_val v)
+/*
+ * The input tree as it was (gen_copy), with the plan's changes where they
+ * go: a null linux, seccomp or syscalls member made, the syscalls array
+ * rewritten, and the parts the config did not have added at the end of
+ * their parent.
+ */
+static bool emit_member(struct gen *gn, yajl_val obj, const char *key,
+			yajl_val v)
 {
 	const struct plan *p = gn->p;
 
-	switch (v->type) {
-	case yajl_t_string:
-		gen_str(gn, v->u.string);
-		break;
-	case yajl_t_number:
-		/* the number's own text: 1.50 stays 1.50, 2^64-1 stays */
-		G(gn, yajl_gen_number(gn->g, v->u.number.r,
-				      strlen(v->u.number.r)));
-		break;
-	case yajl_t_true:
-	case yajl_t_false:
-		G(gn, yajl_gen_bool(gn->g, v->type == yajl_t_true));
-		break;
-	case yajl_t_null:
-		if (v == p->null_linux)
-			emit_linux_new(gn);
-		else if (v == p->null_seccomp)
-			emit_seccomp_new(gn);
-		else if (v == p->null_syscalls)
-			emit_syscalls_new(gn);
-		else
-			G(gn, yajl_gen_null(gn->g));
-		break;
-	case yajl_t_array:
-		if (v == p->syscalls_arr) {
-			emit_syscalls(gn);
-			break;
-		}
-		G(gn, yajl_gen_array_open(gn->g));
-		for (size_t i = 0; i < v->u.array.len; i++)
-			emit(gn, v->u.array.values[i]);
-		G(gn, yajl_gen_array_close(gn->g));
-		break;
-	case yajl_t_object:
-		G(gn, yajl_gen_map_open(gn->g));
-		for (size_t i = 0; i < v->u.object.len; i++) {
-			gen_str(gn, v->u.object.keys[i]);
-			emit(gn, v->u.object.values[i]);
-		}
-		/* parts the config did not have, at the end of their parent */
-		if (v == p->root && !p->linux_obj && !p->null_linux) {
-			gen_str(gn, "linux");
-			emit_linux_new(gn);
-		} else if (v == p->linux_obj && !p->seccomp_obj &&
-			   !p->null_seccomp) {
-			gen_str(gn, "seccomp");
-			emit_seccomp_new(gn);
-		} else if (v == p->seccomp_obj && !p->syscalls_arr &&
-			   !p->null_syscalls) {
-			gen_str(gn, "syscalls");
-			emit_syscalls_new(gn);
-		}
-		G(gn, yajl_gen_map_close(gn->g));
-		break;
-	default:
-		gn->failed = true;
+	(void)obj;
+	(void)key;
+	if (v == p->null_linux)
+		emit_linux_new(gn);
+	else if (v == p->null_seccomp)
+		emit_seccomp_new(gn);
+	else if (v == p->null_syscalls)
+		emit_syscalls_new(gn);
+	else if (v == p->syscalls_arr)
+		emit_syscalls(gn);
+	else
+		return false;
+	return true;
+}
+
+static void emit_object_end(struct gen *gn, yajl_val v)
+{
+	const struct plan *p = gn->p;
+
+	if (v == p->root && !p->linux_obj && !p->null_linux) {
+		gen_str(gn, "linux");
+		emit_linux_new(gn);
+	} else if (v == p->linux_obj && !p->seccomp_obj && !p->null_seccomp) {
+		gen_str(gn, "seccomp");
+		emit_seccomp_new(gn);
+	} else if (v == p->seccomp_obj && !p->syscalls_arr &&
+		   !p->null_syscalls) {
+		gen_str(gn, "syscalls");
+		emit_syscalls_new(gn);
 	}
 }
 
 yajl_gen seccomp_json_emit(const struct plan *p, const unsigned char **buf,
 			   size_t *len)
 {
-	struct gen gn = { .p = p };
+	struct gen gn = { .p = p, .member = emit_member,
+			  .object_end = emit_object_end };
 
 	gn.g = yajl_gen_alloc(NULL);
 	if (!gn.g) {
@@ -261,7 +223,7 @@ yajl_gen seccomp_json_emit(const struct plan *p, const unsigned char **buf,
 	yajl_gen_config(gn.g, yajl_gen_beautify, 1);
 	yajl_gen_config(gn.g, yajl_gen_indent_string, "  ");
 	yajl_gen_config(gn.g, yajl_gen_validate_utf8, 1);
-	emit(&gn, p->root);
+	gen_copy(&gn, p->root);
 	if (gn.failed || yajl_gen_get_buf(gn.g, buf, len) !=
 				 yajl_gen_status_ok) {
 		tool_error(CMD, "%s: cannot write the new config", p->path);
