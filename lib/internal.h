@@ -224,6 +224,8 @@ struct proc_hold {
 	 * pidfd was opened: its parent then, or the read's error (which a
 	 * hold by pidfd survives) */
 	pid_t ppid;
+	/* its number of threads then (0: unknown) */
+	unsigned long threads;
 	int stat_err;
 };
 int proc_hold_open(const char *proc_root, pid_t pid, struct proc_hold *h);
@@ -235,7 +237,9 @@ int proc_stat(const char *proc_root, pid_t pid, pid_t *ppid,
 int proc_stat_at(int dirfd, const char *path, char *state, pid_t *ppid,
 		 uint64_t *starttime);
 int proc_exited(const char *proc_root, pid_t pid);
-int proc_has_children(const char *proc_root, pid_t pid);
+/* @threads: the process's count from its stat (1: one children file to
+ * read), 0 if unknown */
+int proc_has_children(const char *proc_root, pid_t pid, unsigned long threads);
 int proc_is_self_or_ancestor(const char *proc_root, pid_t pid);
 int proc_read_small(int dirfd, const char *path, char *buf, size_t len);
 int proc_pidns_initial(uint64_t *ino);
@@ -244,6 +248,9 @@ int ctx_check_pidns(struct acid_ctx *ctx);
 
 /* ns.c */
 int ns_collect_held(const struct proc_hold *h, struct acid_ns_set *out);
+/* the inode a namespace link names, from its text: 1, 0 (not such a
+ * link: stat it) or -errno (ns.c) */
+int ns_link_ino(const char *path, const char *kind, uint64_t *ino);
 /* the kinds a lookup compares: a container's own pid and mount namespaces */
 #define NS_LOOKUP_KINDS (1u << ACID_NS_PID | 1u << ACID_NS_MNT)
 enum { HOST_NS_UNKNOWN = 0, HOST_NS_WRITING, HOST_NS_KNOWN };

@@ -28,11 +28,10 @@ static int host_ns(struct acid_ctx *ctx, struct acid_ns_set *host)
 		*host = ctx->host_ns;
 		return 0;
 	}
-	/* every kind: acid_lookup_ns() compares them all; pid 1's mount and
-	 * pid namespaces at least, as acid_lookup_pid() always read them */
+	/* every kind: acid_lookup_ns() compares them all. Whether pid 1's
+	 * links may be read is one check of the process, whatever the kind
+	 * (ptrace_may_access): refused for one, refused for all */
 	r = ns_collect_kinds(ctx->proc_root, 1, ~0u, host);
-	if (r == -EACCES || r == -EPERM)
-		r = ns_collect_kinds(ctx->proc_root, 1, NS_LOOKUP_KINDS, host);
 	if (r == -EACCES || r == -EPERM) {
 		pid = self;
 		r = ns_collect_kinds(ctx->proc_root, self, ~0u, host);

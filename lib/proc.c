@@ -20,6 +20,9 @@
 #define SYS_pidfd_open 434
 #endif
 
+static int stat_fields(int dirfd, const char *path, char *state, pid_t *ppid,
+		       unsigned long *threads, uint64_t *starttime);
+
 static int pidfd_open_(pid_t pid)
 {
 	long fd = syscall(SYS_pidfd_open, pid, 0);
@@ -44,6 +47,7 @@ int proc_exited(const char *proc_root, pid_t pid)
 
 int proc_hold_open(const char *proc_root, pid_t pid, struct proc_hold *h)
 {
+	char path[4096 + 64];
 	int r;
 
 	h->proc_root = proc_root;
@@ -51,6 +55,7 @@ int proc_hold_open(const char *proc_root, pid_t pid, struct proc_hold *h)
 	h->pidfd = -1;
 	h->start = 0;
 	h->ppid = 0;
+	h->threads = 0;
 	h->stat_err = 0;
 	if (pid <= 0)
 		return -ESRCH;
@@ -64,7 +69,10 @@ int proc_hold_open(const char *proc_root, pid_t pid, struct proc_hold *h)
 	 * is what holds it where there is no pidfd; with one, a proc tree
 	 * without stat files (tests) is fine.
 	 */
-	r = proc_stat(proc_root, pid, &h->ppid, &h->start);
+	snprintf(path, sizeof(path), "%s/%d/stat", proc_root, (int)pid);
+	r = stat_fields(AT_FDCWD, path, NULL, &h->ppid, &h->threads, &h->start);
+	if (r < 0)
+		h->threads = 0;
 	h->stat_err = r < 0 ? r : 0;
 	if (r < 0 && h->pidfd < 0) {
 		proc_hold_close(h);
@@ -120,7 +128,15 @@ void proc_hold_close(struct proc_hold *h)
 	h->pidfd = -1;
 }
 
-/* Read a small file relative to @dirfd (AT_FDCWD for absolute paths). */
+/*
+ * Read a small file relative to @dirfd (AT_FDCWD for absolute paths).
+ * The files read so are procfs's one-record files (stat, status,
+ * children, loginuid, sessionid, audit_containerid): the kernel makes the
+ * whole text in one show() and hands out all of it that fits in one
+ * read (seq_read_iter), so a read that returns less than was asked is
+ * the end, and the read that would return 0 is spared (one system call
+ * in three of every such file).
+ */
 int proc_read_small(int dirfd, const char *path, char *buf, size_t len)
 {
 	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
@@ -129,15 +145,16 @@ int proc_read_small(int dirfd, const char *path, char *buf, size_t len)
 	if (fd < 0)
 		return -errno;
 	while (got + 1 < len) {
-		ssize_t n = read(fd, buf + got, len - 1 - got);
+		size_t want = len - 1 - got;
+		ssize_t n = read(fd, buf + got, want);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return -errno;
-		if (n == 0)
-			break;
 		got += (size_t)n;
+		if ((size_t)n < want)
+			break;
 	}
 	buf[got] = '\0';
 	return (int)got;
@@ -148,14 +165,15 @@ int proc_read_small(int dirfd, const char *path, char *buf, size_t len)
  * absolute path; "stat" in an open /proc/<pid>). The command name (field
  * 2) may hold spaces and parentheses, so fields are counted from the last
  * ')'. Fills what is asked: the state (field 3), the parent (4), the
- * start time in clock ticks since boot (22). -ESRCH: no such process.
+ * number of threads (20), the start time in clock ticks since boot (22).
+ * -ESRCH: no such process.
  */
-int proc_stat_at(int dirfd, const char *path, char *state, pid_t *ppid,
-		 uint64_t *starttime)
+static int stat_fields(int dirfd, const char *path, char *state, pid_t *ppid,
+		       unsigned long *threads, uint64_t *starttime)
 {
 	char buf[2048];
 	const char *p;
-	int r, field, last = starttime ? 22 : ppid ? 4 : 3;
+	int r, field, last = starttime ? 22 : threads ? 20 : ppid ? 4 : 3;
 
 	r = proc_read_small(dirfd, path, buf, sizeof(buf));
 	if (r == -ENOENT)
@@ -172,6 +190,8 @@ int proc_stat_at(int dirfd, const char *path, char *state, pid_t *ppid,
 	for (field = 3; *p && field < last; field++) {
 		if (field == 4 && ppid)
 			*ppid = (pid_t)strtol(p, NULL, 10);
+		if (field == 20 && threads)
+			*threads = strtoul(p, NULL, 10);
 		p = strchr(p, ' ');
 		if (!p)
 			return -EBADMSG;
@@ -181,9 +201,17 @@ int proc_stat_at(int dirfd, const char *path, char *state, pid_t *ppid,
 		return -EBADMSG;
 	if (field == 4 && ppid)
 		*ppid = (pid_t)strtol(p, NULL, 10);
+	if (field == 20 && threads)
+		*threads = strtoul(p, NULL, 10);
 	if (starttime)
 		*starttime = strtoull(p, NULL, 10);
 	return 0;
+}
+
+int proc_stat_at(int dirfd, const char *path, char *state, pid_t *ppid,
+		 uint64_t *starttime)
+{
+	return stat_fields(dirfd, path, state, ppid, NULL, starttime);
 }
 
 int proc_stat(const char *proc_root, pid_t pid, pid_t *ppid,
@@ -202,13 +230,30 @@ int proc_stat(const char *proc_root, pid_t pid, pid_t *ppid,
  * task/<tid>/children (CONFIG_PROC_CHILDREN); without that file the whole
  * process table is scanned for a parent of @pid.
  */
-int proc_has_children(const char *proc_root, pid_t pid)
+int proc_has_children(const char *proc_root, pid_t pid, unsigned long threads)
 {
 	char path[64 + 4096];
 	DIR *d;
 	struct dirent *de;
 	int found = 0, tasks = 0;
 
+	/*
+	 * A process of one thread (its stat said so, read after its pidfd
+	 * was opened) has one children file: read at once, the task
+	 * directory unlisted. A thread made since then is a thread made
+	 * after the listing would have been read too.
+	 */
+	if (threads == 1) {
+		char buf[64];
+		int r;
+
+		snprintf(path, sizeof(path), "%s/%d/task/%d/children",
+			 proc_root, (int)pid, (int)pid);
+		r = proc_read_small(AT_FDCWD, path, buf, sizeof(buf));
+		if (r >= 0)
+			return strpbrk(buf, "0123456789") != NULL;
+		/* no CONFIG_PROC_CHILDREN, or gone: as below */
+	}
 	snprintf(path, sizeof(path), "%s/%d/task", proc_root, (int)pid);
 	d = opendir(path);
 	if (!d)
@@ -292,11 +337,18 @@ int proc_is_self_or_ancestor(const char *proc_root, pid_t pid)
  */
 int proc_pidns_initial(uint64_t *ino)
 {
+	const char *path = ACID_DEFAULT_PROC_ROOT "/self/ns/pid";
 	struct stat st;
+	int r;
 
 	*ino = 0;
-	if (stat(ACID_DEFAULT_PROC_ROOT "/self/ns/pid", &st) < 0)
-		return -errno;
-	*ino = (uint64_t)st.st_ino;
-	return st.st_ino == PIDNS_INIT_INO;
+	r = ns_link_ino(path, "pid", ino);
+	if (r < 0)
+		return r;
+	if (r == 0) {
+		if (stat(path, &st) < 0)
+			return -errno;
+		*ino = (uint64_t)st.st_ino;
+	}
+	return *ino == PIDNS_INIT_INO;
 }

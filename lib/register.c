@@ -15,7 +15,7 @@
  * The user-space mode's rules about the target's place in the process
  * tree. A kernel with the interface decides these itself.
  */
-static int check_tree(struct acid_ctx *ctx, pid_t pid)
+static int check_tree(struct acid_ctx *ctx, pid_t pid, unsigned long threads)
 {
 	int r, kids;
 
@@ -31,7 +31,7 @@ static int check_tree(struct acid_ctx *ctx, pid_t pid)
 	 * they are the same does one answer for the other.
 	 */
 	if (strcmp(ctx->proc_root, ACID_DEFAULT_PROC_ROOT) == 0) {
-		kids = proc_has_children(ctx->proc_root, pid);
+		kids = proc_has_children(ctx->proc_root, pid, threads);
 		if (kids == 0)
 			return 0;
 		r = proc_is_self_or_ancestor(ACID_DEFAULT_PROC_ROOT, pid);
@@ -46,7 +46,7 @@ static int check_tree(struct acid_ctx *ctx, pid_t pid)
 		return r;
 	if (r)
 		return -EXDEV;
-	r = proc_has_children(ctx->proc_root, pid);
+	r = proc_has_children(ctx->proc_root, pid, threads);
 	if (r < 0)
 		return r;
 	return r ? -EBUSY : 0;
@@ -306,7 +306,7 @@ int register_add(struct acid_ctx *ctx, const struct acid_reg *q,
 		e->id = *q->id;
 	else if ((r = acid_ctx_new_id(ctx, &e->id)) < 0)
 		goto fail;
-	r = check_tree(ctx, q->pid);
+	r = check_tree(ctx, q->pid, hold.threads);
 	if (r < 0) {
 		ctx_failx(ctx, r, "pid %d", (int)q->pid);
 		goto fail;
