@@ -55,13 +55,14 @@ int registry_open(const char *state_dir, bool create)
 	/* a missing parent is a missing directory, not a missing container */
 	if (create && mkdir(state_dir, 0700) < 0 && errno != EEXIST)
 		return errno == ENOENT ? -ENOTDIR : -errno;
-	if (lstat(state_dir, &st) < 0)
-		return -errno;
-	if (S_ISLNK(st.st_mode))
-		return -ELOOP;
-	if (!S_ISDIR(st.st_mode))
-		return -ENOTDIR;
 	fd = open(state_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOTDIR) {
+		/* a symlink is refused as such (O_NOFOLLOW with O_DIRECTORY
+		 * says ENOTDIR for it too) */
+		if (lstat(state_dir, &st) < 0)
+			return -errno;
+		return S_ISLNK(st.st_mode) ? -ELOOP : -ENOTDIR;
+	}
 	if (fd < 0)
 		return -errno;
 	/* checked on the open directory: no window for a swap */
@@ -432,18 +433,27 @@ int registry_remove(int dirfd, const struct acid_entry *e)
 static int read_entry(int dirfd, const char *name, struct acid_entry **out)
 {
 	_cleanup_close_ int fd = -1;
-	_cleanup_free_ char *buf = NULL;
-	size_t got = 0;
+	_cleanup_free_ char *big = NULL;
+	/* an entry is a few hundred bytes: the heap only for a long one
+	 * (a 64 KiB buffer made and given back is two brk() calls) */
+	char small[4096], *buf = small;
+	size_t got = 0, cap = sizeof(small);
 
 	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	buf = malloc(ENTRY_FILE_MAX + 1);
-	if (!buf)
-		return -ENOMEM;
 	for (;;) {
-		ssize_t n = read(fd, buf + got, ENTRY_FILE_MAX + 1 - got);
+		ssize_t n;
 
+		if (got == cap && buf == small) {
+			big = malloc(ENTRY_FILE_MAX + 1);
+			if (!big)
+				return -ENOMEM;
+			memcpy(big, small, got);
+			buf = big;
+			cap = ENTRY_FILE_MAX + 1;
+		}
+		n = read(fd, buf + got, cap - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
