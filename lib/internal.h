@@ -103,22 +103,25 @@ struct acid_ctx {
 	char *state_dir;
 	enum acid_mode mode;
 	/*
-	 * The host's namespaces a lookup compares (every kind, or where
-	 * some of pid 1's are out of reach NS_LOOKUP_KINDS), read at
-	 * the first lookup that needs them and kept (lookup.c, host_ns()):
-	 * pid 1's, or where pid 1 is out of reach the caller's as they were
-	 * then, for process host_pid (0: pid 1's, good for any process; a
-	 * child forked with a copy of the context reads its own).
-	 * host_state (HOST_NS_*) publishes them: the one thread that moves
-	 * it from UNKNOWN to WRITING fills host_ns and host_pid, then stores
-	 * KNOWN (release); a reader uses them only once it loads KNOWN
-	 * (acquire), and otherwise reads them itself. So a context used by
-	 * several threads at once (which the library does not promise to
-	 * allow) never reads a half-written set.
+	 * The host's namespaces a lookup compares, read at the first lookup
+	 * that needs them and kept (lookup.c, host_ns()): host[0] pid 1's
+	 * mount and pid namespaces (NS_LOOKUP_KINDS: acid_lookup_pid and
+	 * the nesting check of a registration), host[1] every kind
+	 * (acid_lookup_ns); pid 1's, or where pid 1 is out of reach the
+	 * caller's as they were then, for process pid (0: pid 1's, good for
+	 * any process; a child forked with a copy of the context reads its
+	 * own). state (HOST_NS_*) publishes them: the one thread that moves
+	 * it from UNKNOWN to WRITING fills ns and pid, then stores KNOWN
+	 * (release); a reader uses them only once it loads KNOWN (acquire),
+	 * and otherwise reads them itself. So a context used by several
+	 * threads at once (which the library does not promise to allow)
+	 * never reads a half-written set.
 	 */
-	int host_state;
-	pid_t host_pid;
-	struct acid_ns_set host_ns;
+	struct host_cache {
+		int state;
+		pid_t pid;
+		struct acid_ns_set ns;
+	} host[2];
 	/*
 	 * netlink.c: the audit multicast subscription records are
 	 * confirmed on (mc_fd, -1: none), opened by the first record of

@@ -9,42 +9,51 @@
 #include "internal.h"
 
 /*
- * The host's namespaces: pid 1's. Where pid 1 is out of reach (a sandbox
+ * The host's namespaces: pid 1's, of the kinds a lookup compares (@all:
+ * every kind, for acid_lookup_ns(); else its mount and pid namespaces,
+ * all acid_lookup_pid() and a registration's nesting check compare: two
+ * links read rather than ten). Where pid 1 is out of reach (a sandbox
  * whose init is in another user namespace) the caller's own stand in: a
  * namespace the caller shares is no container's either. Read once per
- * context (see struct acid_ctx): pid 1 never changes its pid namespace
- * nor leaves its mount namespace; a caller standing in for it is taken
- * as it was at its first lookup (one that joins a container's mount
+ * context and kind set (see struct acid_ctx), the set of every kind
+ * serving both: pid 1 never changes its pid namespace nor leaves its
+ * mount namespace; a caller standing in for it is taken as it was at the
+ * first lookup that needed them (one that joins a container's mount
  * namespace later still finds that container's processes).
  */
-static int host_ns(struct acid_ctx *ctx, struct acid_ns_set *host)
+static int host_ns(struct acid_ctx *ctx, bool all, struct acid_ns_set *host)
 {
+	unsigned int kinds = all ? ~0u : NS_LOOKUP_KINDS;
 	pid_t self = getpid(), pid = 0;
 	int r, unknown = HOST_NS_UNKNOWN;
+	struct host_cache *c;
 
-	if (__atomic_load_n(&ctx->host_state, __ATOMIC_ACQUIRE) ==
-		    HOST_NS_KNOWN &&
-	    (ctx->host_pid == 0 || ctx->host_pid == self)) {
-		*host = ctx->host_ns;
-		return 0;
+	for (int i = all ? 1 : 0; i < 2; i++) {
+		c = &ctx->host[i];
+		if (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) ==
+			    HOST_NS_KNOWN &&
+		    (c->pid == 0 || c->pid == self)) {
+			*host = c->ns;
+			return 0;
+		}
 	}
-	/* every kind: acid_lookup_ns() compares them all. Whether pid 1's
-	 * links may be read is one check of the process, whatever the kind
-	 * (ptrace_may_access): refused for one, refused for all */
-	r = ns_collect_kinds(ctx->proc_root, 1, ~0u, host);
+	/* whether pid 1's links may be read is one check of the process,
+	 * whatever the kind (ptrace_may_access): refused for one, refused
+	 * for all */
+	r = ns_collect_kinds(ctx->proc_root, 1, kinds, host);
 	if (r == -EACCES || r == -EPERM) {
 		pid = self;
-		r = ns_collect_kinds(ctx->proc_root, self, ~0u, host);
+		r = ns_collect_kinds(ctx->proc_root, self, kinds, host);
 	}
 	if (r < 0)
 		return r;
-	if (__atomic_compare_exchange_n(&ctx->host_state, &unknown,
-					HOST_NS_WRITING, false,
-					__ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
-		ctx->host_ns = *host;
-		ctx->host_pid = pid;
-		__atomic_store_n(&ctx->host_state, HOST_NS_KNOWN,
-				 __ATOMIC_RELEASE);
+	c = &ctx->host[all ? 1 : 0];
+	if (__atomic_compare_exchange_n(&c->state, &unknown, HOST_NS_WRITING,
+					false, __ATOMIC_ACQUIRE,
+					__ATOMIC_RELAXED)) {
+		c->ns = *host;
+		c->pid = pid;
+		__atomic_store_n(&c->state, HOST_NS_KNOWN, __ATOMIC_RELEASE);
 	}
 	return 0;
 }
@@ -59,7 +68,7 @@ static int lookup_by_ns(struct acid_ctx *ctx, int dirfd,
 	size_t n;
 	int r;
 
-	r = host_ns(ctx, &host);
+	r = host_ns(ctx, false, &host);
 	if (r < 0)
 		return r;
 	/*
@@ -190,7 +199,7 @@ int lookup_ns(struct acid_ctx *ctx, pid_t pid, struct acid_entry **out)
 	size_t n, best = 0;
 	int r, best_score = 0;
 
-	r = host_ns(ctx, &host);
+	r = host_ns(ctx, true, &host);
 	if (r < 0)
 		return r;
 	r = ns_collect_kinds(ctx->proc_root, pid, ~0u, &ns);
