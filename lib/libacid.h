@@ -611,7 +611,8 @@ int acid_session_new(const struct acid_ctx *ctx, uid_t uid,
  * of its nearest ancestor that is acid-exec (the process whose executable
  * is named "acid-exec"). A hook calls it on itself: a runtime started
  * under acid-exec runs its hooks in that session. Returns 0, -ENOENT when
- * there is no such ancestor (or it has no session), -ESRCH.
+ * there is no such ancestor (or it has no session, or @pid has none: a
+ * process in no session runs under no tag), -ESRCH.
  */
 int acid_session_tag(const struct acid_ctx *ctx, pid_t pid,
 		     uint32_t *ses);

@@ -99,12 +99,27 @@ bool proc_is_acid_exec(const char *proc_root, pid_t pid)
 
 int acid_session_tag(const struct acid_ctx *ctx, pid_t pid, uint32_t *ses)
 {
+	char path[4096 + 64];
 	pid_t cur = pid;
+	uint32_t own;
 
 	if (!ctx || !ses)
 		return -EINVAL;
+	/*
+	 * A process in no session runs under no tag: its records carry
+	 * ses=unset, and so do those of the processes it starts. An
+	 * acid-exec above it gave a session that something between them
+	 * took away again (loginuid written unset): no record of the
+	 * container would carry that tag. One read spares the walk up the
+	 * ancestry (four system calls an ancestor), which is what a
+	 * runtime started by a service (containerd, CRI-O, podman's
+	 * system service: no login session) comes to.
+	 */
+	snprintf(path, sizeof(path), "%s/%d/sessionid", ctx->proc_root,
+		 (int)pid);
+	if (pid > 0 && read_u32(path, &own) == 0 && own == ACID_AUDIT_UNSET)
+		return -ENOENT;
 	for (int depth = 0; cur > 1 && depth < 4096; depth++) {
-		char path[4096 + 64];
 		pid_t parent;
 		int r = proc_stat(ctx->proc_root, cur, &parent, NULL);
 
