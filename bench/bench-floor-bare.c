@@ -272,91 +272,6 @@ int checked_record(const char *text)
 	return r;
 }
 
-/*
- * The other prototype: all four in one sendto. The kernel handles one
- * sendto's messages in one go under its audit command mutex, so neither
- * `enabled` nor the rules can change between the first status, the rule
- * list and the record; the three answers that need kernel threads are
- * waited for together. What it changes: a rule that only "may" drop the
- * record (rules.c's RULES_MAYBE) is known after the record went out, so
- * that answer becomes "maybe sent" instead of "not sent".
- */
-int batch_record(const char *text)
-{
-	struct sockaddr_nl k = { .nl_family = AF_NETLINK };
-	static __thread char buf[NLMSG_SPACE(MAX_AUDIT_MESSAGE_LENGTH) +
-				 3 * NLMSG_SPACE(0)];
-	static __thread struct {
-		struct nlmsghdr h;
-		char d[MAX_AUDIT_MESSAGE_LENGTH * 4];
-	} rep;
-	const int type[4] = { AUDIT_GET, AUDIT_LIST_RULES, AUDIT_VIRT_CONTROL,
-			      AUDIT_GET };
-	struct audit_status st[2];
-	size_t off = 0, len = strlen(text) + 1;
-	bool got[2] = { false, false }, done = false, acked = false;
-	int fd = audit_socket(), r = 0;
-
-	if (fd < 0)
-		return fd;
-	for (int i = 0; i < 4; i++) {
-		struct nlmsghdr *h = (struct nlmsghdr *)(buf + off);
-		size_t l = i == 2 ? len : 0;
-
-		memset(h, 0, NLMSG_HDRLEN);
-		h->nlmsg_len = (uint32_t)NLMSG_LENGTH(l);
-		h->nlmsg_type = (uint16_t)type[i];
-		h->nlmsg_flags = (uint16_t)(NLM_F_REQUEST |
-					    (i == 2 ? NLM_F_ACK : 0));
-		h->nlmsg_seq = (uint32_t)i + 1;
-		if (l)
-			memcpy(NLMSG_DATA(h), text, l);
-		off += NLMSG_ALIGN(h->nlmsg_len);
-	}
-	if (sendto(fd, buf, off, 0, (struct sockaddr *)&k, sizeof(k)) < 0)
-		r = -errno;
-	while (r == 0 && (!got[0] || !got[1] || !done || !acked)) {
-		ssize_t n = recv_unicast(fd, &rep, sizeof(rep));
-		struct nlmsghdr *h = &rep.h;
-		size_t left;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			break;
-		}
-		for (left = (size_t)n; NLMSG_OK(h, left);
-		     h = NLMSG_NEXT(h, left)) {
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				r = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-				acked = true;
-			} else if (h->nlmsg_type == NLMSG_DONE) {
-				done = true;
-			} else if (h->nlmsg_type == AUDIT_GET &&
-				   (h->nlmsg_seq == 1 || h->nlmsg_seq == 4)) {
-				int i = h->nlmsg_seq == 4;
-				size_t dl = h->nlmsg_len - NLMSG_LENGTH(0);
-
-				memset(&st[i], 0, sizeof(st[i]));
-				memcpy(&st[i], NLMSG_DATA(h),
-				       dl < sizeof(st[i]) ? dl : sizeof(st[i]));
-				got[i] = true;
-			}
-		}
-	}
-	if (r == 0 && !st[0].enabled)
-		r = -ENOTCONN;
-	if (r == 0 && !st[1].enabled)
-		r = -ECONNABORTED;
-	if (r == 0 && st[1].lost != st[0].lost)
-		r = -ENOBUFS;
-	if (r == 0)
-		records_sent++;
-	close(fd);
-	return r;
-}
-
 /* ----------------------------------------------------- the floor */
 
 const char *const ns_file[10] = {
@@ -506,12 +421,23 @@ void floor_start_text(const struct floor_ent *f, char *t, size_t n)
 		 f->bundle, self_exe);
 }
 
+int floor_confirm_fd = -1;
+
+/* a bare send+ACK, or seen on the group (the confirming floor) */
+static int floor_send(const char *text)
+{
+	if (floor_confirm_fd >= 0)
+		return confirm_record_spin(floor_confirm_fd, text,
+					   CONFIRM_SPIN_US);
+	return send_ack_fresh(text);
+}
+
 int floor_start(const struct floor_ent *f)
 {
 	char text[4096];
 
 	floor_start_text(f, text, sizeof(text));
-	return send_ack_fresh(text);
+	return floor_send(text);
 }
 
 int floor_stop(const struct floor_ent *f)
@@ -533,7 +459,7 @@ int floor_stop(const struct floor_ent *f)
 		 "virt=oci op=stop reason=exit vm=\"%s\" uuid=%s vm-pid=%d "
 		 "exe=\"%s\" hostname=? addr=? terminal=? res=success",
 		 f->name, f->id, (int)f->pid, self_exe);
-	r = send_ack_fresh(text);
+	r = floor_send(text);
 	snprintf(link, sizeof(link), "pid-%d", (int)f->pid);
 	if (r == 0 && (unlinkat(dirfd, link, 0) < 0 ||
 		       unlinkat(dirfd, f->final, 0) < 0))

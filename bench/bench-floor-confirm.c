@@ -107,7 +107,7 @@ static void drain(int fd)
  * microseconds it asks again at once (sched_yield between, so that a
  * kauditd woken on this CPU runs) instead of sleeping in poll(2).
  */
-static int confirm_record_spin(int fd, const char *text, unsigned spin_us)
+int confirm_record_spin(int fd, const char *text, unsigned spin_us)
 {
 	struct sockaddr_nl k = { .nl_family = AF_NETLINK };
 	static __thread struct {
@@ -256,7 +256,10 @@ static void cset_print(struct cset *s)
 void bench_confirm(size_t pairs)
 {
 	enum { BARE, LIB, PROTO, FRESH, HELD, SPIN, SIDES };
-	char name[64], bundle[256], text[4096];
+	static const char *const side_name[SIDES + 1] = {
+		"bare", "lib", "proto", "fresh", "held", "spin", "held-ack",
+	};
+	char name[64], bundle[256], text[SIDES + 1][4096];
 	struct acid_entry *e = NULL;
 	struct floor_ent f = { 0 };
 	struct acid_reg req;
@@ -281,7 +284,17 @@ void bench_confirm(size_t pairs)
 	r = floor_register(&f);
 	if (r < 0)
 		die("floor register", r);
-	floor_start_text(&f, text, sizeof(text));
+	/*
+	 * A text for each side (its vm= name): a record sent by one side,
+	 * coming back on the group after another side drained the socket,
+	 * must not pass for that side's record
+	 */
+	for (int k = 0; k <= SIDES; k++) {
+		struct floor_ent g = f;
+
+		names(g.name, g.bundle, side_name[k], 555555);
+		floor_start_text(&g, text[k], sizeof(text[k]));
+	}
 	held = confirm_socket();
 	if (held < 0)
 		die("multicast socket (CAP_AUDIT_READ?)", held);
@@ -305,29 +318,30 @@ void bench_confirm(size_t pairs)
 
 			switch (which) {
 			case BARE:
-				r = send_ack_fresh(text);
+				r = send_ack_fresh(text[BARE]);
 				break;
 			case LIB:
 				r = acid_log_start(ctx, e);
 				records_sent++;
 				break;
 			case PROTO:
-				r = checked_record(text);
+				r = checked_record(text[PROTO]);
 				break;
 			case FRESH:
-				r = confirm_record_fresh(text);
+				r = confirm_record_fresh(text[FRESH]);
 				break;
 			case HELD:
-				r = confirm_record_fd(held, text);
+				r = confirm_record_fd(held, text[HELD]);
 				break;
 			case SPIN:
-				r = confirm_record_spin(held, text, 200);
+				r = confirm_record_spin(held, text[SPIN],
+							CONFIRM_SPIN_US);
 				break;
 			default:
 				/* a send+ACK on the held socket: its floor */
 				drain(held);
 				t0 = now_ns();
-				r = send_ack(held, text);
+				r = send_ack(held, text[SIDES]);
 			}
 			t[which] = now_ns() - t0;
 			if (r < 0)

@@ -85,11 +85,17 @@ int send_ack_fresh(const char *text);
 int audit_get(int fd, struct audit_status *st);
 int audit_list_rules(int fd, int *n);
 int checked_record(const char *text);
-int batch_record(const char *text);
 int floor_register(struct floor_ent *f);
 void floor_start_text(const struct floor_ent *f, char *t, size_t n);
 int floor_start(const struct floor_ent *f);
 int floor_stop(const struct floor_ent *f);
+/*
+ * The confirming floor: while this is a subscribed socket (confirm_socket,
+ * held like libacid's context holds its own), floor_start and floor_stop
+ * send their records on it and wait to see them (confirm_record_spin)
+ * instead of a bare send+ACK on a fresh socket.
+ */
+extern int floor_confirm_fd;
 
 /* ------------------------------- bench-floor-parts.c: --parts N */
 
@@ -99,6 +105,10 @@ void bench_parts(size_t n);
 
 int confirm_socket(void);
 int confirm_record_fd(int fd, const char *text);
+/* the confirm asking again at once for the first @spin_us, as libacid */
+int confirm_record_spin(int fd, const char *text, unsigned spin_us);
+/* libacid's SEEN_SPIN_US */
+#define CONFIRM_SPIN_US 200
 int confirm_record_fresh(const char *text);
 void bench_confirm(size_t pairs);
 

@@ -7,7 +7,9 @@
 # The machine is noisy (one start varies 0.5x-2.4x), so the three are run
 # in rotating order, PAIRS rounds (default 100), and the figures are the
 # medians of the per-round ratios, plus medians and p90 of the times.
-# Target (issue 3): acid / noop <= 1.10.
+# Target (issue 11): acid / noop <= 1.03 (issue 3's was 1.10). One round's
+# ratio scatters by ~20% here: 100 rounds tell 1.03 from 1.05 only
+# roughly; 600 and more do it (about 25 s a hundred rounds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=$(realpath "${1:-build}")
@@ -67,6 +69,8 @@ r_acid_noop = statistics.median(a / n for a, n in zip(acid, noop))
 r_noop_none = statistics.median(n / z for n, z in zip(noop, none))
 r_acid_none = statistics.median(a / z for a, z in zip(acid, none))
 print(f"median of per-round ratios: noop/none {r_noop_none:.3f}  acid/none {r_acid_none:.3f}  acid/noop {r_acid_noop:.3f}")
-print(f"target acid/noop <= 1.10: {'met' if r_acid_noop <= 1.10 else 'NOT met'}")
+print(f"target acid/noop <= 1.03: {'met' if r_acid_noop <= 1.03 else 'NOT met'}")
+d = sorted(a - n for a, n in zip(acid, noop))
+print(f"acid - noop per round: median {statistics.median(d)/1000:.2f} ms")
 print(f"registry entries left: {sys.argv[3]}")
 PY
