@@ -19,7 +19,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=$(realpath "${1:-build}")
 rounds=${2:-200}
-for b in hooks/acid-prestart hooks/acid-poststop bench/acid-bench-noop-hook; do
+for b in hooks/acid-prestart hooks/acid-poststop bench/acid-bench-noop-hook \
+	 bench/acid-bench-noop-hook-static; do
 	[ -x "$build/$b" ] || { echo "bench-hook-pair.sh: no $build/$b (ninja -C $build)" >&2; exit 1; }
 done
 work=$(mktemp -d /tmp/acid-bench-pair.XXXXXX)
@@ -62,30 +63,37 @@ def acid():
     return pre, post
 
 
-def noop():
-    return run([build + "/bench/acid-bench-noop-hook", "prestart"]) + \
-        run([build + "/bench/acid-bench-noop-hook", "poststop"])
+def noop(name):
+    return run([build + "/bench/" + name, "prestart"]) + \
+        run([build + "/bench/" + name, "poststop"])
 
 
 warm = 5
-pre, post, pair, base = [], [], [], []
+pre, post, pair, base, sbase = [], [], [], [], []
 for i in range(rounds + warm):
-    if i % 2:
-        a = acid()
-        b = noop()
-    else:
-        b = noop()
-        a = acid()
+    t = {}
+    for j in range(3):
+        k = (i + j) % 3
+        if k == 0:
+            t[0] = acid()
+        elif k == 1:
+            t[1] = noop("acid-bench-noop-hook")
+        else:
+            t[2] = noop("acid-bench-noop-hook-static")
     if i >= warm:
-        pre.append(a[0])
-        post.append(a[1])
-        pair.append(a[0] + a[1])
-        base.append(b)
+        pre.append(t[0][0])
+        post.append(t[0][1])
+        pair.append(t[0][0] + t[0][1])
+        base.append(t[1])
+        sbase.append(t[2])
 target.kill()
 m = statistics.median
-print(f"hook pair as processes, {rounds} alternating rounds (median us)")
+print(f"hook pair as processes, {rounds} rotating rounds (median us)")
 print(f"  acid-prestart {m(pre):8.0f}   acid-poststop {m(post):8.0f}")
-print(f"  acid pair     {m(pair):8.0f}   noop pair     {m(base):8.0f}")
-print(f"  acid - noop per round: median {m(a - b for a, b in zip(pair, base)):.0f} us;"
-      f" acid / noop {m(a / b for a, b in zip(pair, base)):.2f}x")
+print(f"  acid pair     {m(pair):8.0f}   noop pair     {m(base):8.0f}   "
+      f"static noop pair {m(sbase):8.0f}")
+for what, b in (("noop (libc shared)", base), ("static noop", sbase)):
+    print(f"  acid - {what} per round: median "
+          f"{m(a - x for a, x in zip(pair, b)):.0f} us;"
+          f" ratio {m(a / x for a, x in zip(pair, b)):.2f}x")
 PY

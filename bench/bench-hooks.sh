@@ -1,8 +1,10 @@
 #!/bin/bash
 # bench-hooks.sh [BUILD_DIR] [PAIRS]: container start-to-exit of `true`
-# under runc, three ways side by side in one run:
+# under runc, four ways side by side in one run:
 #   none  - no hooks
-#   noop  - a do-nothing C hook pair (bench/noop-hook.c) at prestart and poststop
+#   noop  - a do-nothing C hook pair (bench/noop-hook.c) at prestart and
+#           poststop, built the default way (the C library shared)
+#   snoop - the same linked as acid's hooks are (static-pie)
 #   acid  - acid-prestart and acid-poststop
 # The machine is noisy (one start varies 0.5x-2.4x), so the three are run
 # in rotating order, PAIRS rounds (default 100), and the figures are the
@@ -30,6 +32,8 @@ state="ACID_STATE_DIR=$work/state"
 mk none '{}'
 mk noop "$(jq -n --arg p "$build/bench/acid-bench-noop-hook" \
 	'{prestart: [{path: $p, args: ["noop", "prestart"]}], poststop: [{path: $p, args: ["noop", "poststop"]}]}')"
+mk snoop "$(jq -n --arg p "$build/bench/acid-bench-noop-hook-static" \
+	'{prestart: [{path: $p, args: ["noop", "prestart"]}], poststop: [{path: $p, args: ["noop", "poststop"]}]}')"
 mk acid "$(jq -n --arg pre "$build/hooks/acid-prestart" --arg post "$build/hooks/acid-poststop" --arg s "$state" \
 	'{prestart: [{path: $pre, args: ["acid-prestart", "prestart"], env: [$s]}], poststop: [{path: $post, args: ["acid-poststop", "poststop"], env: [$s]}]}')"
 
@@ -42,35 +46,38 @@ one() { # KIND -> prints microseconds
 	echo $(((t1 - t0) / 1000))
 }
 
-kinds=(none noop acid)
+kinds=(none noop snoop acid)
 for _ in 1 2 3; do for k in "${kinds[@]}"; do one "$k" >/dev/null; done; done # warm up
 : > "$work/times"
 for i in $(seq 1 "$pairs"); do
 	# rotate the order so that no kind always runs first
 	declare -A t=()
-	for j in 0 1 2; do
-		k=${kinds[$(((i + j) % 3))]}
+	for j in 0 1 2 3; do
+		k=${kinds[$(((i + j) % 4))]}
 		t[$k]=$(one "$k")
 	done
-	echo "${t[none]} ${t[noop]} ${t[acid]}" >> "$work/times"
+	echo "${t[none]} ${t[noop]} ${t[snoop]} ${t[acid]}" >> "$work/times"
 done
 
 left=$(ls "$work/state" 2>/dev/null | grep -c '\.entry$' || true)
 python3 - "$work/times" "$pairs" "$left" <<'PY'
 import statistics, sys
 rows = [list(map(int, l.split())) for l in open(sys.argv[1])]
-none, noop, acid = zip(*rows)
+none, noop, snoop, acid = zip(*rows)
 def q(v, p): s = sorted(v); return s[min(len(s) - 1, int(p * len(s)))]
 print(f"container start-to-exit of `true` under runc, {sys.argv[2]} rotating rounds")
 print(f"{'':8}{'median ms':>12}{'p90 ms':>10}")
-for name, v in (("none", none), ("noop", noop), ("acid", acid)):
+for name, v in (("none", none), ("noop", noop), ("snoop", snoop), ("acid", acid)):
     print(f"{name:8}{statistics.median(v)/1000:12.1f}{q(v, .9)/1000:10.1f}")
 r_acid_noop = statistics.median(a / n for a, n in zip(acid, noop))
 r_noop_none = statistics.median(n / z for n, z in zip(noop, none))
 r_acid_none = statistics.median(a / z for a, z in zip(acid, none))
 print(f"median of per-round ratios: noop/none {r_noop_none:.3f}  acid/none {r_acid_none:.3f}  acid/noop {r_acid_noop:.3f}")
+r_acid_snoop = statistics.median(a / n for a, n in zip(acid, snoop))
+print(f"against the static do-nothing pair: acid/snoop {r_acid_snoop:.3f}")
 print(f"target acid/noop <= 1.03: {'met' if r_acid_noop <= 1.03 else 'NOT met'}")
-d = sorted(a - n for a, n in zip(acid, noop))
-print(f"acid - noop per round: median {statistics.median(d)/1000:.2f} ms")
+for name, b in (("noop", noop), ("snoop", snoop)):
+    d = [a - n for a, n in zip(acid, b)]
+    print(f"acid - {name} per round: median {statistics.median(d)/1000:.2f} ms")
 print(f"registry entries left: {sys.argv[3]}")
 PY

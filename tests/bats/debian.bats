@@ -185,6 +185,14 @@ symbols_match() {
 	run sh -c "dpkg-deb --fsys-tarfile '$(deb acid)' | tar -xOf - ./etc/audit/plugins.d/acid.conf"
 	assert_line 'active = no'
 	assert_line 'path = /usr/sbin/audisp-acid'
+	# the hooks are static-pie: the sources linked into them, named
+	run dpkg-deb -f "$(deb acid)" Built-Using
+	local src
+	for src in glibc audit libcap-ng util-linux libseccomp yajl; do
+		assert_output --regexp "(^|, )$src \(= [^)]+\)"
+	done
+	run sh -c "dpkg-deb --fsys-tarfile '$(deb acid)' | tar -xOf - .$LIBEXEC/acid-prestart | file -"
+	assert_output --partial "static-pie linked"
 }
 
 @test "debian: dpkg -i installs them; the descriptors name the installed hooks" {

@@ -132,16 +132,26 @@ $(pkg-config --modversion acid)"
 	assert_output 2
 	run sh -c "objdump -T '$LIBDIR/libacid-attribution.so.0' | awk '/ACID_ATTRIBUTION_0\.2 / && / acid_attr_/ { print \$NF }' | sort"
 	assert_output "$(printf 'acid_attr_link\nacid_attr_set_link')"
-	# the hooks never read logs: no libauparse, no attribution library;
-	# libacid does not depend on the attribution library either
+	# the hooks never read logs, nor need a library at all: static-pie
+	# (hooks/meson.build), no NEEDED entry, no loader, libauparse and
+	# the attribution library not linked in; libacid does not depend on
+	# the attribution library either
 	local f
 	for f in "$PREFIX/libexec/oci/hooks.d/acid-prestart" \
-		 "$PREFIX/libexec/oci/hooks.d/acid-poststop" "$LIBDIR/libacid.so.0"; do
-		run sh -c "readelf -d '$f' | grep NEEDED"
-		assert_success
-		refute_output --partial libauparse
-		refute_output --partial libacid-attribution
+		 "$PREFIX/libexec/oci/hooks.d/acid-poststop"; do
+		run file -L "$f"
+		assert_output --partial "static-pie linked"
+		run sh -c "readelf -d '$f' | grep -c NEEDED"
+		assert_output 0
+		run sh -c "readelf -lW '$f' | grep -c INTERP"
+		assert_output 0
+		run sh -c "nm '$f' | grep -c ' T auparse_\\| T acid_attr_'"
+		assert_output 0
 	done
+	run sh -c "readelf -d '$LIBDIR/libacid.so.0' | grep NEEDED"
+	assert_success
+	refute_output --partial libauparse
+	refute_output --partial libacid-attribution
 }
 
 @test "a program outside the tree feeds a log to libacid-attribution record by record" {
