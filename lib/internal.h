@@ -259,6 +259,9 @@ int ns_link_ino(const char *path, const char *kind, uint64_t *ino);
 enum { HOST_NS_UNKNOWN = 0, HOST_NS_WRITING, HOST_NS_KNOWN };
 int ns_collect_kinds(const char *proc_root, pid_t pid, unsigned int kinds,
 		     struct acid_ns_set *out);
+/* the same for pid 1 or the caller, not held: neither can be gone */
+int ns_collect_stable(const char *proc_root, pid_t pid, unsigned int kinds,
+		      struct acid_ns_set *out);
 bool ns_same(const struct acid_ns_set *a, const struct acid_ns_set *b,
 	     enum acid_ns_kind kind);
 

@@ -40,10 +40,10 @@ static int host_ns(struct acid_ctx *ctx, bool all, struct acid_ns_set *host)
 	/* whether pid 1's links may be read is one check of the process,
 	 * whatever the kind (ptrace_may_access): refused for one, refused
 	 * for all */
-	r = ns_collect_kinds(ctx->proc_root, 1, kinds, host);
+	r = ns_collect_stable(ctx->proc_root, 1, kinds, host);
 	if (r == -EACCES || r == -EPERM) {
 		pid = self;
-		r = ns_collect_kinds(ctx->proc_root, self, kinds, host);
+		r = ns_collect_stable(ctx->proc_root, self, kinds, host);
 	}
 	if (r < 0)
 		return r;

@@ -141,8 +141,9 @@ static int collect(const struct proc_hold *h, unsigned int kinds,
 		set.ns[k].ino = ino;
 		found++;
 	}
-	/* a zombie keeps a few ns files: alive is what counts */
-	r = proc_hold_alive(h);
+	/* a zombie keeps a few ns files: alive is what counts (a process
+	 * that cannot be gone meanwhile is not held: pidfd -2) */
+	r = h->pidfd == -2 ? 1 : proc_hold_alive(h);
 	if (r < 0)
 		return r;
 	if (r == 0 || found == 0)
@@ -168,6 +169,22 @@ int ns_collect_kinds(const char *proc_root, pid_t pid, unsigned int kinds,
 	r = collect(&h, kinds, out);
 	proc_hold_close(&h);
 	return r;
+}
+
+/*
+ * The namespaces of pid 1 or of the caller itself: neither can be gone
+ * while it is read (pid 1's death ends its pid namespace, the caller's
+ * pid is its own), so neither is held (no pidfd, no stat read, no poll).
+ */
+int ns_collect_stable(const char *proc_root, pid_t pid, unsigned int kinds,
+		      struct acid_ns_set *out)
+{
+	struct proc_hold h = { .proc_root = proc_root, .pid = pid,
+			       .pidfd = -2 };
+
+	if (pid != 1 && pid != getpid())
+		return ns_collect_kinds(proc_root, pid, kinds, out);
+	return collect(&h, kinds, out);
 }
 
 int acid_ns_collect(const struct acid_ctx *ctx, pid_t pid,
