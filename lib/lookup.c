@@ -8,6 +8,21 @@
 
 #include "internal.h"
 
+/* Keep @ns in @c unless another thread did first (see struct acid_ctx). */
+static void host_keep(struct host_cache *c, const struct acid_ns_set *ns,
+		      pid_t pid)
+{
+	int unknown = HOST_NS_UNKNOWN;
+
+	if (__atomic_compare_exchange_n(&c->state, &unknown, HOST_NS_WRITING,
+					false, __ATOMIC_ACQUIRE,
+					__ATOMIC_RELAXED)) {
+		c->ns = *ns;
+		c->pid = pid;
+		__atomic_store_n(&c->state, HOST_NS_KNOWN, __ATOMIC_RELEASE);
+	}
+}
+
 /*
  * The host's namespaces: pid 1's, of the kinds a lookup compares (@all:
  * every kind, for acid_lookup_ns(); else its mount and pid namespaces,
@@ -25,11 +40,11 @@ static int host_ns(struct acid_ctx *ctx, bool all, struct acid_ns_set *host)
 {
 	unsigned int kinds = all ? ~0u : NS_LOOKUP_KINDS;
 	pid_t self = getpid(), pid = 0;
-	int r, unknown = HOST_NS_UNKNOWN;
-	struct host_cache *c;
+	int r;
 
 	for (int i = all ? 1 : 0; i < 2; i++) {
-		c = &ctx->host[i];
+		const struct host_cache *c = &ctx->host[i];
+
 		if (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) ==
 			    HOST_NS_KNOWN &&
 		    (c->pid == 0 || c->pid == self)) {
@@ -42,18 +57,19 @@ static int host_ns(struct acid_ctx *ctx, bool all, struct acid_ns_set *host)
 	 * for all */
 	r = ns_collect_stable(ctx->proc_root, 1, kinds, host);
 	if (r == -EACCES || r == -EPERM) {
+		/* the caller standing in: every kind at once, kept for both
+		 * sets, so that both are the caller's as of one moment */
 		pid = self;
-		r = ns_collect_stable(ctx->proc_root, self, kinds, host);
+		r = ns_collect_stable(ctx->proc_root, self, ~0u, host);
 	}
 	if (r < 0)
 		return r;
-	c = &ctx->host[all ? 1 : 0];
-	if (__atomic_compare_exchange_n(&c->state, &unknown, HOST_NS_WRITING,
-					false, __ATOMIC_ACQUIRE,
-					__ATOMIC_RELAXED)) {
-		c->ns = *host;
-		c->pid = pid;
-		__atomic_store_n(&c->state, HOST_NS_KNOWN, __ATOMIC_RELEASE);
+	if (pid == 0) {
+		host_keep(&ctx->host[all ? 1 : 0], host, 0);
+	} else {
+		/* the caller standing in: both sets from one reading */
+		host_keep(&ctx->host[0], host, pid);
+		host_keep(&ctx->host[1], host, pid);
 	}
 	return 0;
 }
