@@ -231,6 +231,19 @@ static int64_t now_ms(void)
 #define SEEN_SPIN_US 200
 
 /*
+ * Only a thread of the normal policies spins: a yield does not let
+ * kauditd (SCHED_OTHER) run ahead of a real-time thread on its CPU, and
+ * gives up a SCHED_DEADLINE thread's runtime until its next period.
+ */
+static bool spin_allowed(void)
+{
+	int policy = sched_getscheduler(0);
+
+	return policy == SCHED_OTHER || policy == SCHED_BATCH ||
+	       policy == SCHED_IDLE;
+}
+
+/*
  * Read the answers to one send, in whatever order they come, until every
  * one wanted in @a has come (0), the kernel said no to the record (0,
  * a->nack), or none comes within a->wait_ms (-ETIMEDOUT), or -errno.
@@ -265,6 +278,8 @@ static int nl_wait(int fd, struct nl_answers *a)
 		if (n < 0 && errno == ENOBUFS && a->record) {
 			/* others' records filled the socket: some were lost */
 			a->overrun = true;
+			if (now_ms() >= end)
+				return -ETIMEDOUT;
 			continue;
 		}
 		if (n < 0 && errno == EAGAIN && spin_end &&
@@ -692,7 +707,8 @@ static int send_seen(int fd, int type, const char *text, bool *seen,
 {
 	struct nl_answers rec = {
 		.ack = true, .record = true, .rtype = type, .text = text,
-		.tlen = strlen(text), .wait_ms = SEEN_FIRST_MS, .spin = true,
+		.tlen = strlen(text), .wait_ms = SEEN_FIRST_MS,
+		.spin = spin_allowed(),
 	};
 	int64_t start;
 	int r;
