@@ -130,12 +130,16 @@ void proc_hold_close(struct proc_hold *h)
 
 /*
  * Read a small file relative to @dirfd (AT_FDCWD for absolute paths).
- * The files read so are procfs's one-record files (stat, status,
- * children, loginuid, sessionid, audit_containerid): the kernel makes the
- * whole text in one show() and hands out all of it that fits in one
- * read (seq_read_iter), so a read that returns less than was asked is
- * the end, and the read that would return 0 is spared (one system call
- * in three of every such file).
+ * A read that returns less than was asked ends it, sparing the read that
+ * would return 0: the files read so are procfs's one-record files (stat,
+ * status, loginuid, sessionid, audit_containerid), whose whole text the
+ * kernel hands out in one read when it fits (seq_read_iter for a single
+ * record, simple_read_from_buffer), and regular files of test trees,
+ * short only at their end. Not so a multi-record seq file such as
+ * task/<tid>/children: it may return short with records left, whenever
+ * the next one would not fit the kernel's buffer; read with a buffer of
+ * 64 bytes (a record is a pid and a space) it never does, and its one
+ * caller only asks whether there is a first pid.
  */
 int proc_read_small(int dirfd, const char *path, char *buf, size_t len)
 {
@@ -240,8 +244,11 @@ int proc_has_children(const char *proc_root, pid_t pid, unsigned long threads)
 	/*
 	 * A process of one thread (its stat said so, read after its pidfd
 	 * was opened) has one children file: read at once, the task
-	 * directory unlisted. A thread made since then is a thread made
-	 * after the listing would have been read too.
+	 * directory unlisted. The thread count is a few microseconds older
+	 * than a listing made here would be (a thread made in between, and
+	 * its child, go unseen); the check was never free of such a race:
+	 * a fork right after it is missed all the same, and a runtime's
+	 * init blocked at prestart makes neither.
 	 */
 	if (threads == 1) {
 		char buf[64];
