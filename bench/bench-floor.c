@@ -151,6 +151,20 @@ static double set_print(struct pair_set *s, const char *target,
 	return ratio;
 }
 
+/* one comparison's table: the lifecycle, its parts, one record */
+static void print_against(const char *title, struct pair_set *life,
+			  struct pair_set *reg, struct pair_set *rec,
+			  struct pair_set *unreg, struct pair_set *rec1)
+{
+	printf("%s\n%-26s %5s %10s %10s %8s\n", title, "case (median us)", "N",
+	       "libacid", "floor", "ratio");
+	set_print(life, "<= 1.5x", 1.5, 1.2);
+	set_print(reg, NULL, 0, 0);
+	set_print(rec, NULL, 0, 0);
+	set_print(unreg, NULL, 0, 0);
+	set_print(rec1, "<= 2x", 2.0, 0);
+}
+
 static void set_free(struct pair_set *s)
 {
 	samples_free(&s->lib);
@@ -620,15 +634,8 @@ int main(int argc, char **argv)
 	bench_record(pairs, &rec1, &srec1, cfd, &held);
 	close(cfd);
 
-	printf("against the floor (records: a bare send+ACK, as the issue "
-	       "defines it)\n");
-	printf("%-26s %5s %10s %10s %8s\n", "case (median us)", "N",
-	       "libacid", "floor", "ratio");
-	set_print(&life, "<= 1.5x", 1.5, 1.2);
-	set_print(&reg, NULL, 0, 0);
-	set_print(&rec, NULL, 0, 0);
-	set_print(&unreg, NULL, 0, 0);
-	set_print(&rec1, "<= 2x", 2.0, 0);
+	print_against("against the floor (records: a bare send+ACK, as the "
+		      "issue defines it)", &life, &reg, &rec, &unreg, &rec1);
 	{
 		struct stats h = samples_stats(&held);
 
@@ -636,15 +643,9 @@ int main(int argc, char **argv)
 		       "above opens a socket per record)\n",
 		       "send+ACK, socket kept", h.n, "-", h.median_us);
 	}
-	printf("\nagainst the confirming floor (the same, its records "
-	       "seen on the multicast group as libacid sees its own)\n");
-	printf("%-26s %5s %10s %10s %8s\n", "case (median us)", "N",
-	       "libacid", "floor", "ratio");
-	set_print(&slife, "<= 1.5x", 1.5, 1.2);
-	set_print(&sreg, NULL, 0, 0);
-	set_print(&srec, NULL, 0, 0);
-	set_print(&sunreg, NULL, 0, 0);
-	set_print(&srec1, "<= 2x", 2.0, 0);
+	print_against("\nagainst the confirming floor (the same, its records "
+		      "seen on the multicast group as libacid sees its own)",
+		      &slife, &sreg, &srec, &sunreg, &srec1);
 	set_free(&life);
 	set_free(&reg);
 	set_free(&rec);
