@@ -8,9 +8,11 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <fcntl.h>
+#include <unistd.h>
 #include <sys/syscall.h>
 #include <linux/capability.h>
 
@@ -62,24 +64,70 @@ static uint64_t need_mask(unsigned int need)
 }
 
 /*
+ * The value of the line "CapEff:\t<hex>" of the status file @fd, read a
+ * line at a time: the lines before it may be long (Groups: lists every
+ * supplementary group, up to 65536 of them), so a line that does not fit
+ * the buffer is passed over, never taken for the end of the file.
+ * -EBADMSG: no such line.
+ */
+static int status_capeff(int fd, uint64_t *eff)
+{
+	static const char key[] = "CapEff:\t";
+	char buf[4096];
+	size_t have = 0;
+	bool skipping = false;
+
+	for (;;) {
+		ssize_t n = read(fd, buf + have, sizeof(buf) - 1 - have);
+		char *line = buf, *nl;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EBADMSG;
+		have += (size_t)n;
+		buf[have] = '\0';
+		while ((nl = memchr(line, '\n', have - (size_t)(line - buf)))) {
+			*nl = '\0';
+			if (!skipping && strncmp(line, key, sizeof(key) - 1) == 0)
+				return sscanf(line + sizeof(key) - 1,
+					      "%" SCNx64, eff) == 1 ? 0 :
+								      -EBADMSG;
+			skipping = false;
+			line = nl + 1;
+		}
+		/* the part of a line that has not ended yet */
+		have -= (size_t)(line - buf);
+		memmove(buf, line, have);
+		if (have == sizeof(buf) - 1) {
+			/* longer than the buffer: not the CapEff line */
+			skipping = true;
+			have = 0;
+		}
+	}
+}
+
+/*
  * Another process's effective set, as its status file says it (CapEff:,
  * hex): capget(2) of another pid answers for its main thread only.
  */
 int caps_of_pid(const char *proc_root, pid_t pid, unsigned int need)
 {
-	char path[4096 + 64], buf[4096];
-	const char *line;
+	char path[4096 + 64];
+	_cleanup_close_ int fd = -1;
 	uint64_t eff;
 	int r;
 
 	if (need & ~(ACID_CAP_CONTROL | ACID_CAP_WRITE))
 		return -EINVAL;
 	snprintf(path, sizeof(path), "%s/%d/status", proc_root, (int)pid);
-	r = proc_read_small(AT_FDCWD, path, buf, sizeof(buf));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	r = status_capeff(fd, &eff);
 	if (r < 0)
-		return r == -ENOENT ? -ESRCH : r;
-	line = strstr(buf, "\nCapEff:\t");
-	if (!line || sscanf(line + 9, "%" SCNx64, &eff) != 1)
-		return -EBADMSG;
+		return r;
 	return (eff & need_mask(need)) == need_mask(need) ? 0 : -EPERM;
 }

@@ -18,6 +18,10 @@
  * /proc. Needs root.
  */
 #include <sys/mount.h>
+#include <sys/wait.h>
+#include <grp.h>
+#include <fcntl.h>
+#include <stddef.h>
 
 #include "register-test.h"
 
@@ -927,6 +931,65 @@ static void test_eremote(void)
 	fx_free(&fx);
 }
 
+/*
+ * caps_of_pid() of a process with many supplementary groups: its status
+ * file's Groups line pushes CapEff past 4 KiB, where the one-buffer reader
+ * found no CapEff line (EBADMSG: an acid-exec asked by such a hook refused
+ * it). 2,000 groups make a Groups line of some 10 KB.
+ */
+static void test_caps_many_groups(void)
+{
+	int ready[2], hold[2];
+	char path[64], buf[65536];
+	ssize_t n, got = 0;
+	const char *capeff;
+	pid_t pid;
+	int fd, r;
+	char c;
+
+	if (pipe(ready) < 0 || pipe(hold) < 0)
+		bail("pipe");
+	pid = fork();
+	if (pid < 0)
+		bail("fork");
+	if (pid == 0) {
+		static gid_t groups[2000];
+
+		for (size_t i = 0; i < 2000; i++)
+			groups[i] = (gid_t)(100000 + i);
+		close(ready[0]);
+		close(hold[1]);
+		c = setgroups(2000, groups) == 0 ? 'y' : 'n';
+		if (write(ready[1], &c, 1) != 1)
+			_exit(1);
+		/* until the parent closes its end */
+		(void)read(hold[0], &c, 1);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(hold[0]);
+	if (read(ready[0], &c, 1) != 1 || c != 'y')
+		bail("the child could not set 2000 groups");
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		bail("open %s", path);
+	while ((n = read(fd, buf + got, sizeof(buf) - 1 - (size_t)got)) > 0)
+		got += n;
+	close(fd);
+	buf[got] = '\0';
+	capeff = strstr(buf, "\nCapEff:");
+	ok(capeff && capeff - buf > 4096,
+	   "the child's CapEff line starts past 4 KiB of its status (at %td)",
+	   capeff ? capeff - buf : (ptrdiff_t)-1);
+	r = caps_of_pid("/proc", pid, ACID_CAP_CONTROL | ACID_CAP_WRITE);
+	ok(r == 0, "caps_of_pid of a root process with 2000 groups: %d (%s)",
+	   r, r < 0 ? strerror(-r) : "both capabilities");
+	close(hold[1]);
+	waitpid(pid, NULL, 0);
+	close(ready[0]);
+}
+
 int main(void)
 {
 	unsetenv("ACID_PROC_ROOT");
@@ -950,5 +1013,6 @@ int main(void)
 	test_k8s();
 	test_einval();
 	test_eremote();
+	test_caps_many_groups();
 	return tap_done();
 }
