@@ -163,3 +163,19 @@ delete_runc_containers() {
 		runc --root "$BATS_FILE_TMPDIR/runc" delete -f "$c" >/dev/null 2>&1 || true
 	done
 }
+
+# ns_bundle DIR CMD: a bundle running CMD with CAP_SYS_ADMIN (a privileged
+# container: unshare, setns, clone3 set_tid), /proc mounted, and DIR/out as
+# its /tmp (witness files, test programs).
+ns_bundle() {
+	local b=$1
+	BUNDLE_CMD=$2 make_bundle "$b"
+	mkdir -p "$b/out"
+	set_config "$b" '
+		.process.capabilities |= with_entries(
+			if .key == "ambient" then . else .value += ["CAP_SYS_ADMIN"] end)
+		| .mounts = [
+			{ destination: "/proc", type: "proc", source: "proc" },
+			{ destination: "/tmp", type: "bind", source: $out,
+			  options: ["rbind", "rw"] } ]' --arg out "$b/out"
+}

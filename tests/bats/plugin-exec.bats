@@ -359,21 +359,11 @@ start_runc() { # BUNDLE NAME
 	assert_output ""
 }
 
-# self_bundle DIR CMD: a registered runc bundle running CMD with
-# CAP_SYS_ADMIN (a privileged container: setns, clone3 set_tid), /proc
-# mounted, DIR/out as its /tmp (acid-test-joinself copied there).
+# self_bundle DIR CMD: ns_bundle's privileged container (helpers.bash),
+# acid-test-joinself copied to its /tmp.
 self_bundle() {
-	local b=$1
-	BUNDLE_CMD=$2 make_bundle "$b"
-	mkdir -p "$b/out"
-	cp "$JOINSELF" "$b/out/joinself"
-	set_config "$b" '
-		.process.capabilities |= with_entries(
-			if .key == "ambient" then . else .value += ["CAP_SYS_ADMIN"] end)
-		| .mounts = [
-			{ destination: "/proc", type: "proc", source: "proc" },
-			{ destination: "/tmp", type: "bind", source: $out,
-			  options: ["rbind", "rw"] } ]' --arg out "$b/out"
+	ns_bundle "$1" "$2"
+	cp "$JOINSELF" "$1/out/joinself"
 }
 
 # children PID: the pids of PID's children (all its threads').

@@ -114,21 +114,6 @@ wait_saw() {
 	return 1
 }
 
-# ns_bundle DIR CMD: a bundle running CMD with CAP_SYS_ADMIN (to unshare
-# and setns), /proc mounted, and DIR/out as its /tmp (the witnesses).
-ns_bundle() {
-	local b=$1
-	BUNDLE_CMD=$2 make_bundle "$b"
-	mkdir -p "$b/out"
-	set_config "$b" '
-		.process.capabilities |= with_entries(
-			if .key == "ambient" then . else .value += ["CAP_SYS_ADMIN"] end)
-		| .mounts = [
-			{ destination: "/proc", type: "proc", source: "proc" },
-			{ destination: "/tmp", type: "bind", source: $out,
-			  options: ["rbind", "rw"] } ]' --arg out "$b/out"
-}
-
 # start BUNDLE NAME: runc run -d; prints the start record.
 start() {
 	runc --root "$BATS_FILE_TMPDIR/runc" run -d -b "$1" "$2" </dev/null >"$1/runc.out" 2>&1 ||

@@ -42,6 +42,17 @@ static int join_own_net(void)
 	return 0;
 }
 
+/* a child: say it runs on @fd, sleep @ts, exit (nothing else of libc) */
+static void __attribute__((noreturn)) ready_then_sleep(int fd,
+							const struct timespec *ts)
+{
+	if (write(fd, "x", 1) != 1)
+		_exit(1);
+	close(fd);
+	nanosleep(ts, NULL);
+	_exit(0);
+}
+
 int main(int argc, char **argv)
 {
 	struct timespec ts = { 0, 0 };
@@ -77,11 +88,7 @@ int main(int argc, char **argv)
 		}
 		if (pid == 0) {
 			close(fds[0]);
-			if (write(fds[1], "x", 1) != 1)
-				_exit(1);
-			close(fds[1]);
-			nanosleep(&ts, NULL);
-			_exit(0);
+			ready_then_sleep(fds[1], &ts);
 		}
 		close(fds[1]);
 		if (read(fds[0], &c, 1) != 1)
@@ -99,11 +106,7 @@ int main(int argc, char **argv)
 			close(fds[0]);
 			if (join_own_net() < 0)
 				_exit(1);
-			if (write(fds[1], "x", 1) != 1)
-				_exit(1);
-			close(fds[1]);
-			nanosleep(&ts, NULL);
-			_exit(0);
+			ready_then_sleep(fds[1], &ts);
 		}
 	}
 	close(fds[1]);
